@@ -1,0 +1,58 @@
+# The README's commands. Every target sets up what it needs on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON_PREFERENCE := only-system
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+PY := .venv/bin/python
+# Resolves DATABASE_URL (or prepares the local default) and prints it.
+WITH_DB = DATABASE_URL="$$($(PY) scripts/database.py ensure)"
+SCALE ?= small
+
+.PHONY: help venv run serve migrate seed test lint check e2e-browser bench messages clean
+
+help:
+	@echo "make run    serve the portal with demo data at http://127.0.0.1:8000/"
+	@echo "make test   the whole test suite, lint included"
+	@echo "make bench  load the large data set and measure the pages (docs/benchmarks.md)"
+
+venv: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen
+	@touch $@
+
+run: venv
+	@export $(WITH_DB) SECRET_KEY="$${SECRET_KEY:-local-demo-$$(hostname)-not-for-production}" \
+	  SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DEBUG=0; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	$(PY) manage.py collectstatic --noinput -v 0; \
+	$(PY) manage.py seed_demo --scale $(SCALE); \
+	exec .venv/bin/gunicorn talentportal.wsgi --config scripts/gunicorn.conf.py
+
+test: venv
+	@scripts/ensure-chromium
+	$(MAKE) --no-print-directory lint
+	@export $(WITH_DB); \
+	$(PY) manage.py makemigrations --check --dry-run; \
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+
+bench: venv
+	@export $(WITH_DB); $(PY) -m tests.perf.bench
+
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf .venv staticfiles .pytest_cache

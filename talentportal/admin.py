@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from talentportal.models import Discipline, Industry, Region, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "email", "kind", "is_staff", "is_active", "date_joined"]
+    list_filter = ["kind", "is_staff", "is_superuser", "is_active", "preferred_language"]
+    search_fields = ["username", "email", "display_name"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (
+            _("Personal info"),
+            {"fields": ["display_name", "first_name", "last_name", "email", "phone"]},
+        ),
+        (_("Portal"), {"fields": ["kind", "preferred_language"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["username", "email", "kind", "password1", "password2"],
+            },
+        ),
+    ]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name_zh", "name_en"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["code"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "kind", "position", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_editable = ["position", "is_active"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(Discipline)
+class DisciplineAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "level", "parent"]
+    list_filter = ["level", "parent"]
+    search_fields = ["code", "name_zh", "name_en"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]

@@ -1,0 +1,76 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from talentportal.models import AccountKind, User
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    username = auth_forms.UsernameField(
+        label=_("Username or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class SignupForm(auth_forms.UserCreationForm):
+    """Sign-up asks only for what an account needs; profiles are filled in later."""
+
+    kind = forms.ChoiceField(
+        label=_("I am signing up as"),
+        choices=[
+            (AccountKind.TALENT, _("a talent (individual)")),
+            (AccountKind.ENTERPRISE, _("a member of an enterprise")),
+        ],
+        widget=forms.RadioSelect,
+        initial=AccountKind.TALENT,
+    )
+    accept_privacy = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to my data being processed for my account"),
+        required=True,
+    )
+
+    class Meta:
+        model = User
+        fields = ["kind", "username", "email", "display_name"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["display_name"].required = False
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+    def clean_username(self):
+        username = super().clean_username()
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("A user with that username already exists."))
+        return username
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "email", "phone", "preferred_language"]
+        widgets = {
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        }
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if email and taken.exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].replace(" ", "").replace("-", "")
+        if phone and not (phone.lstrip("+").isdigit() and 7 <= len(phone.lstrip("+")) <= 15):
+            raise forms.ValidationError(_("Enter a phone number of 7 to 15 digits."))
+        return phone

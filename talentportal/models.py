@@ -1,0 +1,211 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core import validators
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from talentportal.i18n import localized
+
+
+class AccountKind(models.TextChoices):
+    TALENT = "talent", _("Talent")
+    ENTERPRISE = "enterprise", _("Enterprise member")
+    INVESTOR = "investor", _("Investor")
+    EXPERT = "expert", _("Expert reviewer")
+    STAFF = "staff", _("Talent office staff")
+
+
+class UsernameValidator(validators.RegexValidator):
+    # No "@" in usernames, so that a login name containing one is unambiguously an e-mail.
+    regex = r"^[\w.+-]+\Z"
+    message = _("Use letters, digits and . + - _ only.")
+
+
+class PortalUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        """Log-in by username or e-mail address, both case-insensitive."""
+        if "@" in username:
+            return self.get(email__iexact=username)
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    username = models.CharField(
+        _("username"),
+        max_length=40,
+        unique=True,
+        validators=[UsernameValidator()],
+        help_text=_("Up to 40 letters, digits and . + - _"),
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
+    email = models.EmailField(_("e-mail address"))
+    display_name = models.CharField(
+        _("display name"), max_length=60, blank=True, help_text=_("Shown on the site.")
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    kind = models.CharField(
+        _("account type"), max_length=12, choices=AccountKind.choices, default=AccountKind.TALENT
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        default="zh-hans",
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_ci_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_short_name()
+
+    def get_short_name(self):
+        return self.display_name or self.username
+
+
+class RegionLevel(models.IntegerChoices):
+    PROVINCE = 1, _("Province")
+    CITY = 2, _("City")
+    COUNTY = 3, _("County / district")
+
+
+class RegionQuerySet(models.QuerySet):
+    def within(self, region):
+        """The region itself and every region below it, in one query."""
+        return self.filter(code__startswith=region.code_prefix)
+
+    def provinces(self):
+        return self.filter(level=RegionLevel.PROVINCE)
+
+
+class Region(models.Model):
+    """An administrative division, keyed by its official six-digit GB/T 2260 code.
+
+    The code encodes the tree: a province's descendants share its first two digits, a city's
+    its first four, so "in region R" is a prefix match that the primary key's index serves.
+    """
+
+    code = models.CharField(_("division code"), max_length=6, primary_key=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=RegionLevel.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=80, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[1-8][0-9]{5}$"), name="region_code_six_digits"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level=RegionLevel.PROVINCE, parent__isnull=True)
+                | models.Q(level__gt=RegionLevel.PROVINCE, parent__isnull=False),
+                name="region_only_provinces_are_roots",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def code_prefix(self) -> str:
+        return {RegionLevel.PROVINCE: self.code[:2], RegionLevel.CITY: self.code[:4]}.get(
+            self.level, self.code
+        )
+
+
+class IndustryKind(models.TextChoices):
+    SECTION = "section", _("National industry section")
+    STRATEGIC = "strategic", _("Strategic emerging industry")
+    FUTURE = "future", _("Future industry")
+
+
+class Industry(models.Model):
+    """The curated industry list a talent office classifies policies, people and projects by."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=IndustryKind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=60)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class DisciplineLevel(models.IntegerChoices):
+    CATEGORY = 1, _("Discipline category")
+    FIRST_LEVEL = 2, _("First-level discipline")
+
+
+class Discipline(models.Model):
+    """The national catalogue of disciplines: categories (two digits) and first-level
+    disciplines (four digits) with their official codes."""
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=DisciplineLevel.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level=DisciplineLevel.CATEGORY, code__regex=r"^[0-9]{2}$")
+                | models.Q(level=DisciplineLevel.FIRST_LEVEL, code__regex=r"^[0-9]{4}$"),
+                name="discipline_code_matches_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
