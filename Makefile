@@ -30,7 +30,6 @@ run: venv
 	@export $(WITH_DB) SECRET_KEY="$${SECRET_KEY:-local-demo-$$(hostname)-not-for-production}" \
 	  SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DEBUG=0; \
 	$(PY) manage.py migrate --noinput; \
-	$(PY) manage.py compilemessages --ignore=.venv -v 0; \
 	$(PY) manage.py collectstatic --noinput -v 0; \
 	$(PY) manage.py seed_demo --scale $(SCALE); \
 	exec .venv/bin/gunicorn talentportal.wsgi --config scripts/gunicorn.conf.py

@@ -7,7 +7,15 @@ from talentportal.models import Discipline, Industry, Region, User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "display_name", "email", "kind", "is_staff", "is_active", "date_joined"]
+    list_display = [
+        "username",
+        "display_name",
+        "email",
+        "kind",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    ]
     list_filter = ["kind", "is_staff", "is_superuser", "is_active", "preferred_language"]
     search_fields = ["username", "email", "display_name"]
     readonly_fields = ["last_login", "date_joined"]

@@ -26,7 +26,9 @@ class SignupForm(auth_forms.UserCreationForm):
         initial=AccountKind.TALENT,
     )
     accept_privacy = forms.BooleanField(
-        label=_("I have read the privacy notice and agree to my data being processed for my account"),
+        label=_(
+            "I have read the privacy notice and agree to my data being processed for my account"
+        ),
         required=True,
     )
 

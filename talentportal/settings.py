@@ -17,11 +17,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("ALLOW_INSECURE_SECRET_KEY", default=False):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "insecure-development-key-" + "x" * 40
+# Without SECRET_KEY, a development key whose "django-insecure-" prefix makes
+# `check --deploy` fail, so it can never pass for a production configuration.
+SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
@@ -84,7 +82,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("TalentPortal runs on PostgreSQL only: DATABASE_URL must be postgres://")
+    raise ImproperlyConfigured(
+        "TalentPortal runs on PostgreSQL only: DATABASE_URL must be postgres://"
+    )
 DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_" + DATABASES["default"]["NAME"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
