@@ -1,0 +1,81 @@
+"""Project-wide checks: migrations, deploy settings, environment parsing, error handlers."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from talentportal import env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def run_manage(*args, **env_overrides):
+    environment = {**os.environ, **env_overrides}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "p7Jq2vXk9LmZr4TbWc8NsYh3GdFe6RaQ1uViOxKzBnMwEtSyPl0",
+    "ALLOWED_HOSTS": "talent.zj.gov.cn",
+}
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_fails_without_a_real_secret_key():
+    settings = {**PRODUCTION, "SECRET_KEY": ""}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **settings)
+    assert result.returncode != 0
+    assert "security.W009" in result.stdout + result.stderr
+
+
+def test_a_bad_boolean_in_the_environment_stops_start_up():
+    result = run_manage("check", DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_only_postgresql_is_accepted():
+    result = run_manage("check", DATABASE_URL="sqlite:///db.sqlite3")
+    assert result.returncode != 0
+    assert "PostgreSQL only" in result.stderr
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("TRUE", True), ("off", False)])
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env.env_bool("SOME_FLAG") is expected
+
+
+def test_env_int_and_list(monkeypatch):
+    monkeypatch.setenv("SOME_INT", "x")
+    with pytest.raises(ImproperlyConfigured):
+        env.env_int("SOME_INT", 1)
+    monkeypatch.setenv("SOME_LIST", " a.example, ,b.example ")
+    assert env.env_list("SOME_LIST", []) == ["a.example", "b.example"]
+    monkeypatch.delenv("SOME_LIST")
+    assert env.env_list("SOME_LIST", ["default"]) == ["default"]
