@@ -76,9 +76,9 @@ def test_home_page_is_in_the_requested_language(client, prefix, lang, text):
 
 
 def test_home_page_counters_come_from_the_database(client):
-    before = dict((str(label), number) for number, label in client.get("/en/").context["counters"])
+    before = {str(label): number for number, label in client.get("/en/").context["counters"]}
     UserFactory.create_batch(3, kind="talent")
-    after = dict((str(label), number) for number, label in client.get("/en/").context["counters"])
+    after = {str(label): number for number, label in client.get("/en/").context["counters"]}
     assert after["registered talents"] == before["registered talents"] + 3
     assert before["cities"] == Region.objects.filter(level=2).count()
 
