@@ -142,7 +142,25 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail goes to the console unless an SMTP server is configured.
+EMAIL_SMTP_HOST = env_str("EMAIL_SMTP_HOST")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_SMTP_HOST,
+                "port": env_int("EMAIL_SMTP_PORT", 465),
+                "username": env_str("EMAIL_SMTP_USER"),
+                "password": env_str("EMAIL_SMTP_PASSWORD"),
+                "use_ssl": True,
+                "timeout": 10,
+            },
+        }
+        if EMAIL_SMTP_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "TalentPortal <noreply@talentportal.example>")
 
 # Security. HTTPS-only cookies and HSTS unless DEBUG; SECURE_SSL_REDIRECT stays

@@ -38,6 +38,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "p7Jq2vXk9LmZr4TbWc8NsYh3GdFe6RaQ1uViOxKzBnMwEtSyPl0",
     "ALLOWED_HOSTS": "talent.zj.gov.cn",
+    "EMAIL_SMTP_HOST": "smtp.zj.gov.cn",
 }
 
 
