@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from talentportal.models import Discipline, Industry, Region, User
+from talentportal.models import Discipline, Industry, Notification, Region, User
 
 
 @admin.register(User)
@@ -19,13 +19,14 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["kind", "is_staff", "is_superuser", "is_active", "preferred_language"]
     search_fields = ["username", "email", "display_name"]
     readonly_fields = ["last_login", "date_joined"]
+    autocomplete_fields = ["staff_region"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (
             _("Personal info"),
             {"fields": ["display_name", "first_name", "last_name", "email", "phone"]},
         ),
-        (_("Portal"), {"fields": ["kind", "preferred_language"]}),
+        (_("Portal"), {"fields": ["kind", "preferred_language", "staff_region"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -68,3 +69,17 @@ class DisciplineAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_zh", "name_en"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "recipient", "created_at", "read_at"]
+    list_filter = ["created_at"]
+    search_fields = ["subject", "recipient__username", "recipient__email"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["recipient", "subject", "body", "url", "created_at", "read_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -52,6 +52,18 @@ class User(AbstractUser):
         choices=[("zh-hans", "简体中文"), ("en", "English")],
         default="zh-hans",
     )
+    staff_region = models.ForeignKey(
+        "Region",
+        verbose_name=_("staff region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "For staff of a city or county office: they curate only this region and the "
+            "regions below it. Empty for province-wide staff."
+        ),
+    )
 
     objects = PortalUserManager()
 
@@ -209,3 +221,40 @@ class Discipline(models.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An on-site message to one user; the same text is also e-mailed to them."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"],
+                name="notification_inbox",
+            )
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -2,8 +2,8 @@
 
 Chinese has no spaces, so text is segmented with jieba (rjieba, the maintained Rust port,
 plus a user dictionary of talent-policy terms) before it reaches a 'simple' tsvector;
-queries are segmented the same way. English words pass through the same path, lower-cased, and match by prefix so that
-"apartment" also finds "apartments".
+queries are segmented the same way. English words pass through the same path,
+lower-cased, and match by prefix so that "apartment" also finds "apartments".
 """
 
 import re

@@ -199,3 +199,5 @@ LOGGING = {
 }
 
 SITE_NAME = _("Provincial Talent Service Portal")
+# Absolute links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

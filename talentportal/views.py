@@ -14,6 +14,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 
 from talentportal.forms import AccountForm, SignupForm
 from talentportal.models import AccountKind, Discipline, Industry, Region, RegionLevel, User
+from talentportal.notifications import notification_send
 
 
 class HomeView(TemplateView):
@@ -58,6 +59,12 @@ class SignupView(CreateView):
     def form_valid(self, form):
         form.instance.preferred_language = self.request.LANGUAGE_CODE
         response = super().form_valid(form)
+        notification_send(
+            recipient=self.object,
+            template="talentportal/notifications/welcome",
+            context={},
+            url=reverse("accounts:profile"),
+        )
         login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, _("Welcome! Your account has been created."))
         return response
