@@ -102,7 +102,7 @@ class Server:
             params["password"] = self.password
         return params
 
-    def url(self, dbname: str = DATABASE) -> str:
+    def url(self, dbname: str) -> str:
         """A URL that dj-database-url and libpq both understand.
 
         TCP: postgres://user@127.0.0.1:5432/dbname. A socket directory goes in the query
@@ -498,11 +498,11 @@ def resolve(start: bool) -> str:
         if bin_dir is None:
             raise DatabaseError(INSTALL_HELP.format(tried=tried_addresses()))
         if not start:
-            return cluster.server(cluster.configured_port()).url()
+            return cluster.server(cluster.configured_port()).url(DATABASE)
         server = start_cluster(cluster, bin_dir)
     if start and ensure_database(server.params(DATABASE)):
         say(f"Created database {DATABASE!r} on {server.describe()}.")
-    return server.url()
+    return server.url(DATABASE)
 
 
 def tried_addresses() -> str:
