@@ -1,0 +1,154 @@
+"""Browser tests: pytest-playwright drives Debian's Chromium against pytest-django's live_server.
+
+- The browser is the system one (/usr/bin/chromium), headless; nothing is ever downloaded.
+- live_server serves the app and, through StaticFilesHandler, the static files from the finders
+  (tests/conftest.py switches to plain StaticFilesStorage, so no collectstatic is needed).
+- live_server implies transactional_db: every test ends with a flush. The tests ask for
+  serialized rollback so the catalogues the data migrations load (regions, industries,
+  disciplines) are restored before each test, and once more at the end of the session so the
+  reused test database is not left empty for the next run.
+- Playwright's sync API keeps an asyncio loop running in the main thread, which makes Django's
+  ORM refuse to run there; DJANGO_ALLOW_ASYNC_UNSAFE is set only while tests of this folder run.
+"""
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from django.test import override_settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000
+
+
+@contextmanager
+def _orm_allowed_beside_playwright():
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# These hooks apply to the items of this folder only (pytest calls them through item.ihook).
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    with _orm_allowed_beside_playwright():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with _orm_allowed_beside_playwright():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    with _orm_allowed_beside_playwright():
+        return (yield)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, pytestconfig):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/ensure-chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": not pytestconfig.getoption("--headed"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def _live_server_settings():
+    """Settings that middleware reads once, when the live server's handler is built.
+
+    tests/conftest.py turns SECURE_SSL_REDIRECT off per test, but SecurityMiddleware keeps the
+    value it saw at start-up, and the session-scoped live server starts before that fixture.
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(_live_server_settings, live_server):
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    # Replaces pytest-playwright's own base_url fixture (a deprecated session-scoped instance
+    # method that pytest 9 warns about), so relative URLs go to the live server.
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _restore_catalogues_at_session_end(django_db_setup, django_db_blocker):
+    yield
+    from django.core.management import call_command
+    from django.db import connections
+
+    with _orm_allowed_beside_playwright(), django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents is None:
+                continue
+            call_command(
+                "flush",
+                database=connection.alias,
+                interactive=False,
+                inhibit_post_migrate=True,
+                verbosity=0,
+            )
+            connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(autouse=True)
+def _e2e_database(django_db_serialized_rollback, live_server):
+    """Every browser test gets the live server and a database holding the catalogues."""
+
+
+@pytest.fixture
+def context(context):
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def browser_errors(page):
+    """JavaScript errors and console errors (CSP violations, failed loads) seen by the page."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"console {message.type}: {message.text} ({message.location.get('url')})")
+            if message.type == "error"
+            else None
+        ),
+    )
+    return errors

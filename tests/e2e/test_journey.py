@@ -1,0 +1,89 @@
+"""A visitor finds the portal, switches to English, signs up as a talent, logs out and back in."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from talentportal.models import AccountKind, User
+from tests.e2e.a11y import assert_accessible
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "Plum-blossom-2024!"
+LOGOUT_BUTTON = "form[action$='/accounts/logout/'] [type=submit]"
+
+
+def sign_up_as_talent(page, *, username, email):
+    page.check("#id_kind_0")
+    page.fill("#id_username", username)
+    page.fill("#id_email", email)
+    page.fill("#id_display_name", "Li Ming")
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    page.check("#id_accept_privacy")
+    page.locator("form:has(#id_password1) [type=submit]").click()
+
+
+def log_in(page, *, login):
+    page.fill("#id_username", login)
+    page.fill("#id_password", PASSWORD)
+    page.locator("form:has(#id_password) [type=submit]").click()
+
+
+def test_visitor_signs_up_logs_out_and_logs_in_with_email(page, browser_errors):
+    # The home page in the default language, Chinese.
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh"))
+    assert_accessible(page)
+
+    # The language switcher is a plain link to the English version of the page.
+    page.locator("a[hreflang='en']").first.click()
+    expect(page).to_have_url(re.compile(r"/en/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page)
+
+    # Sign up as a talent from a link on the page.
+    page.locator("a[href='/en/accounts/signup/']").first.click()
+    expect(page).to_have_url(re.compile(r"/en/accounts/signup/$"))
+    expect(page.locator("#id_kind_0")).to_be_checked()  # talent is the default
+    sign_up_as_talent(page, username="liming", email="li.ming@example.cn")
+
+    # Signed in, on the account page, in English.
+    expect(page).to_have_url(re.compile(r"/en/accounts/profile/$"))
+    expect(page.locator("#id_email")).to_have_value("li.ming@example.cn")
+    user = User.objects.get(username="liming")
+    assert (user.kind, user.email, user.preferred_language) == (
+        AccountKind.TALENT,
+        "li.ming@example.cn",
+        "en",
+    )
+    assert_accessible(page)
+
+    # Log out with the header's POST button.
+    page.locator(LOGOUT_BUTTON).first.click()
+    expect(page.locator(LOGOUT_BUTTON)).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/en/$"))
+
+    # Log in again with the e-mail address instead of the username.
+    page.locator("a[href^='/en/accounts/login/']").first.click()
+    expect(page).to_have_url(re.compile(r"/en/accounts/login/"))
+    log_in(page, login="Li.Ming@example.cn")
+    expect(page).to_have_url(re.compile(r"/en/accounts/profile/$"))
+    expect(page.locator("#id_email")).to_have_value("li.ming@example.cn")
+    expect(page.locator(LOGOUT_BUTTON).first).to_be_attached()
+
+    assert browser_errors == []
+
+
+def test_the_journey_works_without_javascript(new_context):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/accounts/signup/")
+    sign_up_as_talent(page, username="wangfang", email="wang.fang@example.cn")
+    expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
+    page.locator(LOGOUT_BUTTON).first.click()
+    expect(page.locator(LOGOUT_BUTTON)).to_have_count(0)
+    page.goto("/accounts/login/")
+    log_in(page, login="wang.fang@example.cn")
+    expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
+    assert User.objects.get(username="wangfang").preferred_language == "zh-hans"
