@@ -27,7 +27,8 @@ venv: .venv/.synced
 	@touch $@
 
 run: venv
-	@export $(WITH_DB) SECRET_KEY="$${SECRET_KEY:-local-demo-$$(hostname)-not-for-production}" \
+	@$(WITH_DB); export DATABASE_URL \
+	  SECRET_KEY="$${SECRET_KEY:-local-demo-$$(hostname)-not-for-production}" \
 	  SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DEBUG=0; \
 	$(PY) manage.py migrate --noinput; \
 	$(PY) manage.py collectstatic --noinput -v 0; \
@@ -37,7 +38,7 @@ run: venv
 test: venv
 	@scripts/ensure-chromium
 	$(MAKE) --no-print-directory lint
-	@export $(WITH_DB); \
+	@$(WITH_DB); export DATABASE_URL; \
 	$(PY) manage.py makemigrations --check --dry-run; \
 	.venv/bin/pytest $(PYTEST_ARGS)
 
