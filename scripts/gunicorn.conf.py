@@ -3,6 +3,7 @@
     BIND             the address to listen on, e.g. 0.0.0.0:8000 or unix:/run/talentportal.sock
     PORT             the port on 127.0.0.1 when BIND is not set (default 8000)
     WEB_CONCURRENCY  the number of worker processes (default 2 x CPUs + 1, at most 9)
+    LOG_LEVEL        gunicorn's own log level, as for Django (default INFO)
 
 Gunicorn itself reads FORWARDED_ALLOW_IPS: set it to the proxy's address when the proxy is on
 another machine, so that X-Forwarded-Proto from it is trusted.
@@ -32,6 +33,7 @@ max_requests_jitter = 200
 
 accesslog = "-"  # stdout
 errorlog = "-"  # stderr
+loglevel = (os.environ.get("LOG_LEVEL") or "info").lower()
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 
 proc_name = "talentportal"
