@@ -1,0 +1,109 @@
+"""A list or section page runs as many SQL queries with many rows as with a few.
+
+Every entry of LIST_PAGES names a page and what it lists (functions that add `n` rows). The
+test renders the page with a few rows, counts its queries, adds many more rows (more than a page
+of them) and requires the page to stay within that count: a query per listed row (an N+1) fails
+it. The count with few rows must also stay within the page's budget.
+
+When an issue adds a list page, append it here with the rows it lists, e.g.
+    ListPage("policies:list", rows=(policies,), budget=12)
+`make bench` checks the same thing in-process on the small and the large demo data.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from talentportal.models import AccountKind, Notification, User
+from tests.talentportal.factories import RegionFactory, UserFactory
+
+FEW = 2
+MANY = 30  # more than one page of any list (paginate_by is at most 25)
+
+
+# What pages list. Each adds `n` rows; `user` is the signed-in user or None.
+def talents(n: int, user: User | None) -> None:
+    UserFactory.create_batch(n, kind=AccountKind.TALENT)
+
+
+def provinces(n: int, user: User | None) -> None:
+    RegionFactory.create_batch(n)
+
+
+def notifications(n: int, user: User | None) -> None:
+    if user is not None:
+        Notification.objects.bulk_create(
+            Notification(recipient=user, subject=f"Notice {i}", body="…") for i in range(n)
+        )
+
+
+# Rows every page gets, for what the layout itself may show (the header's notifications).
+EVERY_PAGE = (talents, notifications)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    url_name: str
+    rows: tuple[Callable[[int, User | None], None], ...] = ()
+    kwargs: dict = field(default_factory=dict)
+    budget: int = 15  # queries with few rows, session and user included
+
+    def __str__(self) -> str:
+        return self.url_name
+
+
+LIST_PAGES = [
+    ListPage("home", rows=(talents, provinces)),
+    ListPage("policies:index"),
+    ListPage("policies:services"),
+    ListPage("talents:index"),
+    ListPage("projects:index"),
+    ListPage("projects:programs"),
+    ListPage("apartments:index"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [None, AccountKind.TALENT], ids=["anonymous", "talent"])
+@pytest.mark.parametrize("page", LIST_PAGES, ids=str)
+def test_queries_do_not_grow_with_the_rows_listed(
+    client, django_assert_max_num_queries, page, role
+):
+    user = None
+    if role:
+        user = UserFactory(kind=role)
+        client.force_login(user)
+    url = reverse(page.url_name, kwargs=page.kwargs)
+    add_rows = (*EVERY_PAGE, *page.rows)
+
+    for add in add_rows:
+        add(FEW, user)
+    assert client.get(url).status_code == 200  # warm-up: caches filled as in production
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    assert len(few) <= page.budget, (
+        f"{url}: {len(few)} queries with {FEW} rows, over the budget of {page.budget}:\n"
+        + "\n".join(q["sql"] for q in few.captured_queries)
+    )
+
+    for add in add_rows:
+        add(MANY, user)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(url).status_code == 200
+
+
+def test_every_section_page_is_guarded():
+    """Each app's index page is in LIST_PAGES, so a new section cannot skip the guard."""
+    from django.urls import get_resolver
+
+    guarded = {page.url_name for page in LIST_PAGES}
+    sections = {
+        f"{namespace}:index"
+        for namespace in ("policies", "talents", "projects", "apartments")
+        if namespace in get_resolver().namespace_dict
+    }
+    assert sections <= guarded
