@@ -1,0 +1,208 @@
+"""Demo data of the core app: the demo accounts and a population of users.
+
+`manage.py seed_demo` calls `seed()`. Three demo accounts share one documented password
+(`DEMO_PASSWORD`): `demo-staff` (a superuser for the admin), `demo-talent` and `demo-enterprise`.
+The other users are generated from a fixed random stream, so every run makes the same people:
+user number *i* is the same person at every scale, and a small data set is the start of the
+large one. Users are written with PostgreSQL COPY into a temporary table and then inserted with
+ON CONFLICT DO NOTHING, so re-running adds only what is missing. They all share one password hash
+(of `DEMO_PASSWORD`), computed once.
+"""
+
+import random
+import re
+import time
+import unicodedata
+from datetime import datetime, timedelta
+from itertools import accumulate
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+
+from talentportal.models import AccountKind, User
+
+DEMO_PASSWORD = "portal-demo-2026"
+ADMIN_URL = "http://127.0.0.1:8000/admin/"
+
+USER_COUNTS = {"small": 400, "large": 200_000}
+
+# Share of each kind of account among the generated users.
+KIND_WEIGHTS = {
+    AccountKind.TALENT: 86,
+    AccountKind.ENTERPRISE: 10,
+    AccountKind.INVESTOR: 2,
+    AccountKind.EXPERT: 2,
+}
+INTERNATIONAL_SHARE = 0.04  # talents from abroad, who use the English site
+
+# Accounts are spread over the three years before this moment.
+JOINED_BEFORE = datetime(2026, 10, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+JOINED_SPAN_SECONDS = 3 * 365 * 24 * 3600
+
+DEMO_ACCOUNTS = [
+    {
+        "username": "demo-staff",
+        "display_name": "省人才办演示账号",
+        "first_name": "Demo",
+        "last_name": "Staff",
+        "kind": AccountKind.STAFF,
+        "is_staff": True,
+        "is_superuser": True,
+    },
+    {
+        "username": "demo-talent",
+        "display_name": "陈思远",
+        "first_name": "Siyuan",
+        "last_name": "Chen",
+        "kind": AccountKind.TALENT,
+    },
+    {
+        "username": "demo-enterprise",
+        "display_name": "周海燕",
+        "first_name": "Haiyan",
+        "last_name": "Zhou",
+        "kind": AccountKind.ENTERPRISE,
+    },
+]
+
+# Common surnames with their pinyin and a rough relative frequency.
+SURNAMES = [
+    ("王", "Wang", 72), ("李", "Li", 71), ("张", "Zhang", 65), ("刘", "Liu", 54),
+    ("陈", "Chen", 46), ("杨", "Yang", 32), ("黄", "Huang", 25), ("赵", "Zhao", 20),
+    ("吴", "Wu", 20), ("周", "Zhou", 19),
+    ("徐", "Xu", 15), ("孙", "Sun", 15), ("马", "Ma", 13), ("朱", "Zhu", 13), ("胡", "Hu", 12),
+    ("郭", "Guo", 11), ("何", "He", 10), ("林", "Lin", 10), ("高", "Gao", 10), ("罗", "Luo", 10),
+    ("郑", "Zheng", 9), ("梁", "Liang", 9), ("谢", "Xie", 7), ("宋", "Song", 7), ("唐", "Tang", 7),
+    ("许", "Xu", 6), ("韩", "Han", 6), ("冯", "Feng", 6), ("邓", "Deng", 6), ("曹", "Cao", 6),
+    ("彭", "Peng", 5), ("曾", "Zeng", 5), ("肖", "Xiao", 5), ("田", "Tian", 5), ("董", "Dong", 5),
+    ("潘", "Pan", 5), ("袁", "Yuan", 5), ("蔡", "Cai", 4), ("蒋", "Jiang", 4), ("余", "Yu", 4),
+    ("于", "Yu", 4), ("杜", "Du", 4), ("叶", "Ye", 4), ("程", "Cheng", 4), ("魏", "Wei", 4),
+    ("苏", "Su", 4), ("吕", "Lyu", 4), ("丁", "Ding", 4), ("任", "Ren", 4), ("沈", "Shen", 4),
+    ("姚", "Yao", 3), ("卢", "Lu", 3), ("钟", "Zhong", 3), ("姜", "Jiang", 3), ("崔", "Cui", 3),
+    ("谭", "Tan", 3), ("陆", "Lu", 3), ("范", "Fan", 3), ("汪", "Wang", 3), ("金", "Jin", 3),
+    ("钱", "Qian", 2), ("顾", "Gu", 2), ("戴", "Dai", 2), ("严", "Yan", 2), ("邵", "Shao", 2),
+    ("方", "Fang", 2), ("夏", "Xia", 2), ("孟", "Meng", 2), ("秦", "Qin", 2), ("欧阳", "Ouyang", 1),
+]  # fmt: skip
+
+# Characters common in given names, each with its (unambiguous) pinyin.
+GIVEN_CHARACTERS = [
+    ("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"), ("丽", "li"),
+    ("磊", "lei"), ("洋", "yang"), ("艳", "yan"), ("勇", "yong"), ("军", "jun"), ("杰", "jie"),
+    ("娟", "juan"), ("涛", "tao"), ("明", "ming"), ("超", "chao"), ("秀", "xiu"), ("霞", "xia"),
+    ("平", "ping"), ("刚", "gang"), ("英", "ying"), ("华", "hua"), ("慧", "hui"), ("婷", "ting"),
+    ("宇", "yu"), ("浩", "hao"), ("晨", "chen"), ("欣", "xin"), ("怡", "yi"), ("子", "zi"),
+    ("涵", "han"), ("博", "bo"), ("文", "wen"), ("轩", "xuan"), ("思", "si"), ("雨", "yu"),
+    ("佳", "jia"), ("琪", "qi"), ("梓", "zi"), ("睿", "rui"), ("泽", "ze"), ("鑫", "xin"),
+    ("宁", "ning"), ("嘉", "jia"), ("晓", "xiao"), ("海", "hai"), ("建", "jian"), ("国", "guo"),
+    ("志", "zhi"), ("永", "yong"), ("俊", "jun"), ("凯", "kai"), ("鹏", "peng"), ("帆", "fan"),
+    ("琳", "lin"), ("颖", "ying"), ("雪", "xue"), ("倩", "qian"), ("然", "ran"), ("诗", "shi"),
+    ("梦", "meng"), ("瑶", "yao"), ("航", "hang"), ("昊", "hao"), ("天", "tian"), ("逸", "yi"),
+    ("辰", "chen"), ("安", "an"), ("东", "dong"), ("立", "li"), ("清", "qing"), ("雅", "ya"),
+    ("峰", "feng"), ("林", "lin"), ("亮", "liang"), ("斌", "bin"), ("红", "hong"), ("玉", "yu"),
+    ("兰", "lan"), ("萍", "ping"), ("远", "yuan"), ("一", "yi"), ("诚", "cheng"), ("毅", "yi"),
+]  # fmt: skip
+
+INTERNATIONAL_FIRST_NAMES = [
+    "Emily", "James", "Sophie", "Daniel", "Anna", "Lukas", "Maria", "Thomas", "Olivia", "David",
+    "Hannah", "Pierre", "Yuki", "Min-jun", "Elena", "Arjun", "Laura", "Mateo", "Sara", "Oliver",
+]  # fmt: skip
+INTERNATIONAL_LAST_NAMES = [
+    "Smith", "Müller", "Martin", "Johnson", "Rossi", "Tanaka", "Kim", "Garcia", "Novak", "Brown",
+    "Dubois", "Schneider", "Kowalski", "Silva", "Ivanova", "Patel", "Nielsen", "Wilson", "Sato",
+]  # fmt: skip
+
+
+def seed(*, scale: str, rng: random.Random, stdout) -> None:
+    started = time.perf_counter()
+    demo_accounts_ensure()
+    created = users_bulk_ensure(count=USER_COUNTS[scale], rng=rng)
+    stdout.write(
+        f"  users: {created} new, {User.objects.count()} in all "
+        f"({time.perf_counter() - started:.1f}s)"
+    )
+
+
+def demo_accounts_ensure() -> list[User]:
+    """Create the demo accounts, or put them back as documented (password included)."""
+    accounts = []
+    for account in DEMO_ACCOUNTS:
+        fields = {"email": f"{account['username']}@example.com", **account}
+        username = fields.pop("username")
+        user, created = User.objects.update_or_create(username=username, defaults=fields)
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        accounts.append(user)
+    return accounts
+
+
+def user_rows(count: int, rng: random.Random):
+    """The first `count` generated users, as dicts of User field values."""
+    surnames = [(chinese, pinyin) for chinese, pinyin, _ in SURNAMES]
+    surname_weights = list(accumulate(weight for _, _, weight in SURNAMES))
+    kinds = list(KIND_WEIGHTS)
+    kind_weights = list(accumulate(KIND_WEIGHTS.values()))
+    for i in range(1, count + 1):
+        kind = rng.choices(kinds, cum_weights=kind_weights)[0]
+        joined = JOINED_BEFORE - timedelta(seconds=rng.randrange(JOINED_SPAN_SECONDS))
+        if kind == AccountKind.TALENT and rng.random() < INTERNATIONAL_SHARE:
+            first_name = rng.choice(INTERNATIONAL_FIRST_NAMES)
+            last_name = rng.choice(INTERNATIONAL_LAST_NAMES)
+            display_name = f"{first_name} {last_name}"
+            handle = f"{first_name}{last_name}"
+            language = "en"
+        else:
+            surname, last_name = rng.choices(surnames, cum_weights=surname_weights)[0]
+            given = rng.sample(GIVEN_CHARACTERS, rng.choice((1, 2, 2, 2)))
+            display_name = surname + "".join(character for character, _ in given)
+            first_name = _join_pinyin([syllable for _, syllable in given])
+            handle = f"{last_name}{first_name}"
+            language = "zh-hans"
+        username = _ascii_letters(handle) + str(i)
+        yield {
+            "username": username,
+            "email": f"{username}@example.com",
+            "display_name": display_name,
+            "first_name": first_name,
+            "last_name": last_name,
+            "kind": kind,
+            "preferred_language": language,
+            "date_joined": joined,
+        }
+
+
+def users_bulk_ensure(*, count: int, rng: random.Random) -> int:
+    """Insert the first `count` generated users that are not there yet; returns how many."""
+    template = User(password=make_password(DEMO_PASSWORD), is_active=True)
+    fields = [f for f in User._meta.concrete_fields if not f.primary_key]
+    table = connection.ops.quote_name(User._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE seed_user ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY seed_user ({columns}) FROM STDIN") as copy:
+            for row in user_rows(count, rng):
+                copy.write_row([row.get(f.attname, getattr(template, f.attname)) for f in fields])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM seed_user "
+            f"ORDER BY date_joined ON CONFLICT DO NOTHING"
+        )
+        created = cursor.rowcount
+        cursor.execute("DROP TABLE seed_user")
+    return created
+
+
+def _join_pinyin(syllables: list[str]) -> str:
+    """Pinyin syllables as one capitalised word: an apostrophe before a, o, e ("Xi'an")."""
+    word = syllables[0]
+    for syllable in syllables[1:]:
+        word += ("'" if syllable[0] in "aoe" else "") + syllable
+    return word.capitalize()
+
+
+def _ascii_letters(text: str) -> str:
+    """Lower-case ASCII letters only: "Müller" -> "muller", "Min-jun" -> "minjun"."""
+    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).lower())

@@ -1,0 +1,135 @@
+import io
+import re
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import transaction
+
+from talentportal.management.commands.seed_demo import seed_modules
+from talentportal.models import AccountKind, User
+from talentportal.seed import ADMIN_URL, DEMO_PASSWORD, USER_COUNTS
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = ["talentportal", "policies", "talents", "projects", "apartments"]
+
+
+def seed_demo(scale="small") -> str:
+    out = io.StringIO()
+    call_command("seed_demo", scale=scale, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every model of the project's apps, so later apps' seeds are covered too."""
+    return {
+        model._meta.label: model.objects.count()
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+def people() -> list[tuple[str, str, str]]:
+    return list(User.objects.order_by("username").values_list("username", "display_name", "kind"))
+
+
+class Rollback(Exception):
+    pass
+
+
+def test_small_scale_creates_the_demo_accounts():
+    output = seed_demo()
+
+    staff = User.objects.get(username="demo-staff")
+    assert staff.is_staff and staff.is_superuser and staff.kind == AccountKind.STAFF
+    assert User.objects.get(username="demo-talent").kind == AccountKind.TALENT
+    assert User.objects.get(username="demo-enterprise").kind == AccountKind.ENTERPRISE
+    for username in ("demo-staff", "demo-talent", "demo-enterprise"):
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+    # The command tells where to go and how to log in.
+    assert DEMO_PASSWORD in output
+    assert ADMIN_URL in output
+    assert re.search(r"talentportal: done in \d+\.\d+s", output)
+
+
+def test_small_scale_creates_a_few_hundred_people_with_chinese_names():
+    seed_demo()
+
+    generated = User.objects.exclude(username__startswith="demo-")
+    assert generated.count() == USER_COUNTS["small"]
+    kinds = set(generated.values_list("kind", flat=True))
+    assert {AccountKind.TALENT, AccountKind.ENTERPRISE} <= kinds
+    assert AccountKind.STAFF not in kinds
+    assert not generated.filter(is_staff=True).exists()
+
+    names = list(generated.values_list("display_name", flat=True))
+    chinese = [name for name in names if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", name)]
+    assert len(chinese) > 0.9 * len(names)
+    # Every generated person can log in with the demo password and has an English name too.
+    person = generated.order_by("id").first()
+    assert person.check_password(DEMO_PASSWORD)
+    assert person.first_name and person.last_name
+    assert person.email == f"{person.username}@example.com"
+
+
+def test_running_twice_changes_no_counts():
+    seed_demo()
+    first = row_counts()
+
+    output = seed_demo()
+
+    assert row_counts() == first
+    assert "users: 0 new" in output
+
+
+def test_deterministic_same_people_every_time():
+    assert not User.objects.exists()
+    with pytest.raises(Rollback), transaction.atomic():
+        seed_demo()
+        first = people()
+        raise Rollback
+    assert not User.objects.exists()
+
+    seed_demo()
+
+    assert people() == first
+    assert len(first) == USER_COUNTS["small"] + 3
+
+
+def test_missing_people_are_added_back_and_no_one_is_duplicated():
+    seed_demo()
+    everyone = people()
+    User.objects.filter(pk__in=User.objects.order_by("-id").values("pk")[:10]).delete()
+    demo_talent = User.objects.get(username="demo-talent")
+    demo_talent.set_password("something-else-entirely")
+    demo_talent.kind = AccountKind.INVESTOR
+    demo_talent.save()
+
+    seed_demo()
+
+    assert people() == everyone
+    demo_talent.refresh_from_db()
+    assert demo_talent.check_password(DEMO_PASSWORD)
+    assert demo_talent.kind == AccountKind.TALENT
+
+
+def test_demo_staff_can_log_in_to_the_admin(client):
+    seed_demo()
+
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "demo-staff", "password": DEMO_PASSWORD, "next": "/admin/"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+def test_seed_modules_are_the_project_apps_in_installed_apps_order():
+    labels = [label for label, _ in seed_modules()]
+
+    assert labels[0] == "talentportal"
+    assert set(labels) <= set(PROJECT_APPS)
+    assert labels == sorted(labels, key=PROJECT_APPS.index)
