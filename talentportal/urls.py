@@ -17,6 +17,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include("talentportal.accounts_urls")),
+    path("", include("policies.urls")),
+    path("", include("talents.urls")),
+    path("", include("projects.urls")),
+    path("", include("apartments.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
