@@ -1,7 +1,12 @@
+import uuid
+from pathlib import Path
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core import validators
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talentportal.i18n import localized
@@ -258,3 +263,180 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    NEEDS_INFO = "needs_info", _("Needs more information")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    @classmethod
+    def closed(cls):
+        """The statuses after which nothing changes any more."""
+        return [cls.APPROVED, cls.REJECTED, cls.WITHDRAWN]
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(applicant=user)
+
+    def open(self):
+        return self.exclude(status__in=ApplicationStatus.closed())
+
+    def overdue(self, today):
+        return self.open().exclude(status=ApplicationStatus.DRAFT).filter(due_on__lt=today)
+
+
+class Application(models.Model):
+    """What every application in the portal shares: applicant, reference number, status,
+    decision and deadline. Services, programs, internships, evaluations and apartments
+    subclass it; state changes go through `talentportal.workflow` only."""
+
+    REFERENCE_PREFIX = "AP"
+
+    applicant = models.ForeignKey(
+        User,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_applications",
+    )
+    reference = models.CharField(_("reference number"), max_length=20, unique=True, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    due_on = models.DateField(_("decision due"), null=True, blank=True, db_index=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("me:application", args=[self.reference])
+
+    def get_admin_url(self):
+        return reverse(
+            f"admin:{self._meta.app_label}_{self._meta.model_name}_change", args=[self.pk]
+        )
+
+    @property
+    def subject(self) -> str:
+        """What the application is for, as the applicant would say it."""
+        return str(self._meta.verbose_name)
+
+    def promised_working_days(self) -> int | None:
+        """How many working days a decision may take; None when no promise is made."""
+        return None
+
+    def can_process(self, user) -> bool:
+        """Whether `user` may review and decide this application."""
+        return user.is_active and user.is_staff and user.has_perm(self._change_permission())
+
+    def processors(self):
+        """The people told about a new submission: staff who may process it."""
+        return User.objects.with_perm(self._change_permission()).filter(is_staff=True)
+
+    def _change_permission(self) -> str:
+        return f"{self._meta.app_label}.change_{self._meta.model_name}"
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out per prefix and year. Incremented with a
+    single upsert, so concurrent submissions never get the same number."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class ApplicationEvent(models.Model):
+    """One entry in an application's timeline: a status change, a comment or a document."""
+
+    reference = models.CharField(_("reference number"), max_length=20, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=ApplicationStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to"), max_length=12, choices=ApplicationStatus.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+
+    def __str__(self):
+        return f"{self.reference}: {self.from_status} → {self.to_status}"
+
+
+def _document_path(instance, filename):
+    # A random stored name: nothing of the uploaded name reaches the file system.
+    return f"applications/{instance.created_at:%Y/%m}/{uuid.uuid4().hex}{Path(filename).suffix}"
+
+
+class ApplicationDocument(models.Model):
+    """A file attached to an application, readable by its applicant and by staff only."""
+
+    reference = models.CharField(_("reference number"), max_length=20, db_index=True)
+    owner = models.ForeignKey(
+        User, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    label = models.CharField(_("what it is"), max_length=100, blank=True)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("me:document", args=[self.pk])

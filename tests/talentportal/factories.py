@@ -3,6 +3,8 @@ import factory
 from talentportal.models import AccountKind, Discipline, Industry, Region, RegionLevel, User
 
 PASSWORD = "correct-horse-battery-staple"
+UNUSED_PROVINCE_PREFIXES = [16, 17, 18, 19, 24, 25, 26, 27, 28, 29, 38, 39, 47, 48, 49, 55, 56, 57]
+UNUSED_PROVINCE_PREFIXES += [58, 59, 66, 67, 68, 69, 72, 73, 74, 75, 76, 77, 78, 79, 83, 84, 85]
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -33,7 +35,8 @@ class RegionFactory(factory.django.DjangoModelFactory):
         model = Region
         django_get_or_create = ["code"]
 
-    code = factory.Sequence(lambda n: f"{810000 + n * 100}")
+    # Province codes that no real division uses, so test regions never nest in real ones.
+    code = factory.Iterator([f"{prefix}0000" for prefix in UNUSED_PROVINCE_PREFIXES])
     level = RegionLevel.PROVINCE
     name_zh = factory.Sequence(lambda n: f"测试省{n}")
     name_en = factory.Sequence(lambda n: f"Test Province {n}")

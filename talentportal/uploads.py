@@ -1,0 +1,78 @@
+"""Uploaded files: the type is checked by content, not by name, and images are re-encoded
+so that nothing but pixels survives (no metadata, no polyglot payloads)."""
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+Image.MAX_IMAGE_PIXELS = 40_000_000  # larger images are refused as decompression bombs
+
+
+@dataclass(frozen=True)
+class FileType:
+    content_type: str
+    extension: str
+    signature: bytes
+    pillow_format: str = ""
+
+
+PDF = FileType("application/pdf", ".pdf", b"%PDF-")
+JPEG = FileType("image/jpeg", ".jpg", b"\xff\xd8\xff", "JPEG")
+PNG = FileType("image/png", ".png", b"\x89PNG\r\n\x1a\n", "PNG")
+DOCUMENT_TYPES = (PDF, JPEG, PNG)
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+
+def detect_type(upload, allowed=DOCUMENT_TYPES) -> FileType:
+    """The type of `upload` by its first bytes; ValidationError when it is not allowed."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for file_type in allowed:
+        if head.startswith(file_type.signature):
+            return file_type
+    names = ", ".join(t.extension.lstrip(".").upper() for t in allowed)
+    raise ValidationError(
+        _("This file is not an accepted type. Upload one of: %(types)s.") % {"types": names},
+        code="file_type",
+    )
+
+
+def clean_upload(upload, allowed=DOCUMENT_TYPES) -> tuple[ContentFile, FileType]:
+    """Validate size and type, and return the content to store (images re-encoded)."""
+    if upload.size > max_upload_bytes():
+        raise ValidationError(
+            _("The file is too large: at most %(limit)s.")
+            % {"limit": filesizeformat(max_upload_bytes())},
+            code="file_size",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."), code="file_empty")
+    file_type = detect_type(upload, allowed)
+    if file_type.pillow_format:
+        return _reencode(upload, file_type), file_type
+    upload.seek(0)
+    return ContentFile(upload.read()), file_type
+
+
+def _reencode(upload, file_type: FileType) -> ContentFile:
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            if image.format != file_type.pillow_format:
+                raise ValidationError(_("The image is damaged."), code="file_type")
+            clean = image.convert("RGB") if file_type is JPEG else image.copy()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError(_("The image is damaged or too large."), code="file_type") from None
+    output = io.BytesIO()
+    clean.save(output, format=file_type.pillow_format)
+    return ContentFile(output.getvalue())
