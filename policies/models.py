@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
-from talentportal.models import Industry, Region, RegionLevel
+from talentportal.models import Application, Industry, Region, RegionLevel
 from talentportal.search import _segmenter, document_tokens, query_tokens, search_query
 
 
@@ -861,3 +861,170 @@ class SavedProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+# Public services ("Maximum One Visit"): the online services that implement the policies.
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+    YES_NO = "yes_no", _("Yes / no")
+
+
+def validate_form_schema(schema):
+    """The questions a service asks, as a list of
+    {"name": "employer", "label_zh": "…", "label_en": "…", "kind": "text", "required": true,
+     "choices": ["…"] (choice only)}. Names are unique identifiers."""
+    if not isinstance(schema, list):
+        raise ValidationError(_("The form must be a list of fields."))
+    seen = set()
+    for position, item in enumerate(schema, start=1):
+        if not isinstance(item, dict):
+            raise ValidationError(_("Field %(n)s is not an object.") % {"n": position})
+        name = item.get("name")
+        if not isinstance(name, str) or not name.isidentifier() or name in seen:
+            raise ValidationError(
+                _("Field %(n)s needs a unique name of letters, digits and _.") % {"n": position}
+            )
+        seen.add(name)
+        if item.get("kind") not in FieldKind.values:
+            raise ValidationError(_("Field %(n)s has an unknown kind.") % {"n": position})
+        if not isinstance(item.get("label_zh"), str) or not item["label_zh"].strip():
+            raise ValidationError(_("Field %(n)s needs a Chinese label.") % {"n": position})
+        choices = item.get("choices")
+        if item["kind"] == FieldKind.CHOICE and (
+            not isinstance(choices, list)
+            or not choices
+            or not all(isinstance(c, str) and c for c in choices)
+        ):
+            raise ValidationError(_("Field %(n)s needs a list of choices.") % {"n": position})
+        unknown = set(item) - {"name", "label_zh", "label_en", "kind", "required", "choices"}
+        if unknown:
+            raise ValidationError(
+                _("Field %(n)s has unknown keys: %(keys)s.")
+                % {"n": position, "keys": ", ".join(sorted(unknown))}
+            )
+
+
+class ServiceItemQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_region(self, region):
+        return self.filter(region_id__startswith=region.code_prefix)
+
+
+class ServiceItem(models.Model):
+    """A public service the talent office offers, e.g. confirming a high-level talent's
+    benefits or verifying a senior professional-title certificate."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    department_zh = models.CharField(_("responsible department (Chinese)"), max_length=120)
+    department_en = models.CharField(
+        _("responsible department (English)"), max_length=200, blank=True
+    )
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT)
+    policy = models.ForeignKey(
+        "Policy",
+        verbose_name=_("policy it implements"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="services",
+    )
+    description_zh = models.TextField(_("what it is (Chinese)"))
+    description_en = models.TextField(_("what it is (English)"), blank=True)
+    audience_zh = models.TextField(_("who may apply (Chinese)"))
+    audience_en = models.TextField(_("who may apply (English)"), blank=True)
+    form_schema = models.JSONField(
+        _("form fields"), default=list, blank=True, validators=[validate_form_schema]
+    )
+    promised_days = models.PositiveSmallIntegerField(
+        _("promised processing time (working days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    is_online = models.BooleanField(_("can be applied for online"), default=True)
+    fees_zh = models.CharField(_("fees (Chinese)"), max_length=120, blank=True, default="免费")
+    fees_en = models.CharField(_("fees (English)"), max_length=120, blank=True, default="Free")
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ServiceItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("public service")
+        verbose_name_plural = _("public services")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def department(self) -> str:
+        return localized(self, "department")
+
+
+class ServiceMaterial(models.Model):
+    """A document an applicant must or may upload for a service."""
+
+    service = models.ForeignKey(ServiceItem, on_delete=models.CASCADE, related_name="materials")
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    required = models.BooleanField(_("mandatory"), default=True)
+    accepts_images = models.BooleanField(
+        _("accepts JPEG/PNG"), default=True, help_text=_("PDF is always accepted.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("required material")
+        verbose_name_plural = _("required materials")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class ServiceApplication(Application):
+    """An application for a public service, through the shared workflow."""
+
+    REFERENCE_PREFIX = "SV"
+
+    service = models.ForeignKey(
+        ServiceItem,
+        verbose_name=_("service"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+
+    class Meta(Application.Meta):
+        verbose_name = _("service application")
+        verbose_name_plural = _("service applications")
+        indexes = [models.Index(fields=["service", "status"], name="serviceapp_service_status")]
+
+    @property
+    def subject(self) -> str:
+        return self.service.name
+
+    def promised_working_days(self) -> int | None:
+        return self.service.promised_days
+
+    def can_process(self, user) -> bool:
+        """Staff with the permission; a region's staff only for services of their region."""
+        if not super().can_process(user):
+            return False
+        scope = user.staff_region
+        return scope is None or self.service.region_id.startswith(scope.code_prefix)
