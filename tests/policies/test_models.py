@@ -209,5 +209,6 @@ def test_a_file_that_is_not_a_pdf_is_refused(name, content):
 
 def test_an_oversized_attachment_is_refused(settings):
     settings.POLICY_ATTACHMENT_MAX_BYTES = 100
-    with pytest.raises(ValidationError, match="larger than"):
+    with pytest.raises(ValidationError) as error:
         _attachment("big.pdf", b"%PDF-1.7\n" + b"0" * 200).full_clean()
+    assert [e.code for e in error.value.error_dict["file"]] == ["too_large"]
