@@ -1001,6 +1001,7 @@ class ServiceApplication(Application):
     """An application for a public service, through the shared workflow."""
 
     REFERENCE_PREFIX = "SV"
+    LIST_SELECT_RELATED = ("service",)
 
     service = models.ForeignKey(
         ServiceItem,

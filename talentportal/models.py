@@ -298,6 +298,8 @@ class Application(models.Model):
     subclass it; state changes go through `talentportal.workflow` only."""
 
     REFERENCE_PREFIX = "AP"
+    # What `subject` needs, so that lists of applications stay at one query per kind.
+    LIST_SELECT_RELATED: tuple[str, ...] = ()
 
     applicant = models.ForeignKey(
         User,

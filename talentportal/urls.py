@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 
 from talentportal import views
 
@@ -17,6 +18,15 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include("talentportal.accounts_urls")),
+    path("me/", include("talentportal.me_urls")),
+    path(
+        "privacy/", TemplateView.as_view(template_name="talentportal/privacy.html"), name="privacy"
+    ),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="talentportal/accessibility.html"),
+        name="accessibility",
+    ),
     path("", include("policies.urls")),
     path("", include("talents.urls")),
     path("", include("projects.urls")),

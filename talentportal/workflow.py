@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from talentportal.models import (
     Application,
@@ -56,6 +57,29 @@ def application_get(reference: str) -> Application | None:
         if prefix == model.REFERENCE_PREFIX:
             return model.objects.filter(reference=reference).first()
     return None
+
+
+def applications_of(user: User) -> list[Application]:
+    """Every application of `user` across all sections, newest first: one query per kind
+    of application, however many there are."""
+    found = []
+    for model in application_models():
+        found.extend(model.objects.of(user).select_related(*model.LIST_SELECT_RELATED))
+    return sorted(found, key=lambda application: application.created_at, reverse=True)
+
+
+NEXT_STEPS = {
+    S.DRAFT: _lazy("Complete the application and submit it."),
+    S.SUBMITTED: _lazy("The office will start the review."),
+    S.IN_REVIEW: _lazy("The office is reviewing your application."),
+    S.NEEDS_INFO: _lazy("Add the information the office asked for."),
+    S.RESUBMITTED: _lazy("The office will review your answer."),
+}
+
+
+def next_step(application: Application) -> str:
+    """What happens next, in the applicant's words; empty once decided or withdrawn."""
+    return NEXT_STEPS.get(application.status, "")
 
 
 def reference_next(prefix: str, year: int | None = None) -> str:

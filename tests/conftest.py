@@ -1,6 +1,26 @@
 import pytest
 
+from talentportal.catalogues import load_catalogues
 from tests.talentportal.factories import StaffFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The catalogues (regions, industries, disciplines) come from a data migration; a reused
+    test database may have lost them to the flush of an earlier run's transactional test."""
+    with django_db_blocker.unblock():
+        load_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _catalogues_survive_flushes(request, django_db_blocker):
+    """A transactional test ends by emptying every table; put the catalogues back for the
+    tests after it. (Set up first, so torn down after the flush.)"""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames:
+        with django_db_blocker.unblock():
+            load_catalogues()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,154 @@
+"""The signed-in user's own pages: every application across all sections, and notifications."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView
+
+from talentportal import workflow
+from talentportal.models import (
+    ApplicationDocument,
+    ApplicationEvent,
+    ApplicationStatus,
+    Notification,
+)
+
+
+class RespondForm(forms.Form):
+    message = forms.CharField(
+        label=gettext_lazy("Your message"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    document = forms.FileField(
+        label=gettext_lazy("Add a document"),
+        help_text=gettext_lazy("PDF, JPEG or PNG, at most 10 MB."),
+        required=False,
+    )
+
+
+class ApplicationListView(LoginRequiredMixin, ListView):
+    template_name = "me/application_list.html"
+    context_object_name = "applications"
+    paginate_by = 20
+
+    def get_queryset(self):
+        applications = workflow.applications_of(self.request.user)
+        for application in applications:
+            application.next_step = workflow.next_step(application)
+        return applications
+
+
+def _own_application(request, reference):
+    application = workflow.application_get(reference)
+    if application is None or application.applicant_id != request.user.pk:
+        raise Http404
+    return application
+
+
+@login_required
+def application_detail(request, reference, form=None):
+    application = _own_application(request, reference)
+    return render(
+        request,
+        "me/application_detail.html",
+        {
+            "application": application,
+            "next_step": workflow.next_step(application),
+            "events": ApplicationEvent.objects.filter(reference=reference).select_related("actor"),
+            "documents": ApplicationDocument.objects.filter(reference=reference),
+            "form": form or RespondForm(),
+            "can_withdraw": ApplicationStatus.WITHDRAWN
+            in workflow.ALLOWED.get(application.status, ()),
+            "is_open": application.status not in ApplicationStatus.closed(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_respond(request, reference):
+    """A message from the applicant, with an optional document. When the office asked for
+    more information, this is the answer and the application goes back to review."""
+    application = _own_application(request, reference)
+    form = RespondForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return application_detail(request, reference, form=form)
+    try:
+        with transaction.atomic():
+            if form.cleaned_data["document"]:
+                workflow.document_attach(
+                    application=application, by=request.user, upload=form.cleaned_data["document"]
+                )
+            if application.status == ApplicationStatus.NEEDS_INFO:
+                workflow.application_resubmit(
+                    application=application, by=request.user, comment=form.cleaned_data["message"]
+                )
+                messages.success(request, _("Thank you. Your answer has been sent for review."))
+            else:
+                workflow.application_comment(
+                    application=application, by=request.user, comment=form.cleaned_data["message"]
+                )
+                messages.success(request, _("Your message has been sent."))
+    except ValidationError as error:
+        form.add_error(None, error)
+        return application_detail(request, reference, form=form)
+    return redirect(application)
+
+
+@login_required
+@require_POST
+def application_withdraw(request, reference):
+    application = _own_application(request, reference)
+    try:
+        workflow.application_withdraw(application=application, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
+    return redirect(application)
+
+
+@login_required
+def document_download(request, pk):
+    """A document of an application, for its applicant and for staff; a 404 for anyone
+    else, so that the existence of the file is not revealed."""
+    document = get_object_or_404(ApplicationDocument, pk=pk)
+    if not workflow.document_readable_by(document, request.user):
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
+        content_type=document.content_type,
+    )
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    template_name = "me/notification_list.html"
+    context_object_name = "notifications"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Notification.objects.for_user(self.request.user)
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())
+    messages.success(request, _("All notifications are marked as read."))
+    return redirect("me:notifications")
