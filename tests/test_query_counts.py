@@ -69,24 +69,24 @@ LIST_PAGES = [
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", [None, AccountKind.TALENT], ids=["anonymous", "talent"])
-@pytest.mark.parametrize("page", LIST_PAGES, ids=str)
+@pytest.mark.parametrize("list_page", LIST_PAGES, ids=str)
 def test_queries_do_not_grow_with_the_rows_listed(
-    client, django_assert_max_num_queries, page, role
+    client, django_assert_max_num_queries, list_page, role
 ):
     user = None
     if role:
         user = UserFactory(kind=role)
         client.force_login(user)
-    url = reverse(page.url_name, kwargs=page.kwargs)
-    add_rows = (*EVERY_PAGE, *page.rows)
+    url = reverse(list_page.url_name, kwargs=list_page.kwargs)
+    add_rows = (*EVERY_PAGE, *list_page.rows)
 
     for add in add_rows:
         add(FEW, user)
     assert client.get(url).status_code == 200  # warm-up: caches filled as in production
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    assert len(few) <= page.budget, (
-        f"{url}: {len(few)} queries with {FEW} rows, over the budget of {page.budget}:\n"
+    assert len(few) <= list_page.budget, (
+        f"{url}: {len(few)} queries with {FEW} rows, over the budget of {list_page.budget}:\n"
         + "\n".join(q["sql"] for q in few.captured_queries)
     )
 

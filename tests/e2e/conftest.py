@@ -3,16 +3,16 @@
 - The browser is the system one (/usr/bin/chromium), headless; nothing is ever downloaded.
 - live_server serves the app and, through StaticFilesHandler, the static files from the finders
   (tests/conftest.py switches to plain StaticFilesStorage, so no collectstatic is needed).
-- live_server implies transactional_db: every test ends with a flush. The tests ask for
-  serialized rollback so the catalogues the data migrations load (regions, industries,
-  disciplines) are restored before each test, and once more at the end of the session so the
-  reused test database is not left empty for the next run.
+- live_server implies transactional_db: every test ends with a flush. What the data migrations
+  loaded (regions, industries, disciplines, ...) is snapshotted once and restored before each
+  test, and once more at the end of the session so the reused test database is not left empty.
 - Playwright's sync API keeps an asyncio loop running in the main thread, which makes Django's
   ORM refuse to run there; DJANGO_ALLOW_ASYNC_UNSAFE is set only while tests of this folder run.
 """
 
 import os
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
@@ -40,6 +40,19 @@ def _orm_allowed_beside_playwright():
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last, after pytest-django's ordering.
+
+    Playwright's loop runs from the first browser test to the end of the session; a database
+    test after it would see a running loop and fail with SynchronousOnlyOperation.
+    """
+    here = Path(__file__).parent
+    browser_tests = [item for item in items if item.path.is_relative_to(here)]
+    if browser_tests:
+        items[:] = [item for item in items if not item.path.is_relative_to(here)] + browser_tests
 
 
 # These hooks apply to the items of this folder only (pytest calls them through item.ihook).
@@ -105,30 +118,58 @@ def browser_context_args(browser_context_args):
     }
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _restore_catalogues_at_session_end(django_db_setup, django_db_blocker):
-    yield
+def _restore(connection, snapshot):
+    """Make the database hold exactly the snapshot's rows, as serialized rollback does."""
+    from django.apps import apps
     from django.core.management import call_command
-    from django.db import connections
+    from django.core.management.color import no_style
+
+    # No post_migrate (the snapshot has the content types and permissions, with their ids) and
+    # no sequence reset (so ids handed out later never collide with restored rows).
+    call_command(
+        "flush",
+        database=connection.alias,
+        interactive=False,
+        inhibit_post_migrate=True,
+        reset_sequences=False,
+        verbosity=0,
+    )
+    connection.creation.deserialize_db_from_string(snapshot)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def _database_snapshot(django_db_setup, django_db_blocker):
+    """The rows the test database holds before any browser test: what data migrations load.
+
+    Django's own serialized rollback cannot be used here: once Playwright's loop runs, Django's
+    connection handler (an asgiref Local) hands the tests a different connection object from
+    the one the serialized contents were attached to, so nothing would be restored.
+    """
+    from django.db import connection
+
+    from talentportal.catalogues import load_catalogues
+    from talentportal.models import Region
 
     with _orm_allowed_beside_playwright(), django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents is None:
-                continue
-            call_command(
-                "flush",
-                database=connection.alias,
-                interactive=False,
-                inhibit_post_migrate=True,
-                verbosity=0,
-            )
-            connection.creation.deserialize_db_from_string(contents)
+        if not Region.objects.exists():
+            # Left flushed by a transactional test of an earlier run: reload the catalogues.
+            load_catalogues()
+        snapshot = connection.creation.serialize_db_to_string()
+    yield snapshot
+    # Leave the reused test database as the session found it, not flushed by the last test.
+    with _orm_allowed_beside_playwright(), django_db_blocker.unblock():
+        _restore(connection, snapshot)
 
 
 @pytest.fixture(autouse=True)
-def _e2e_database(django_db_serialized_rollback, live_server):
+def _e2e_database(transactional_db, live_server, _database_snapshot):
     """Every browser test gets the live server and a database holding the catalogues."""
+    from django.db import connection
+
+    _restore(connection, _database_snapshot)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from talentportal.models import AccountKind, User
+from talentportal.models import AccountKind, Region, User
 from tests.e2e.a11y import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -33,8 +33,10 @@ def log_in(page, *, login):
 
 def test_visitor_signs_up_logs_out_and_logs_in_with_email(page, browser_errors):
     # The home page in the default language, Chinese.
+    assert Region.objects.filter(code="330000").exists(), "catalogues missing after the flush"
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh"))
+    expect(page.locator("main").get_by_text("浙江省", exact=True).first).to_be_visible()
     assert_accessible(page)
 
     # The language switcher is a plain link to the English version of the page.
