@@ -10,6 +10,11 @@ from policies import views
 app_name = "policies"
 
 urlpatterns = [
-    path("policies/", views.IndexView.as_view(), name="index"),
+    path("policies/", views.PolicyListView.as_view(), name="index"),
+    path("policies/<int:pk>/", views.PolicyDetailView.as_view(), name="detail"),
+    path("policies/compare/", views.CompareView.as_view(), name="compare"),
+    path("policies/calculator/", views.CalculatorView.as_view(), name="calculator"),
+    path("policies/following/", views.FollowingView.as_view(), name="following"),
+    path("policies/following/<int:pk>/delete/", views.unfollow, name="unfollow"),
     path("services/", views.ServicesView.as_view(), name="services"),
 ]
