@@ -1015,6 +1015,17 @@ class ServiceApplication(Application):
         verbose_name = _("service application")
         verbose_name_plural = _("service applications")
         indexes = [models.Index(fields=["service", "status"], name="serviceapp_service_status")]
+        constraints = [
+            # At most one open draft per applicant and service: a double click, the back
+            # button or a second tab resume the same draft instead of starting another.
+            models.UniqueConstraint(
+                fields=["applicant", "service"],
+                condition=Q(status="draft"),
+                name="serviceapp_one_draft_per_service",
+                violation_error_code="one_draft",
+                violation_error_message=_("You already have a draft application for this service."),
+            ),
+        ]
 
     @property
     def subject(self) -> str:
