@@ -105,10 +105,13 @@ class IndustryFilter(ChoiceFilter):
 
 
 class StatusFilter(MultipleChoiceFilter):
-    """Published by default; expired and repealed policies on request; never drafts."""
+    """Published by default (also when the value asked for is rejected); expired and repealed
+    policies on request; never drafts."""
+
+    applies_without_value = True
 
     def filter(self, qs, value):
-        return qs.filter(status__in=list(value) or [PolicyStatus.PUBLISHED])
+        return qs.filter(status__in=list(value or []) or [PolicyStatus.PUBLISHED])
 
 
 class PolicyFilterSet(PortalFilterSet):

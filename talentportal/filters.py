@@ -6,8 +6,9 @@ A list page is built in a fixed order: base queryset → filters → search → 
 - **Tolerance.** It is always bound (an empty query string is a valid request for the default
   list). A value that does not validate — an unknown code, a malformed date, an unknown sort
   key, a search text that is too long — does not filter and does not fail the request: the
-  filter is left out and `problems` holds a readable message for the page to show. Nothing a
-  query string can hold raises a server error.
+  filter is left out (a filter with `applies_without_value = True` applies its default
+  instead) and `problems` holds a readable message for the page to show. Nothing a query
+  string can hold raises a server error.
 - **Search.** A `q` filter whose text goes to the queryset's own `search()` method (segmented
   full-text search with rank), so that views, admin and tests share one search.
 - **Ordering.** A `sort` filter that accepts only the keys the subclass lists in
@@ -137,9 +138,16 @@ class PortalFilterSet(FilterSet):
     def filter_queryset(self, queryset):
         """Apply every valid filter (invalid ones are in `problems` and left out), then order."""
         self.searched = False
-        for name, value in self.form.cleaned_data.items():
-            filtered = self.filters[name].filter(queryset, value)
-            if isinstance(self.filters[name], SearchFilter):
+        cleaned = self.form.cleaned_data
+        for name, filter_ in self.filters.items():
+            if name in cleaned:
+                value = cleaned[name]
+            elif getattr(filter_, "applies_without_value", False):
+                value = None  # rejected value: the filter's default still holds
+            else:
+                continue
+            filtered = filter_.filter(queryset, value)
+            if isinstance(filter_, SearchFilter):
                 # A text without a searchable word (punctuation, emoji) leaves the queryset
                 # alone: then there is no relevance to sort by.
                 self.searched = filtered is not queryset
