@@ -48,14 +48,15 @@ class RegionResult:
 
     @property
     def total(self) -> int:
-        """Estimated yuan over three years. Benefits of the same kind in one policy are
-        alternatives (one amount for a PhD, another for a master), so only the largest of
-        them counts; benefits of different policies add up."""
-        best: dict[tuple[int, str], int] = {}
+        """Estimated yuan over three years. Benefits of the same kind are alternatives — the
+        policies themselves grant "the highest, not several" (就高不重复), and one policy often
+        has one amount for a PhD and another for a master — so only the largest of each kind
+        counts."""
+        best: dict[str, int] = {}
         for result in self.eligible:
             if result.value is not None:
-                key = (result.benefit.policy_id, result.benefit.kind)
-                best[key] = max(best.get(key, 0), result.value)
+                kind = result.benefit.kind
+                best[kind] = max(best.get(kind, 0), result.value)
         return sum(best.values())
 
 

@@ -77,13 +77,17 @@ def test_results_are_grouped_by_region_with_the_provinces_benefits_in_each(libra
     assert result["330100"].eligible[-1].benefit == library["hz_school"]
 
 
-def test_the_estimated_total_counts_alternatives_once(library):
+def test_the_estimated_total_counts_the_highest_of_each_kind(library):
     profile = Profile(degree=Degree.DOCTORATE, age=33, years_since_graduation=1)
     result = by_region(calculate(profile=profile, regions=[region("330100"), region("330200")]))
     # Zhejiang 2,000 × 24; Hangzhou's PhD 400,000 (not also its master's 150,000);
     # rent 10,000 × 3.
     assert result["330100"].total == 48_000 + 400_000 + 30_000
     assert result["330200"].total == 48_000 + 5_000 * 36
+    # A provincial housing subsidy beside Ningbo's: the higher of the two counts.
+    BenefitFactory(policy__region=region("330000"), amount_max=250_000)
+    result = by_region(calculate(profile=profile, regions=[region("330200")]))
+    assert result["330200"].total == 48_000 + 250_000
 
 
 def test_each_benefit_comes_with_its_reasons(library):

@@ -1,13 +1,27 @@
 import datetime
+import io
+import random
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from policies.models import Category, Period, PolicyStatus
+from policies import seed
+from policies.models import (
+    Benefit,
+    BenefitKind,
+    Category,
+    Interpretation,
+    Period,
+    Policy,
+    PolicyStatus,
+    TalentGroup,
+)
 from policies.services import (
     benefit_update,
+    compare_regions,
     followers_of,
     policy_expire,
     policy_follow,
@@ -19,7 +33,7 @@ from policies.services import (
     saved_profile_save,
 )
 from talentportal.choices import Degree, TalentTier
-from talentportal.models import Notification
+from talentportal.models import Notification, Region, RegionLevel
 from tests.policies.factories import BenefitFactory, PolicyFactory, PolicyFollowFactory, region
 from tests.talentportal.factories import IndustryFactory, StaffFactory, UserFactory
 
@@ -311,3 +325,60 @@ def test_a_period_change_changes_the_value(phd_subsidy, staff):
     changes = benefit_update(benefit=phd_subsidy, by=staff, period=Period.TOTAL, period_count=5)
     assert [(c.value_before, c.value_after) for c in changes] == [(400_000, 240_000)]
     assert changes[0].profile == phd
+
+
+# Demo data
+
+
+def _library_fingerprint():
+    return (
+        list(
+            Policy.objects.order_by("document_number").values_list(
+                "document_number", "title_zh", "status", "region_id", "replaced_by__document_number"
+            )
+        ),
+        list(
+            Benefit.objects.order_by("policy__document_number", "position").values_list(
+                "kind", "amount_min", "amount_max", "period", "period_count", "min_degree"
+            )
+        ),
+        Interpretation.objects.count(),
+    )
+
+
+def test_the_demo_library_is_deterministic_and_idempotent():
+    out = io.StringIO()
+    seed.seed(scale="small", rng=random.Random("demo"), stdout=out)
+    assert "300 new" in out.getvalue()
+    first = _library_fingerprint()
+    seed.seed(scale="small", rng=random.Random("demo"), stdout=out)
+    assert "0 new" in out.getvalue()
+    assert _library_fingerprint() == first
+    Policy.objects.update(replaced_by=None)
+    Policy.objects.all().delete()
+    seed.seed(scale="small", rng=random.Random("demo"), stdout=io.StringIO())
+    assert _library_fingerprint() == first
+
+
+def test_the_demo_library_covers_every_city_and_compares():
+    seed.seed(scale="small", rng=random.Random("demo"), stdout=io.StringIO())
+    cities = Region.objects.filter(
+        Q(parent_id__in=["330000", "320000"], level=RegionLevel.CITY) | Q(parent_id="120000")
+    )
+    assert cities.count() == 11 + 13 + 16
+    covered = set(Policy.objects.published().values_list("region_id", flat=True))
+    assert set(cities.values_list("code", flat=True)) <= covered
+    assert Policy.objects.filter(region__level=RegionLevel.COUNTY, region__code__startswith="33")
+    counts = Policy.objects.annotate(n=Count("benefits")).values_list("n", flat=True)
+    assert min(counts) >= 2 and max(counts) <= 6
+    assert not Policy.objects.published().filter(title_en="").exists()
+    assert Policy.objects.search("鲲鹏计划").first().region_id == "120116"
+    assert Policy.objects.search("人才公寓").exists()
+    assert Policy.objects.search("talent apartment").exists()
+    table = compare_regions(
+        regions=[Region.objects.get(code=c) for c in ("330100", "330200", "320400")],
+        group=TalentGroup.DOCTORAL,
+    )
+    housing = next(r for r in table.rows if r.kind == BenefitKind.HOUSING_SUBSIDY)
+    assert all(cell.figure for cell in housing.cells)
+    assert any(cell.best for cell in housing.cells)
