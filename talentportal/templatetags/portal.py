@@ -6,6 +6,8 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_from_path
 
+from talentportal.models import Notification
+
 register = template.Library()
 
 
@@ -72,3 +74,11 @@ def page_range(page_obj, on_each_side=2, on_ends=1):
             page_obj.number, on_each_side=on_each_side, on_ends=on_ends
         )
     ]
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    """How many notifications `user` has not read yet (one COUNT query)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.for_user(user).unread().count()
