@@ -240,3 +240,7 @@ class ServiceApplicationAdmin(RegionScopedAdmin):
                 if to in workflow.ALLOWED.get(obj.status, set()) - workflow.BY_APPLICANT
             ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+# The policy library (policies, benefits, import/export, audit trail) has its own module.
+from policies import library_admin  # noqa: E402, F401

@@ -1040,3 +1040,7 @@ class ServiceApplication(Application):
             return False
         scope = user.staff_region
         return scope is None or self.service.region_id.startswith(scope.code_prefix)
+
+
+# The audit trail's event models (policies/audit.py) belong to this app: import them last.
+from policies import audit  # noqa: E402, F401
