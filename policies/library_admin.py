@@ -595,8 +595,8 @@ def audit_events(policy, limit: int = 200) -> list[dict]:
     ]
     rows = []
     for model, filters, fields, kind in (
-        (PolicyEvent, {"pgh_obj_id": policy.pk}, policy_fields, _("policy")),
-        (BenefitEvent, {"policy_id": policy.pk}, benefit_fields, _("benefit")),
+        (PolicyEvent, {"pgh_obj_id": policy.pk}, policy_fields, "policy"),
+        (BenefitEvent, {"policy_id": policy.pk}, benefit_fields, "benefit"),
     ):
         events = list(
             model.objects.filter(**filters)
@@ -612,6 +612,7 @@ def audit_events(policy, limit: int = 200) -> list[dict]:
                     "at": event.pgh_created_at,
                     "label": event.pgh_label,
                     "kind": kind,
+                    "kind_label": _("policy") if kind == "policy" else _("benefit"),
                     "object_id": event.pgh_obj_id,
                     "title": data.get("title_zh", ""),
                     "user_id": context.get("user"),
