@@ -1,0 +1,390 @@
+"""The public-service catalogue and online applications.
+
+    /services/                     the catalogue: search and filters (policies.service_filters)
+    /services/<id>/                what a service is, who may apply, what to prepare
+    /services/<id>/apply/          the application form, with a draft that is kept
+    /services/applied/<reference>/ the confirmation with the reference number
+
+An application starts as a draft the first time the form is saved or submitted, and the apply
+page resumes it on every later visit, from any browser. Double submission never makes two
+applications:
+
+- the database allows one draft per applicant and service (a partial unique constraint), so
+  two requests that both start an application end up with the same draft;
+- the draft is locked while it is saved and submitted, so of two submissions of it one
+  submits and the other finds it submitted;
+- every form carries the draft it was shown for (`reference`), or, when there was none yet,
+  a signed time (`started`): a form posted again after its application was submitted (the
+  back button) finds that application and says it was already submitted.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from policies.models import PolicyStatus, ServiceApplication, ServiceItem, ServiceMaterial
+from policies.service_filters import ServiceFilterSet
+from policies.service_forms import ServiceApplicationForm, material_label
+from talentportal import workflow
+from talentportal.i18n import localized
+from talentportal.models import ApplicationDocument, ApplicationStatus, User
+from talentportal.uploads import max_upload_bytes
+
+STARTED_SALT = "policies.services.apply.started"
+#: Policy columns a service page never shows (the policy's full text and search columns).
+POLICY_DEFERRED = tuple(
+    f"policy__{name}"
+    for name in (
+        "body_zh",
+        "body_en",
+        "search_title",
+        "search_summary",
+        "search_body",
+        "title_segmented",
+        "summary_segmented",
+        "search_vector",
+    )
+)
+
+
+def visible_services(user):
+    """Published services; unpublished ones too for staff, to check them before publishing."""
+    services = ServiceItem.objects.all()
+    if user.is_authenticated and user.is_active and user.is_staff:
+        return services
+    return services.published()
+
+
+# Writes -----------------------------------------------------------------------------------
+
+
+def service_draft_get_or_create(*, service: ServiceItem, applicant: User) -> ServiceApplication:
+    """The applicant's draft for `service`, created if there is none. Safe under concurrency:
+    when two requests create at once, the unique constraint lets one win and the other
+    continues with the winner's draft."""
+    drafts = ServiceApplication.objects.filter(
+        applicant=applicant, service=service, status=ApplicationStatus.DRAFT
+    )
+    draft = drafts.first()
+    if draft is not None:
+        return draft
+    try:
+        with transaction.atomic():
+            return workflow.application_create(
+                model=ServiceApplication, applicant=applicant, service=service
+            )
+    except IntegrityError:
+        pass  # another request inserted the draft after our check
+    except ValidationError as error:
+        # full_clean() saw the other request's committed draft.
+        if "one_draft" not in {e.code for e in error.error_list}:
+            raise
+    return drafts.get()
+
+
+def service_draft_save(
+    *, application: ServiceApplication, by: User, answers: dict, uploads: list
+) -> list[tuple[ServiceMaterial, ValidationError]]:
+    """Store the answers and attach the uploads to a draft (which the caller has locked).
+    A new file for a material replaces the draft's earlier file for it. Returns the uploads
+    the workflow refused, with why."""
+    refused = []
+    for material, upload in uploads:
+        earlier = list(
+            ApplicationDocument.objects.filter(
+                reference=application.reference, label=material_label(material)
+            )
+        )
+        try:
+            workflow.document_attach(
+                application=application, by=by, upload=upload, label=material_label(material)
+            )
+        except ValidationError as error:
+            refused.append((material, error))
+            continue
+        for document in earlier:
+            document.delete()
+            transaction.on_commit(lambda f=document.file: f.delete(save=False))
+    if answers != application.answers:
+        application.answers = answers
+        application.save(update_fields=["answers", "updated_at"])
+    return refused
+
+
+# Catalogue ---------------------------------------------------------------------------------
+
+
+class ServiceListView(FilterView):
+    """`/services/`: every published service, searchable and filterable.
+
+    Queries: what the filters offer (regions and departments, two queries), one COUNT and
+    one page of services with their region; nothing per service."""
+
+    model = ServiceItem
+    filterset_class = ServiceFilterSet
+    template_name = "policies/services/service_list.html"
+    paginate_by = 12
+    strict = False
+
+    def get_queryset(self):
+        return (
+            ServiceItem.objects.published()
+            .select_related("region")
+            .defer("form_schema", "audience_zh", "audience_en", "fees_zh", "fees_en")
+            .order_by("position", "pk")
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        """Like ListView's, but a page number that is not a number shows the first page and
+        one past the end the last, instead of a 404."""
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        for service in context["page_obj"].object_list:
+            service.description = localized(service, "description")
+        context.update(
+            problems=filterset.problems,
+            search_text=filterset.search_text,
+            is_filtered=filterset.is_filtered,
+            result_count=context["paginator"].count,
+        )
+        return context
+
+
+class ServiceDetailView(DetailView):
+    """`/services/<id>/`: what the service is, who may apply, what to prepare, how long it
+    takes and what it costs, the policy it implements, and how to apply."""
+
+    template_name = "policies/services/service_detail.html"
+    context_object_name = "service"
+
+    def get_queryset(self):
+        return (
+            visible_services(self.request.user)
+            .select_related("region", "policy")
+            .defer(*POLICY_DEFERRED)
+            .prefetch_related("materials")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        service = self.object
+        policy = service.policy
+        user = self.request.user
+        mine = (
+            list(ServiceApplication.objects.of(user).filter(service=service).open())
+            if user.is_authenticated
+            else []
+        )
+        context.update(
+            description=localized(service, "description"),
+            audience=localized(service, "audience"),
+            fees=localized(service, "fees"),
+            materials=list(service.materials.all()),
+            upload_limit=max_upload_bytes(),
+            policy=policy if policy is not None and policy.status != PolicyStatus.DRAFT else None,
+            my_applications=mine,
+            my_draft=next((a for a in mine if a.status == ApplicationStatus.DRAFT), None),
+        )
+        return context
+
+
+# Applying ----------------------------------------------------------------------------------
+
+
+def started_token() -> str:
+    return signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
+
+
+def started_at(token: str) -> datetime.datetime | None:
+    """When the form carrying `token` was shown; None when the token is missing or forged."""
+    try:
+        timestamp = signing.loads(token, salt=STARTED_SALT)
+        return datetime.datetime.fromtimestamp(float(timestamp), tz=datetime.UTC)
+    except (signing.BadSignature, TypeError, ValueError, OverflowError):
+        return None
+
+
+@method_decorator(login_required, name="dispatch")
+class ServiceApplyView(View):
+    """`/services/<id>/apply/`: GET shows the form (resuming the draft), POST saves the draft
+    (`action=save`) or submits it (`action=submit`). An offline service shows how to apply
+    in person instead."""
+
+    template_name = "policies/services/service_apply.html"
+    offline_template_name = "policies/services/service_offline.html"
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        self.service = get_object_or_404(
+            ServiceItem.objects.published().select_related("region"), pk=pk
+        )
+        self.materials = list(self.service.materials.all())
+        if not self.service.is_online:
+            status = 200 if request.method in ("GET", "HEAD") else 400
+            return render(
+                request,
+                self.offline_template_name,
+                {"service": self.service, "materials": self.materials},
+                status=status,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def mine(self):
+        return ServiceApplication.objects.filter(applicant=self.request.user, service=self.service)
+
+    def get(self, request, *args, **kwargs):
+        draft = self.mine().filter(status=ApplicationStatus.DRAFT).first()
+        form = self.make_form(
+            initial=ServiceApplicationForm.initial_from(
+                draft.answers if draft else {}, self.service.form_schema
+            ),
+            application=draft,
+        )
+        return self.render_form(form, draft)
+
+    def post(self, request, *args, **kwargs):
+        submitting = request.POST.get("action") == "submit"
+        application = self.posted_application()
+        if application is not None and application.status != ApplicationStatus.DRAFT:
+            return self.already_submitted(application)
+        form = self.make_form(
+            data=request.POST,
+            files=request.FILES,
+            application=application,
+            submitting=submitting,
+        )
+        form.is_valid()
+        if application is None:
+            application = service_draft_get_or_create(service=self.service, applicant=request.user)
+        with transaction.atomic():
+            locked = ServiceApplication.objects.select_for_update().get(pk=application.pk)
+            if locked.status != ApplicationStatus.DRAFT:
+                # Submitted by a concurrent request (a double click) a moment ago.
+                return self.already_submitted(locked)
+            refused = service_draft_save(
+                application=locked,
+                by=request.user,
+                answers=form.answers(locked.answers),
+                uploads=form.uploads(),
+            )
+            for material, error in refused:
+                form.add_error(f"material_{material.pk}", error)
+            if submitting and not form.errors:
+                workflow.application_submit(application=locked, by=request.user)
+        if form.errors:
+            # What was valid is kept in the draft; show the rest with its errors.
+            form.show_documents(self.documents_of(locked))
+            return self.render_form(form, locked, status=400)
+        if submitting:
+            messages.success(request, _("Your application has been submitted."))
+            return redirect("policies:service_applied", reference=locked.reference)
+        messages.success(
+            request,
+            _("Your draft is saved. You can come back to it at any time, from any device."),
+        )
+        return redirect("policies:service_apply", pk=self.service.pk)
+
+    def posted_application(self) -> ServiceApplication | None:
+        """The application the posted form was shown for: its draft, or one created after
+        the form was shown (the form was posted before); None for a fresh form."""
+        reference = self.request.POST.get("reference", "")
+        if reference:
+            application = self.mine().filter(reference=reference[:20]).first()
+            if application is None:
+                raise Http404
+            return application
+        started = started_at(self.request.POST.get("started", ""))
+        if started is not None:
+            since = self.mine().filter(created_at__gte=started).order_by("created_at").first()
+            if since is not None:
+                return since
+        return self.mine().filter(status=ApplicationStatus.DRAFT).first()
+
+    def already_submitted(self, application):
+        if application.status == ApplicationStatus.WITHDRAWN:
+            messages.warning(
+                self.request,
+                _("Application %(reference)s was withdrawn; nothing was changed.")
+                % {"reference": application.reference},
+            )
+            return redirect(application)
+        messages.warning(
+            self.request,
+            _(
+                "Application %(reference)s has already been submitted; it was not submitted "
+                "again and nothing was changed."
+            )
+            % {"reference": application.reference},
+        )
+        return redirect("policies:service_applied", reference=application.reference)
+
+    @staticmethod
+    def documents_of(application) -> list[ApplicationDocument]:
+        if application is None:
+            return []
+        return list(ApplicationDocument.objects.filter(reference=application.reference))
+
+    def make_form(self, *, application, **kwargs):
+        return ServiceApplicationForm(
+            service=self.service,
+            materials=self.materials,
+            documents=self.documents_of(application),
+            **kwargs,
+        )
+
+    def render_form(self, form, application, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "service": self.service,
+                "form": form,
+                "application": application,
+                "started": started_token() if application is None else "",
+                "submitted": list(
+                    self.mine()
+                    .exclude(status=ApplicationStatus.DRAFT)
+                    .open()
+                    .order_by("-created_at")[:3]
+                ),
+            },
+            status=status,
+        )
+
+
+@login_required
+def service_applied(request, reference):
+    """`/services/applied/<reference>/`: the confirmation, for the applicant only."""
+    application = get_object_or_404(
+        ServiceApplication.objects.select_related("service"),
+        reference=reference,
+        applicant=request.user,
+    )
+    if application.status == ApplicationStatus.DRAFT:
+        return redirect("policies:service_apply", pk=application.service_id)
+    return render(
+        request,
+        "policies/services/service_applied.html",
+        {
+            "application": application,
+            "service": application.service,
+            "me_url": reverse("me:application", args=[application.reference]),
+        },
+    )
