@@ -593,8 +593,10 @@ VERSIONED_FIELDS = (
 class Benefit(models.Model):
     """One concrete, comparable provision of a policy: what a talent gets and who qualifies.
 
-    Change amounts and eligibility through `policies.services.benefit_update()`, which bumps
-    `version` and tells talents whose calculator result changes.
+    `version` goes up whenever an amount or a condition changes: a database trigger compares
+    the columns on every update (migration 0005); industry changes go through
+    `policies.services.benefit_update()`, which also tells the talents whose calculator result
+    changes.
     """
 
     policy = models.ForeignKey(

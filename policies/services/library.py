@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -269,12 +269,8 @@ def benefit_update(*, benefit: Benefit, by, **changes) -> list[ResultChange]:
     the talents whose saved calculator result changes because of it (returned)."""
     _check_may_edit(policy=benefit.policy, by=by)
     locked = Benefit.objects.select_for_update().get(pk=benefit.pk)
-    editable = {f.name for f in Benefit._meta.get_fields()} - {
-        "id",
-        "policy",
-        "version",
-        "updated_at",
-    }
+    editable = {f.name for f in Benefit._meta.concrete_fields} | {"industries"}
+    editable -= {"id", "policy", "version", "updated_at"}
     unknown = set(changes) - editable
     if unknown:
         raise TypeError(f"Cannot change: {', '.join(sorted(unknown))}")
@@ -284,16 +280,19 @@ def benefit_update(*, benefit: Benefit, by, **changes) -> list[ResultChange]:
         if getattr(locked, name) != value:
             setattr(locked, name, value)
             versioned_change |= name in VERSIONED_FIELDS
+    industries_change = False
     if industries is not None:
         industries = list(industries)
-        if {i.pk for i in industries} != set(locked.industries.values_list("pk", flat=True)):
-            versioned_change = True
+        current = set(locked.industries.values_list("pk", flat=True))
+        industries_change = {i.pk for i in industries} != current
     locked.full_clean(exclude=["policy"])
-    if versioned_change:
-        locked.version += 1
-    locked.save()
-    if industries is not None:
+    locked.save()  # the database bumps the version if an amount or a condition changed
+    if industries_change:
         locked.industries.set(industries)
+        if not versioned_change:
+            Benefit.objects.filter(pk=locked.pk).update(version=F("version") + 1)
+        versioned_change = True
+    locked.refresh_from_db(fields=["version", "updated_at"])
     for name in (*changes, "version", "updated_at"):
         setattr(benefit, name, getattr(locked, name))
     if not versioned_change:

@@ -16,6 +16,7 @@ from policies.models import (
     comparable_figure,
     segmented_text,
 )
+from talentportal.choices import Degree
 from talentportal.models import RegionLevel
 from tests.policies.factories import (
     BenefitFactory,
@@ -176,10 +177,39 @@ def test_a_follow_is_unique_even_without_a_region():
     assert PolicyFollow.objects.filter(user=user).count() == 2
 
 
-def test_a_benefit_starts_at_version_one():
-    assert BenefitFactory().version == 1
+def test_any_change_of_amount_or_conditions_bumps_the_version():
+    benefit = BenefitFactory(amount_max=100_000)
+    stale = Benefit.objects.get(pk=benefit.pk)
+
+    def version():
+        return Benefit.objects.values_list("version", flat=True).get(pk=benefit.pk)
+
+    benefit.description_zh = "说明"
+    benefit.save()
+    assert version() == 1
+    benefit.amount_max = 120_000
+    benefit.save()
+    assert version() == 2
+    Benefit.objects.filter(pk=benefit.pk).update(min_degree=Degree.MASTER)
+    assert version() == 3
+    Benefit.objects.filter(pk=benefit.pk).update(tiers=["A"], title_zh="新标题")
+    assert version() == 4
+    # A stale copy with the same amount and conditions does not turn the version back.
+    stale = Benefit.objects.get(pk=benefit.pk)
+    Benefit.objects.filter(pk=benefit.pk).update(max_age=35)
+    stale.max_age = 35
+    stale.save()
+    assert (stale.version, version()) == (4, 5)
+
+
+def test_a_benefit_starts_at_version_one_and_never_goes_back():
+    benefit = BenefitFactory()
+    assert benefit.version == 1
+    Benefit.objects.update(version=0)
+    benefit.refresh_from_db()
+    assert benefit.version == 1
     with violates("benefit_version_positive"):
-        Benefit.objects.update(version=0)
+        BenefitFactory(version=0)
 
 
 # Attachments are PDFs by content.
