@@ -47,8 +47,9 @@ lint: venv
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
 
+# BENCH_ARGS, e.g. "--queries-only" or "--only / /en/ --duration 5" (python -m tests.perf.bench -h)
 bench: venv
-	@export $(WITH_DB); $(PY) -m tests.perf.bench
+	@export $(WITH_DB); $(PY) -m tests.perf.bench $(BENCH_ARGS)
 
 messages: venv
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete
