@@ -178,7 +178,11 @@ class PolicyDetailView(DetailView):
                     "replaces",
                     queryset=Policy.objects.exclude(status=PolicyStatus.DRAFT)
                     .select_related("region")
-                    .only("pk", "title_zh", "title_en", "status", "issued_on", "region"),
+                    # replaced_by too: the prefetch joins on it (deferred, it would cost a
+                    # query per replaced policy).
+                    .only(
+                        "pk", "title_zh", "title_en", "status", "issued_on", "region", "replaced_by"
+                    ),
                 ),
             )
         )

@@ -377,6 +377,19 @@ def test_the_policy_page_runs_a_constant_number_of_queries(client):
     assert many == few <= 9
 
 
+def test_a_repealed_policy_page_runs_a_constant_number_of_queries(client):
+    def build(n):
+        new = PolicyFactory()
+        old = PolicyFactory(status=PolicyStatus.REPEALED, replaced_by=new)
+        for _ in range(n):
+            PolicyFactory(status=PolicyStatus.REPEALED, replaced_by=old)
+        return old
+
+    few, _ = count_queries(client, build(1).get_absolute_url())
+    many, _ = count_queries(client, build(8).get_absolute_url())
+    assert many == few <= 9
+
+
 # Comparison -------------------------------------------------------------------------------
 
 
