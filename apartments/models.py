@@ -120,7 +120,7 @@ class CommunityQuerySet(models.QuerySet):
 
     def in_region(self, region: Region):
         """Communities in `region` or any region below it (a prefix match on the code)."""
-        return self.filter(region_id__startswith=region.code_prefix)
+        return self.filter(region__code__startswith=region.code_prefix)
 
     def visible_to(self, user):
         """What `user` may see: published ones for everyone, everything in their region for
@@ -358,7 +358,7 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(status=UnitStatus.AVAILABLE)
 
     def in_region(self, region: Region):
-        return self.filter(community__region_id__startswith=region.code_prefix)
+        return self.filter(community__region__code__startswith=region.code_prefix)
 
     def fitting(self, household_size: int):
         """Layouts big enough for the household."""
@@ -443,7 +443,7 @@ class OccupancyQuerySet(models.QuerySet):
         return {key: value or 0 for key, value in self.aggregate(**self._totals()).items()}
 
     def in_region(self, region: Region):
-        return self.filter(community__region_id__startswith=region.code_prefix)
+        return self.filter(community__region__code__startswith=region.code_prefix)
 
     def by_community(self):
         return (
@@ -518,7 +518,7 @@ class AllocationRoundQuerySet(models.QuerySet):
         return self.exclude(status=RoundStatus.DRAFT).filter(community__is_published=True)
 
     def in_region(self, region: Region):
-        return self.filter(community__region_id__startswith=region.code_prefix)
+        return self.filter(community__region__code__startswith=region.code_prefix)
 
     def accepting(self, now):
         return self.filter(status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
@@ -747,7 +747,7 @@ def mask_phone(value: str) -> str:
 
 class ApartmentApplicationQuerySet(ApplicationQuerySet):
     def in_region(self, region: Region):
-        return self.filter(round__community__region_id__startswith=region.code_prefix)
+        return self.filter(round__community__region__code__startswith=region.code_prefix)
 
     def processable_by(self, user):
         """The applications `user` (staff) may process: all, or those of their region."""
@@ -1006,7 +1006,7 @@ class LeaseQuerySet(models.QuerySet):
         return self.filter(tenant=user)
 
     def in_region(self, region: Region):
-        return self.filter(unit__community__region_id__startswith=region.code_prefix)
+        return self.filter(unit__community__region__code__startswith=region.code_prefix)
 
     def ending_before(self, day):
         return self.active().filter(end__lt=day)
