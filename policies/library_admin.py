@@ -13,6 +13,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.template.response import TemplateResponse
@@ -37,6 +38,7 @@ from policies.models import (
 from policies.resources import BenefitResource, PolicyResource
 from policies.services import benefit_update, policy_expire, policy_publish, policy_repeal
 from talentportal.models import Region, RegionLevel, User
+from talentportal.search import search_query
 
 STALE_AFTER_DAYS = 365
 #: Spreadsheet formats staff exchange policies in (the import form's "format" is an index).
@@ -246,6 +248,32 @@ class RepealForm(forms.Form):
 
 # Policies -------------------------------------------------------------------------------
 
+#: Columns no list shows: not fetched for the changelists.
+POLICY_LIST_DEFERRED = (
+    "body_zh",
+    "body_en",
+    "search_title",
+    "search_summary",
+    "search_body",
+    "title_segmented",
+    "summary_segmented",
+    "search_vector",
+)
+
+
+class PolicyChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*POLICY_LIST_DEFERRED)
+
+
+class BenefitChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .defer(*(f"policy__{name}" for name in POLICY_LIST_DEFERRED))
+        )
+
 
 @admin.register(Policy)
 class PolicyAdmin(ImportExportMixin, admin.ModelAdmin):
@@ -413,19 +441,21 @@ class PolicyAdmin(ImportExportMixin, admin.ModelAdmin):
     # Search -----------------------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
-        """Full-text search (the GIN-indexed vector), a document number, or a policy id;
-        never a table scan with LIKE."""
+        """Full-text search of titles, summaries, texts and document numbers (the GIN-indexed
+        vector), or a policy's number; never a table scan with LIKE."""
         term = search_term.strip()
         if not term:
             return queryset, False
-        exact = Q(document_number=term)
+        condition = Q(pk__in=[])
+        tsquery = search_query(term)
+        if tsquery is not None:
+            condition |= Q(search_vector=tsquery)
         if term.isdigit() and len(term) < 19:
-            exact |= Q(pk=int(term))
-        matches = Policy.objects.search(term)
-        if matches.query.where:
-            # `search()` filters only when the text has a searchable word.
-            exact |= Q(pk__in=matches.values("pk"))
-        return queryset.filter(exact), False
+            condition |= Q(pk=int(term))
+        return queryset.filter(condition), False
+
+    def get_changelist(self, request, **kwargs):
+        return PolicyChangeList
 
     # Display ----------------------------------------------------------------------------
 
@@ -647,6 +677,10 @@ class BenefitAdmin(ImportExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["policy", "industries"]
     readonly_fields = ["version", "updated_at"]
     fieldsets = [(None, {"fields": ["policy"]}), *BENEFIT_FIELDSETS]
+    ordering = ["-pk"]  # the primary key's index; the model's order would sort every row
+
+    def get_changelist(self, request, **kwargs):
+        return BenefitChangeList
 
     def get_queryset(self, request):
         return permissions.benefits_editable_by(request.user).select_related("policy")

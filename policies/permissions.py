@@ -40,4 +40,6 @@ def may_edit_policy(user, policy: Policy) -> bool:
 
 
 def benefits_editable_by(user):
+    if user is not None and user.is_active and user.is_staff and region_scope(user) is None:
+        return Benefit.objects.all()
     return Benefit.objects.filter(policy__in=policies_editable_by(user))
