@@ -543,6 +543,11 @@ def test_the_calculator_lists_eligible_benefits_with_reasons_and_near_misses(
     body = response.content.decode()
     assert "50,000" in body
     assert "博士购房补贴" in body
+    en = client.get(
+        "/en/policies/calculator/",
+        {"degree": Degree.MASTER, "age": "30", "regions": "330106", "will_work_in_region": "on"},
+    ).content.decode()
+    assert "Xihu District: 1 benefit<" in en
 
 
 def test_the_calculator_form_without_input_shows_no_result(client):
