@@ -711,7 +711,7 @@ class Enterprise(models.Model):
 
     def clean(self):
         super().clean()
-        self.credit_code = (self.credit_code or "").strip().upper()
+        self.credit_code = uscc.compact(self.credit_code or "")
 
     @property
     def display_name(self) -> str:
