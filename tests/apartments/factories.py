@@ -161,11 +161,13 @@ def units(community, count, **kwargs) -> list[Unit]:
 
 
 def open_round(*, units_=(), staff=None, seed=SEED, groups=(), **kwargs) -> AllocationRound:
-    """A round with its units (RoundUnit rows), opened by staff with `seed`."""
+    """A round with its units (RoundUnit rows) and preference groups — `groups` is a list of
+    (PreferenceGroup fields, units set aside) — opened by staff with `seed`."""
     round = RoundFactory(**kwargs)
     for unit in units_:
         RoundUnit.objects.create(round=round, unit=unit, group=None)
-    for group, group_units in groups:
+    for position, (group_fields, group_units) in enumerate(groups):
+        group = GroupFactory(round=round, position=position, **group_fields)
         for unit in group_units:
             RoundUnit.objects.update_or_create(round=round, unit=unit, defaults={"group": group})
     services.round_open(round=round, by=staff or superuser(), seed=seed, now=OPENS)

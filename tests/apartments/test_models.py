@@ -15,8 +15,8 @@ from apartments.models import (
     RentTerms,
     Unit,
     mask_id_number,
-    validate_resident_id,
     vacancy_rate,
+    validate_resident_id,
 )
 from tests.apartments.factories import (
     HANGZHOU_DISTRICT,
