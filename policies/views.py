@@ -26,7 +26,7 @@ from django_filters.views import FilterView
 
 from policies.eligibility import Profile
 from policies.filters import PolicyFilterSet, region_choices
-from policies.forms import CalculatorForm, CompareForm, FollowForm
+from policies.forms import CalculatorForm, CompareForm, FollowForm, split_codes
 from policies.models import (
     Benefit,
     Category,
@@ -69,6 +69,11 @@ def follows_of(user) -> set[tuple[str | None, str]]:
     if not user.is_authenticated:
         return set()
     return set(PolicyFollow.objects.filter(user=user).values_list("region_id", "category"))
+
+
+def regions_asked(request) -> list[str]:
+    """The region codes of the query string (repeated or comma-separated)."""
+    return split_codes(request.GET.getlist("regions"))
 
 
 def safe_next(request, fallback: str) -> str:
@@ -246,8 +251,13 @@ class CompareView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         regions = all_regions()
-        bound = "regions" in request.GET or "group" in request.GET
-        form = CompareForm(request.GET if bound else None, regions=regions)
+        known = {region.code for region in regions}
+        prefill = regions_asked(request)
+        if set(request.GET) <= {"regions"} and len(prefill) < 2 and set(prefill) <= known:
+            # A link from a policy page ("compare Hangzhou with…"): preselect, no error yet.
+            form = CompareForm(initial={"regions": prefill}, regions=regions)
+        else:
+            form = CompareForm(request.GET, regions=regions)
         table = None
         if form.is_bound and form.is_valid():
             try:
@@ -322,7 +332,12 @@ class CalculatorView(TemplateView):
     def get(self, request, *args, **kwargs):
         regions = all_regions()
         saved = self.saved_profile()
-        if "regions" in request.GET:
+        known = {region.code for region in regions}
+        prefill = regions_asked(request)
+        if set(request.GET) <= {"regions"} and len(prefill) == 1 and set(prefill) <= known:
+            # A link from a policy page: the region preselected, the profile still to fill in.
+            form = CalculatorForm(initial={"regions": prefill}, regions=regions)
+        elif "regions" in request.GET:
             form = CalculatorForm(request.GET, regions=regions)
         elif saved is not None and saved.regions.all():
             form = CalculatorForm(

@@ -6,7 +6,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from policies.models import EnterpriseType, Period
+from policies.models import EnterpriseType, Period, sanitize_body
 from talentportal.choices import Degree, TalentTier
 
 register = template.Library()
@@ -20,6 +20,13 @@ def highlight(value) -> str:
     if not value:
         return ""
     return mark_safe(nh3.clean(str(value), tags={"mark"}, attributes={}))
+
+
+@register.filter
+def policy_body(value) -> str:
+    """A policy's rich text as HTML. It is sanitised when saved; it is sanitised again here,
+    so that text written past `save()` (a queryset update, raw SQL) cannot inject markup."""
+    return mark_safe(sanitize_body(value or ""))
 
 
 @register.filter

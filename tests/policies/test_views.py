@@ -449,12 +449,12 @@ def test_compare_accepts_repeated_parameters_from_the_form(client, comparison_da
 @pytest.mark.parametrize(
     "query",
     [
-        "?regions=330100",
+        "?regions=330100&group=",
         "?regions=330100,999999",
         "?regions=330100,330200,320400,330000,120000",
         "?regions=330100,330200&group=astronauts",
         "?regions=%00,330100",
-        "?regions=" + ",".join(["330100"] * 500),
+        "?regions=" + ",".join(str(330100 + i) for i in range(500)),
         "?regions=" + "x" * 5000,
     ],
 )
@@ -483,6 +483,27 @@ def test_compare_downloads_the_same_table_as_csv(client, comparison_data):
     assert "800000 *" in text
     # A title that looks like a formula is neutralised for spreadsheets.
     assert "'=HYPERLINK" in text
+
+
+def test_links_from_a_policy_page_preselect_the_region_without_an_error(client):
+    region("330100")
+    response = client.get("/policies/compare/?regions=330100")
+    assert not response.context["form"].errors
+    assert response.context["form"].region_slots()[0] == "330100"
+    response = client.get("/policies/calculator/?regions=330100")
+    assert not response.context["form"].errors and response.context["result"] is None
+    assert response.context["form"].region_slots()[0] == "330100"
+    assert 'value="330100" selected' in response.content.decode()
+
+
+def test_the_policy_body_is_sanitised_again_when_shown(client):
+    policy = PolicyFactory()
+    # Text written past save(), which sanitises: a queryset update.
+    from policies.models import Policy
+
+    Policy.objects.filter(pk=policy.pk).update(body_zh="<p>正文</p><script>alert(1)</script>")
+    body = client.get(policy.get_absolute_url()).content.decode()
+    assert "<p>正文</p>" in body and "<script>alert(1)" not in body
 
 
 def test_the_compare_page_without_parameters_shows_the_form(client):
