@@ -50,3 +50,25 @@ def assert_accessible(page, *, context=None, disable=()):
             f"{page.url}: {len(violations)} accessibility rule(s) violated "
             f"on {count} element(s):\n{format_violations(violations)}"
         )
+
+
+def assert_pages_accessible(page, paths, *, status=200, also=None):
+    """Open each path and check it; fail once, at the end, with every page's problems.
+
+    With no paths, checks the page as it is. `also(page)` may add checks of its own.
+    """
+    failures = []
+    for path in paths or [None]:
+        if path is not None:
+            response = page.goto(path)
+            if response.status != status:
+                failures.append(f"{path}: status {response.status}, not {status}")
+                continue
+        try:
+            assert_accessible(page)
+            if also:
+                also(page)
+        except AssertionError as error:
+            failures.append(f"{path or page.url}: {error}")
+    if failures:
+        raise AssertionError("\n\n".join(failures))

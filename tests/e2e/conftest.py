@@ -3,9 +3,10 @@
 - The browser is the system one (/usr/bin/chromium), headless; nothing is ever downloaded.
 - live_server serves the app and, through StaticFilesHandler, the static files from the finders
   (tests/conftest.py switches to plain StaticFilesStorage, so no collectstatic is needed).
-- live_server implies transactional_db: every test ends with a flush. What the data migrations
-  loaded (regions, industries, disciplines, ...) is snapshotted once and restored before each
-  test, and once more at the end of the session so the reused test database is not left empty.
+- live_server implies transactional_db: every test ends with a flush. The reference data the
+  data migrations loaded (regions, industries, disciplines, ...) is snapshotted once and put
+  back before each test, and once more at the end of the session so that the reused test
+  database is not left without it.
 - Playwright's sync API keeps an asyncio loop running in the main thread, which makes Django's
   ORM refuse to run there; DJANGO_ALLOW_ASYNC_UNSAFE is set only while tests of this folder run.
 """
@@ -118,38 +119,47 @@ def browser_context_args(browser_context_args):
     }
 
 
-def _restore(connection, snapshot):
-    """Make the database hold exactly the snapshot's rows, as serialized rollback does."""
-    from django.apps import apps
-    from django.core.management import call_command
-    from django.core.management.color import no_style
+# Rows that are not reference data: post_migrate recreates content types and permissions after
+# every flush, and users, sessions and admin entries belong to the tests that create them.
+_NOT_SNAPSHOTTED = {"contenttypes", "auth", "sessions", "admin"}
 
-    # No post_migrate (the snapshot has the content types and permissions, with their ids) and
-    # no sequence reset (so ids handed out later never collide with restored rows).
-    call_command(
-        "flush",
-        database=connection.alias,
-        interactive=False,
-        inhibit_post_migrate=True,
-        reset_sequences=False,
-        verbosity=0,
-    )
-    connection.creation.deserialize_db_from_string(snapshot)
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
-            cursor.execute(statement)
+
+def _take_snapshot():
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    snapshot = {}
+    for model in apps.get_models(include_auto_created=True):
+        opts = model._meta
+        if opts.app_label in _NOT_SNAPSHOTTED or model is get_user_model():
+            continue
+        if opts.proxy or not opts.managed:
+            continue
+        rows = list(model._base_manager.order_by("pk"))
+        if rows:
+            snapshot[model] = rows
+    return snapshot
+
+
+def _restore(snapshot):
+    """Insert the snapshot's rows that are missing: one INSERT per table, in one transaction
+    (Django's foreign keys on PostgreSQL are deferred, so the order does not matter)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        for model, rows in snapshot.items():
+            model._base_manager.bulk_create(rows, ignore_conflicts=True)
 
 
 @pytest.fixture(scope="session")
-def _database_snapshot(django_db_setup, django_db_blocker):
-    """The rows the test database holds before any browser test: what data migrations load.
+def _reference_data(django_db_setup, django_db_blocker):
+    """The reference rows (what data migrations load: regions, industries, disciplines, ...)
+    as the test database holds them before the first browser test.
 
-    Django's own serialized rollback cannot be used here: once Playwright's loop runs, Django's
-    connection handler (an asgiref Local) hands the tests a different connection object from
-    the one the serialized contents were attached to, so nothing would be restored.
+    Django's serialized rollback cannot be used: once Playwright's loop runs, Django's
+    connection handler (an asgiref Local) hands the tests another connection object than the
+    one the serialized contents were attached to, so nothing would be restored.
     """
-    from django.db import connection
-
     from talentportal.catalogues import load_catalogues
     from talentportal.models import Region
 
@@ -157,19 +167,17 @@ def _database_snapshot(django_db_setup, django_db_blocker):
         if not Region.objects.exists():
             # Left flushed by a transactional test of an earlier run: reload the catalogues.
             load_catalogues()
-        snapshot = connection.creation.serialize_db_to_string()
+        snapshot = _take_snapshot()
     yield snapshot
     # Leave the reused test database as the session found it, not flushed by the last test.
     with _orm_allowed_beside_playwright(), django_db_blocker.unblock():
-        _restore(connection, snapshot)
+        _restore(snapshot)
 
 
 @pytest.fixture(autouse=True)
-def _e2e_database(transactional_db, live_server, _database_snapshot):
-    """Every browser test gets the live server and a database holding the catalogues."""
-    from django.db import connection
-
-    _restore(connection, _database_snapshot)
+def _e2e_database(transactional_db, live_server, _reference_data):
+    """Every browser test gets the live server and a database holding the reference data."""
+    _restore(_reference_data)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def log_in(page, *, login):
 def test_visitor_signs_up_logs_out_and_logs_in_with_email(page, browser_errors):
     # The home page in the default language, Chinese.
     assert Region.objects.filter(code="330000").exists(), "catalogues missing after the flush"
-    page.goto("/")
+    assert page.goto("/").status == 200
     expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^zh"))
     expect(page.locator("main").get_by_text("浙江省", exact=True).first).to_be_visible()
     assert_accessible(page)
@@ -80,7 +80,7 @@ def test_visitor_signs_up_logs_out_and_logs_in_with_email(page, browser_errors):
 
 def test_the_journey_works_without_javascript(new_context):
     page = new_context(java_script_enabled=False).new_page()
-    page.goto("/accounts/signup/")
+    assert page.goto("/accounts/signup/").status == 200
     sign_up_as_talent(page, username="wangfang", email="wang.fang@example.cn")
     expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
     page.locator(LOGOUT_BUTTON).first.click()
