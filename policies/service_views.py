@@ -23,7 +23,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -74,11 +74,10 @@ def visible_services(user):
 def service_draft_get_or_create(*, service: ServiceItem, applicant: User) -> ServiceApplication:
     """The applicant's draft for `service`, created if there is none. Safe under concurrency:
     when two requests create at once, the unique constraint lets one win and the other
-    continues with the winner's draft."""
-    drafts = ServiceApplication.objects.filter(
-        applicant=applicant, service=service, status=ApplicationStatus.DRAFT
-    )
-    draft = drafts.first()
+    continues with the winner's application — which the winner may already have submitted,
+    so callers check the status of what they get."""
+    mine = ServiceApplication.objects.filter(applicant=applicant, service=service)
+    draft = mine.filter(status=ApplicationStatus.DRAFT).first()
     if draft is not None:
         return draft
     try:
@@ -90,9 +89,10 @@ def service_draft_get_or_create(*, service: ServiceItem, applicant: User) -> Ser
         pass  # another request inserted the draft after our check
     except ValidationError as error:
         # full_clean() saw the other request's committed draft.
-        if "one_draft" not in {e.code for e in error.error_list}:
+        errors = error.error_dict.get(NON_FIELD_ERRORS, []) if hasattr(error, "error_dict") else []
+        if "one_draft" not in {e.code for e in errors}:
             raise
-    return drafts.get()
+    return mine.order_by("-created_at", "-pk").first()
 
 
 def service_draft_save(
