@@ -1,15 +1,9 @@
-"""Projects and roadshows (`/projects/…`) and talent programs (`/programs/…`).
+"""Projects and roadshows (`/projects/…`, `/roadshows/…`, `/investors/…`) and talent programs
+(`/programs/…`). Included at the site root, so each path carries its own section prefix; each
+part keeps its paths in its own module."""
 
-Included at the site root, so each path carries its own section prefix.
-"""
-
-from django.urls import path
-
-from projects import views
+from projects import program_urls, roadshow_urls
 
 app_name = "projects"
 
-urlpatterns = [
-    path("projects/", views.IndexView.as_view(), name="index"),
-    path("programs/", views.ProgramsView.as_view(), name="programs"),
-]
+urlpatterns = [*roadshow_urls.urlpatterns, *program_urls.urlpatterns]

@@ -1,0 +1,1 @@
+"""Admin for talent programs, calls, experts and reviews."""

@@ -1,0 +1,1 @@
+"""Admin for projects, investors and roadshows."""
