@@ -18,7 +18,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
-    SearchQuery,
     SearchRank,
     SearchVector,
     SearchVectorField,
@@ -36,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
 from talentportal.models import Application, Industry, Region, RegionLevel
-from talentportal.search import _segmenter, document_tokens, query_tokens, search_query
+from talentportal.search import document_tokens, search_query, segment
 
 
 class Category(models.TextChoices):
@@ -161,7 +160,7 @@ def segmented_text(text: str) -> str:
     words, so that `ts_headline` can highlight them."""
     if not text:
         return ""
-    return escape(ZERO_WIDTH_SPACE.join(_segmenter().cut(text)))
+    return escape(ZERO_WIDTH_SPACE.join(segment(text)))
 
 
 def _sql_escape(expression):
@@ -175,15 +174,6 @@ def _sql_escape(expression):
     ):
         expression = Replace(expression, Value(char), Value(entity))
     return expression
-
-
-def headline_query(text: str) -> SearchQuery | None:
-    """A tsquery matching any word of a search query, to highlight every one of them."""
-    tokens = query_tokens(text)
-    if not tokens:
-        return None
-    terms = [f"{t}:*" if t.isascii() else t for t in tokens]
-    return SearchQuery(" | ".join(terms), search_type="raw", config="simple")
 
 
 def comparable_figure(amount: int | None, period: str, period_count: int | None) -> int | None:
@@ -263,7 +253,7 @@ class PolicyQuerySet(models.QuerySet):
             return Coalesce(NullIf(_sql_escape(F(f"{field}_en")), Value("")), segmented)
 
         options = {"config": "simple", "start_sel": "<mark>", "stop_sel": "</mark>"}
-        highlight = headline_query(query)
+        highlight = search_query(query, match_any=True)
         return (
             self.filter(search_vector=tsquery)
             .annotate(

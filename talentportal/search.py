@@ -35,6 +35,11 @@ def _words(tokens) -> list[str]:
     return words
 
 
+def segment(text: str) -> list[str]:
+    """The words of `text` as jieba cuts them, punctuation and spaces included."""
+    return _segmenter().cut(text or "")
+
+
 def document_tokens(text: str) -> str:
     """Space-separated tokens for a tsvector: fine-grained, so that a search for a part of a
     compound word (人才 in 人才公寓) finds it."""
@@ -49,12 +54,13 @@ def query_tokens(text: str) -> list[str]:
     return list(seen)[:MAX_QUERY_TOKENS]
 
 
-def search_query(text: str) -> SearchQuery | None:
-    """A tsquery matching documents that contain every word of the query, or None when the
-    query has no searchable word. Tokens are plain word characters, so the raw syntax below
-    cannot be injected into."""
+def search_query(text: str, *, match_any: bool = False) -> SearchQuery | None:
+    """A tsquery matching documents that contain every word of the query (or any of them,
+    e.g. to highlight each), or None when the query has no searchable word. Tokens are plain
+    word characters, so the raw syntax below cannot be injected into."""
     tokens = query_tokens(text)
     if not tokens:
         return None
     terms = [f"{token}:*" if _LATIN.match(token) else token for token in tokens]
-    return SearchQuery(" & ".join(terms), search_type="raw", config="simple")
+    operator = " | " if match_any else " & "
+    return SearchQuery(operator.join(terms), search_type="raw", config="simple")
