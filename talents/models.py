@@ -33,6 +33,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum
@@ -303,8 +304,11 @@ LISTED = Q(search_consent=True, deleted_at__isnull=True) & ~Q(visibility=Visibil
 
 
 class Talent(models.Model):
+    # Deleting an account goes through `talents.services.talent_delete` (anonymisation); a hard
+    # delete by an administrator takes the profile with it unless the access log or an
+    # application refers to it (they protect it).
     user = models.OneToOneField(
-        User, verbose_name=_("account"), on_delete=models.PROTECT, related_name="talent"
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="talent"
     )
     name = models.CharField(_("full name"), max_length=100)
     gender = models.CharField(
@@ -560,7 +564,7 @@ class Consent(models.Model):
     withdrawn consent stays on record with the time of withdrawal."""
 
     user = models.ForeignKey(
-        User, verbose_name=_("person"), on_delete=models.PROTECT, related_name="consents"
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
     )
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     notice_version = models.CharField(_("version of the privacy notice"), max_length=20)
@@ -715,7 +719,10 @@ class Enterprise(models.Model):
 
     @property
     def display_name(self) -> str:
-        return localized(self, "name") if self.name_en else self.name
+        """The English name on the English site when there is one, else the Chinese."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
     @property
     def is_verified(self) -> bool:
