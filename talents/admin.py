@@ -1,0 +1,613 @@
+"""The talent library's back office.
+
+- Talents: a read-only view (talents edit their own profiles); search by username only, no
+  contact details anywhere in the admin, no COUNT(*) of a million rows on the changelist.
+  Opening a talent's page is logged in the access log, which the talent sees.
+- Enterprises: the verification queue. Staff scoped to a region see and verify only the
+  enterprises of their region; verify and reject are actions that call the services.
+- Demands and internships: moderation (unpublish), region-scoped by place of work.
+- Evaluations: confirm a nomination (the talent gets the tier and a card) or reject it.
+- Profile accesses: the append-only log, read-only.
+"""
+
+import json
+import math
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models.functions import Lower
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from talentportal import workflow
+from talentportal.models import ApplicationStatus
+from talents import services
+from talents.models import (
+    Demand,
+    Education,
+    Enterprise,
+    EnterpriseMember,
+    Evaluation,
+    Experience,
+    Internship,
+    ProfileAccess,
+    Talent,
+    TalentCard,
+)
+from talents.privacy import SUMMARY_SELECT_RELATED, mask_name, masked_summary
+
+# Paging a big table ----------------------------------------------------------------------------
+
+
+def estimated_count(queryset) -> int:
+    """The planner's estimate of how many rows `queryset` returns (EXPLAIN, nothing is read)."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class LargeTablePaginator(Paginator):
+    """A changelist paginator for tables of millions of rows: an exact count up to `cap`
+    rows (one bounded COUNT), the planner's estimate beyond it, and pages up to the cap only
+    (search or filter to reach the rest), so no request counts or skips a million rows."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        bounded = self.object_list.order_by()[: self.cap + 1].count()
+        if bounded <= self.cap:
+            return bounded
+        return max(estimated_count(self.object_list), self.cap + 1)
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        shown = min(self.count, self.cap)
+        return max(1, math.ceil(max(shown - self.orphans, 1) / self.per_page))
+
+
+# Region scope ----------------------------------------------------------------------------------
+
+
+class RegionScopedAdmin(admin.ModelAdmin):
+    """Staff scoped to a region (User.staff_region) see only that region and the ones below
+    it. `region_field` is the lookup path to the Region."""
+
+    region_field = "region"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        scope = request.user.staff_region
+        if scope is None or request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.region_field}_id__startswith": scope.code_prefix})
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the people concerned)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+def reason_action(modeladmin, request, queryset, *, action, title, intro, apply):
+    """An action that asks for a reason on an intermediate page, then calls `apply(obj,
+    reason)` for each object; service errors are reported per object."""
+    form = ReasonForm(request.POST if "confirm" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        done = 0
+        for obj in queryset:
+            try:
+                apply(obj, form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(
+                request, _("%(count)d done.") % {"count": done}, messages.SUCCESS
+            )
+        return None
+    return TemplateResponse(
+        request,
+        "talents/admin/reason.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "opts": modeladmin.model._meta,
+            "objects": list(queryset),
+            "form": form,
+            "action": action,
+            "title": title,
+            "intro": intro,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+# Talents ---------------------------------------------------------------------------------------
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EducationInline(ReadOnlyInline):
+    model = Education
+    fields = ["degree", "discipline", "graduation_year", "overseas"]
+    readonly_fields = fields
+
+
+class ExperienceInline(ReadOnlyInline):
+    model = Experience
+    fields = ["title", "start", "end", "overseas"]
+    readonly_fields = fields
+
+
+@admin.register(Talent)
+class TalentAdmin(RegionScopedAdmin):
+    """Talents' profiles, read-only: the talent edits them. Names, contact details and
+    résumés are not shown here at all; a card or a tier is given by confirming an evaluation."""
+
+    region_field = "current_region"
+    list_display = [
+        "username",
+        "summary",
+        "visibility",
+        "listed",
+        "tier",
+        "updated_at",
+    ]
+    list_filter = ["visibility", "listed", "tier", "highest_degree", "has_overseas"]
+    list_select_related = ["user", *SUMMARY_SELECT_RELATED]
+    search_fields = ["user__username"]
+    search_help_text = _("The exact username (any case).")
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    list_per_page = 50
+    fields = [
+        "username",
+        "summary",
+        "headline",
+        "skills",
+        "industries_display",
+        "visibility",
+        "listed",
+        "search_consent",
+        "tier",
+        "tier_valid_until",
+        "highest_degree",
+        "main_discipline",
+        "graduation_year",
+        "years_experience",
+        "has_overseas",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ]
+    readonly_fields = fields
+    inlines = [EducationInline, ExperienceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("phone", "email", "resume", "search_tokens")
+
+    def get_search_results(self, request, queryset, search_term):
+        """An exact username, case-insensitively, through the index on lower(username)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        found = queryset.alias(login=Lower("user__username")).filter(login=term.lower())
+        return found, False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("username"), ordering="user__username")
+    def username(self, obj):
+        return obj.user.username
+
+    @admin.display(description=_("summary"))
+    def summary(self, obj):
+        return masked_summary(obj)
+
+    @admin.display(description=_("industries"))
+    def industries_display(self, obj):
+        return ", ".join(industry.name for industry in obj.industries.all())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Opening a talent's page in the back office is a view of their profile: logged."""
+        if request.method == "GET":
+            talent = self.get_object(request, object_id)
+            if talent is not None and not talent.is_deleted:
+                services.profile_view_record(
+                    talent=talent,
+                    viewer=request.user,
+                    enterprise=None,
+                    why=str(_("Opened in the talent office's back office")),
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+# Enterprises -----------------------------------------------------------------------------------
+
+
+class EnterpriseMemberInline(admin.TabularInline):
+    model = EnterpriseMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    """The verification queue: pending enterprises first. Region-scoped staff see and verify
+    only their region's enterprises (`Enterprise.objects.editable_by`)."""
+
+    list_display = [
+        "name",
+        "credit_code",
+        "region",
+        "industry",
+        "size",
+        "status",
+        "is_evaluator",
+        "created_at",
+    ]
+    list_filter = ["status", "is_evaluator", "size", "region__level"]
+    list_select_related = ["region", "industry"]
+    search_fields = ["name", "name_en", "=credit_code"]
+    autocomplete_fields = ["region", "industry"]
+    show_full_result_count = False
+    date_hierarchy = "created_at"
+    actions = ["verify", "reject"]
+    inlines = [EnterpriseMemberInline]
+    fields = [
+        "name",
+        "name_en",
+        "credit_code",
+        "region",
+        "industry",
+        "size",
+        "description",
+        "website",
+        "is_evaluator",
+        "status",
+        "evidence_link",
+        "verified_by",
+        "verified_at",
+        "rejection_reason",
+        "created_at",
+    ]
+    readonly_fields = [
+        "status",
+        "evidence_link",
+        "verified_by",
+        "verified_at",
+        "rejection_reason",
+        "created_at",
+    ]
+
+    def get_queryset(self, request):
+        return Enterprise.objects.editable_by(request.user).order_by("-status", "created_at", "pk")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        scope = request.user.staff_region
+        if db_field.name == "region" and scope is not None and not request.user.is_superuser:
+            formfield.queryset = formfield.queryset.within(scope)
+        return formfield
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/evidence/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="talents_enterprise_evidence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def evidence_view(self, request, pk):
+        """The uploaded business licence, for staff who may see the enterprise."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        enterprise = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not enterprise.evidence:
+            raise Http404
+        try:
+            handle = enterprise.evidence.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(handle, as_attachment=True, filename=enterprise.evidence.name)
+
+    @admin.display(description=_("business licence"))
+    def evidence_link(self, obj):
+        if not obj.pk or not obj.evidence:
+            return "—"
+        url = reverse("admin:talents_enterprise_evidence", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    @admin.action(description=_("Verify the selected enterprises"), permissions=["change"])
+    def verify(self, request, queryset):
+        done = 0
+        for enterprise in queryset:
+            try:
+                services.enterprise_verify(enterprise=enterprise, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{enterprise}: {text}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                _("%(count)d enterprise(s) verified; their members have been told.")
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Reject the selected enterprises…"), permissions=["change"])
+    def reject(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset,
+            action="reject",
+            title=_("Reject enterprises"),
+            intro=_(
+                "These enterprises will not be verified. Their members are told, with the "
+                "reason you give."
+            ),
+            apply=lambda enterprise, reason: services.enterprise_reject(
+                enterprise=enterprise, by=request.user, reason=reason
+            ),
+        )
+
+
+# Demands and internships -------------------------------------------------------------------------
+
+
+class PostingAdmin(RegionScopedAdmin):
+    list_display = [
+        "position_zh",
+        "enterprise",
+        "region",
+        "closing_on",
+        "is_published",
+        "created_at",
+    ]
+    list_filter = ["is_published", "region__level"]
+    list_select_related = ["enterprise", "region"]
+    search_fields = ["position_zh", "position_en", "enterprise__name"]
+    raw_id_fields = ["enterprise"]
+    autocomplete_fields = ["region"]
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    actions = ["unpublish"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("description", "enterprise__description")
+
+    @admin.action(description=_("Unpublish the selected postings"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        """Moderation: the postings leave the public lists; applications already made stay.
+        (The posting services act for an enterprise's members, not for staff.)"""
+        count = queryset.filter(is_published=True).update(is_published=False)
+        self.message_user(
+            request, _("%(count)d posting(s) unpublished.") % {"count": count}, messages.SUCCESS
+        )
+
+
+@admin.register(Demand)
+class DemandAdmin(PostingAdmin):
+    list_display = [*PostingAdmin.list_display[:3], "min_degree", *PostingAdmin.list_display[3:]]
+    list_filter = [*PostingAdmin.list_filter, "min_degree"]
+    autocomplete_fields = ["region", "discipline"]
+
+
+@admin.register(Internship)
+class InternshipAdmin(PostingAdmin):
+    list_filter = [*PostingAdmin.list_filter, "school_year"]
+
+
+# Evaluations and cards ---------------------------------------------------------------------------
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(RegionScopedAdmin):
+    """Nominations by evaluating entities. Confirming gives the talent the tier and a card
+    (`services.evaluation_confirm`); staff of a region see their region's enterprises only."""
+
+    region_field = "enterprise__region"
+    list_display = [
+        "reference",
+        "enterprise",
+        "talent_summary",
+        "proposed_tier",
+        "confirmed_tier",
+        "status",
+        "submitted_at",
+    ]
+    list_filter = ["status", "proposed_tier"]
+    list_select_related = ["enterprise", *(f"talent__{n}" for n in SUMMARY_SELECT_RELATED)]
+    search_fields = ["=reference", "enterprise__name"]
+    show_full_result_count = False
+    fields = [
+        "reference",
+        "enterprise",
+        "talent_summary",
+        "proposed_tier",
+        "confirmed_tier",
+        "evidence",
+        "status",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+    ]
+    readonly_fields = fields
+    actions = ["start_review", "confirm", "reject"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(status=ApplicationStatus.DRAFT)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("talent"))
+    def talent_summary(self, obj):
+        return masked_summary(obj.talent)
+
+    def _each(self, request, queryset, apply, success):
+        done = 0
+        for evaluation in queryset:
+            try:
+                apply(evaluation)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{evaluation}: {text}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, success % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Start the review"), permissions=["change"])
+    def start_review(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda e: workflow.application_start_review(application=e, by=request.user),
+            _("%(count)d evaluation(s) in review."),
+        )
+
+    @admin.action(
+        description=_("Confirm the proposed tier (issues a talent card)"), permissions=["change"]
+    )
+    def confirm(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda e: services.evaluation_confirm(evaluation=e, by=request.user),
+            _("%(count)d evaluation(s) confirmed; talent cards issued."),
+        )
+
+    @admin.action(description=_("Reject the selected evaluations…"), permissions=["change"])
+    def reject(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset,
+            action="reject",
+            title=_("Reject evaluations"),
+            intro=_("The nominating enterprise is told, with the reason you give."),
+            apply=lambda evaluation, reason: workflow.application_reject(
+                application=evaluation, by=request.user, reason=reason
+            ),
+        )
+
+
+@admin.register(TalentCard)
+class TalentCardAdmin(admin.ModelAdmin):
+    list_display = ["number", "holder", "tier", "valid_from", "valid_until", "revoked_at"]
+    list_filter = ["tier"]
+    list_select_related = ["talent"]
+    search_fields = ["=number"]
+    show_full_result_count = False
+    fields = [
+        "number",
+        "holder",
+        "tier",
+        "valid_from",
+        "valid_until",
+        "evaluation",
+        "issued_at",
+        "revoked_at",
+        "revoked_reason",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("holder"))
+    def holder(self, obj):
+        return mask_name(obj.talent.name)
+
+    @admin.action(description=_("Revoke the selected cards…"), permissions=["change"])
+    def revoke(self, request, queryset):
+        return reason_action(
+            self,
+            request,
+            queryset,
+            action="revoke",
+            title=_("Revoke talent cards"),
+            intro=_("The cards stop being valid at once; the public check says so."),
+            apply=lambda card, reason: services.talent_card_revoke(
+                card=card, by=request.user, reason=reason
+            ),
+        )
+
+
+# The access log --------------------------------------------------------------------------------
+
+
+@admin.register(ProfileAccess)
+class ProfileAccessAdmin(admin.ModelAdmin):
+    """Who saw whose personal data: append-only, so read-only here."""
+
+    list_display = ["at", "talent_username", "viewer", "enterprise", "what", "why"]
+    list_filter = ["what"]
+    list_select_related = ["talent__user", "viewer", "enterprise"]
+    search_fields = ["=talent__user__username", "=viewer__username"]
+    show_full_result_count = False
+    paginator = LargeTablePaginator
+    fields = ["at", "talent_username", "viewer", "enterprise", "what", "why"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("talent"), ordering="talent__user__username")
+    def talent_username(self, obj):
+        return obj.talent.user.username
