@@ -234,6 +234,10 @@ class ServiceApplicationForm(forms.Form):
                 answers[item["name"]] = value
         return answers
 
+    def has_content(self) -> bool:
+        """Whether anything valid was typed or uploaded."""
+        return bool(self.answers({}) or self.uploads())
+
     def uploads(self) -> list[tuple[ServiceMaterial, object]]:
         """(material, uploaded file) for every upload that passed the checks."""
         cleaned = getattr(self, "cleaned_data", {})

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
@@ -222,11 +223,12 @@ def started_at(token: str) -> datetime.datetime | None:
         return None
 
 
-@method_decorator(login_required, name="dispatch")
+@method_decorator([login_required, never_cache], name="dispatch")
 class ServiceApplyView(View):
     """`/services/<id>/apply/`: GET shows the form (resuming the draft), POST saves the draft
     (`action=save`) or submits it (`action=submit`). An offline service shows how to apply
-    in person instead."""
+    in person instead. Never cached: personal answers stay out of shared caches, and the back
+    button shows the application as it is now."""
 
     template_name = "policies/services/service_apply.html"
     offline_template_name = "policies/services/service_offline.html"
@@ -272,6 +274,10 @@ class ServiceApplyView(View):
         )
         form.is_valid()
         if application is None:
+            if submitting and not form.has_content():
+                # An empty form submitted (a page re-opened with the back button after its
+                # application was sent): nothing worth a draft, only the errors to show.
+                return self.render_form(form, None, status=400)
             application = service_draft_get_or_create(service=self.service, applicant=request.user)
         with transaction.atomic():
             locked = ServiceApplication.objects.select_for_update().get(pk=application.pk)
@@ -370,6 +376,7 @@ class ServiceApplyView(View):
 
 
 @login_required
+@never_cache
 def service_applied(request, reference):
     """`/services/applied/<reference>/`: the confirmation, for the applicant only."""
     application = get_object_or_404(

@@ -382,6 +382,7 @@ def test_the_form_is_generated_from_the_schema_in_both_languages(client, talent)
     assert "工作单位" in chinese and "人才类别" in chinese and "A类" in chinese
     assert 'type="date"' in chinese and 'type="file"' in chinese
     assert 'name="answer_employer"' in chinese and f'name="{material_field(service)}"' in chinese
+    assert "no-store" in client.get(apply_url(service))["Cache-Control"]
     english = client.get(f"/en{apply_url(service)}").content.decode()
     assert "Employer" in english and "Talent tier" in english and "Identity card" in english
 
@@ -611,6 +612,20 @@ def test_submitting_twice_gives_one_application_and_a_message(client, talent):
     assert ApplicationDocument.objects.count() == 1
     submissions = ApplicationEvent.objects.filter(to_status=S.SUBMITTED)
     assert submissions.count() == 1
+
+
+def test_an_empty_form_submitted_starts_no_draft(client, talent):
+    """After a submission, the back button may re-open the page as a fresh, empty form;
+    submitting that shows what is missing and creates nothing."""
+    service = online_service()
+    client.force_login(talent)
+    response = client.post(apply_url(service), {**fresh_form(client, service), "action": "submit"})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) >= {"answer_employer", "answer_tier"}
+    assert not ServiceApplication.objects.exists()
+    # Saving an empty draft is a choice, and is kept.
+    client.post(apply_url(service), {**fresh_form(client, service), "action": "save"})
+    assert ServiceApplication.objects.get().status == S.DRAFT
 
 
 def test_a_draft_form_posted_after_its_submission_changes_nothing(client, talent):
