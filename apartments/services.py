@@ -1000,6 +1000,7 @@ def leases_expire(*, today: datetime.date | None = None, now=None) -> int:
 # --- occupancy ----------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def occupancy_rebuild() -> int:
     """Recompute the occupancy summary from the units and leases (the triggers keep it
     current; this is for repairs and after a bulk load with triggers disabled)."""
