@@ -64,7 +64,8 @@ def applications_of(user: User) -> list[Application]:
     of application, however many there are."""
     found = []
     for model in application_models():
-        found.extend(model.objects.of(user).select_related(*model.LIST_SELECT_RELATED))
+        mine = model._default_manager.filter(applicant=user)
+        found.extend(mine.select_related(*model.LIST_SELECT_RELATED))
     return sorted(found, key=lambda application: application.created_at, reverse=True)
 
 
