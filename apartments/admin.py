@@ -79,7 +79,7 @@ class RegionScopedAdmin(admin.ModelAdmin):
         scope = scope_of(request.user)
         if scope is None:
             return queryset
-        return queryset.filter(**{f"{self.region_field}_id__startswith": scope.code_prefix})
+        return queryset.filter(**{f"{self.region_field}__code__startswith": scope.code_prefix})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -633,7 +633,7 @@ class AllocationRoundAdmin(RegionScopedAdmin):
 
     def units_view(self, request, pk):
         round = self._round(request, pk)
-        form = UnitsForm(request.POST or None)
+        form = UnitsForm(request.POST if request.method == "POST" else None)
         form.fields["group"].queryset = round.groups.all()
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -668,7 +668,7 @@ class AllocationRoundAdmin(RegionScopedAdmin):
         """Open the round. For a lottery the seed is committed to — a fresh one unless staff
         give their own — and shown once, here: staff must keep it for the draw."""
         round = self._round(request, pk)
-        form = SeedForm(request.POST or None)
+        form = SeedForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 seed = services.round_open(
@@ -726,7 +726,7 @@ class AllocationRoundAdmin(RegionScopedAdmin):
 
     def draw_view(self, request, pk):
         round = self._round(request, pk)
-        form = SeedForm(request.POST or None)
+        form = SeedForm(request.POST if request.method == "POST" else None)
         if round.is_lottery:
             form.fields["seed"].required = True
             form.fields["seed"].help_text = gettext(
@@ -975,7 +975,7 @@ class ApartmentApplicationAdmin(admin.ModelAdmin):
         if to not in workflow.ALLOWED.get(application.status, set()) - workflow.BY_APPLICANT:
             messages.error(request, gettext("That step is not possible from the current status."))
             return redirect(reverse("admin:apartments_apartmentapplication_change", args=[pk]))
-        form = DecisionForm(request.POST or None)
+        form = DecisionForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 workflow.application_transition(
@@ -1192,7 +1192,8 @@ class LeaseAdmin(RegionScopedAdmin):
     def renew_view(self, request, pk):
         lease = self._lease(request, pk)
         form = RenewForm(
-            request.POST or None, initial={"months": lease.unit.community.max_lease_months}
+            request.POST if request.method == "POST" else None,
+            initial={"months": lease.unit.community.max_lease_months},
         )
         return self._form_view(
             request,
@@ -1204,7 +1205,10 @@ class LeaseAdmin(RegionScopedAdmin):
 
     def end_view(self, request, pk):
         lease = self._lease(request, pk)
-        form = EndForm(request.POST or None, initial={"on": timezone.localdate()})
+        form = EndForm(
+            request.POST if request.method == "POST" else None,
+            initial={"on": timezone.localdate()},
+        )
         return self._form_view(
             request,
             lease,

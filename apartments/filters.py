@@ -12,6 +12,9 @@ Every parameter is optional and every bad value is reported on the page, never f
     vacant     "1": only communities with a unit available now
     sort       name (default), region, vacancies, rent
 
+The queryset given must carry the annotations the sort keys use: `units_available`
+(`CommunityQuerySet.with_occupancy()`) and `rent_low` (the lowest market rent).
+
 Layout, rent and vacancy speak of the *same* unit: "a two-bedroom unit available now for at
 most 3,000 yuan" is one EXISTS over the units (served by the `unit_layout_rent` index). Without
 a rent range, layout and vacancy are answered from the occupancy summary, which has a handful of
@@ -67,7 +70,8 @@ class RentFilter(UnitConditionFilter, NumberFilter):
 
 
 class VacantFilter(UnitConditionFilter, BooleanFilter):
-    """A checkbox: on ("1", "on", "true") or not; anything else is ignored."""
+    """A checkbox: on when present (as a browser sends it: "on"), off when absent or
+    "false"."""
 
 
 class FacilityFilter(MultipleChoiceFilter):
