@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from policies.models import ServiceItem
 from talentportal.models import AccountKind, Notification, User
+from tests.apartments.factories import CommunityFactory, UnitFactory
 from tests.policies.factories import REGIONS, PolicyFactory, region
 from tests.talentportal.factories import RegionFactory, UserFactory
 
@@ -69,6 +70,14 @@ def services(n: int, user: User | None) -> None:
     )
 
 
+def communities(n: int, user: User | None) -> None:
+    """Published talent communities in n regions, each with units of two layouts."""
+    for place in _regions(n):
+        community = CommunityFactory(region=place)
+        UnitFactory(community=community, layout="studio")
+        UnitFactory(community=community, layout="two_bed", status="let")
+
+
 # Rows every page gets, for what the layout itself may show (the header's notifications).
 EVERY_PAGE = (talents, notifications)
 
@@ -93,7 +102,8 @@ LIST_PAGES = [
     ListPage("talents:index"),
     ListPage("projects:index"),
     ListPage("projects:programs"),
-    ListPage("apartments:index"),
+    ListPage("apartments:index", rows=(communities,)),
+    ListPage("apartments:occupancy", rows=(communities,)),
 ]
 
 
