@@ -158,7 +158,12 @@ def _region(code: str) -> Region | None:
 
 def _city(community: Community) -> str:
     """The name of the community's city (in the active language)."""
-    city = _region(community.city_code) or _region(community.region_id)
+    # Municipalities (Tianjin) have no city level: the province is the city.
+    city = (
+        _region(community.city_code)
+        or _region(community.region_id[:2] + "0000")
+        or _region(community.region_id)
+    )
     return city.name if city is not None else community.region_id
 
 

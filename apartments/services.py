@@ -1068,11 +1068,18 @@ def occupancy_report(*, level: str, region: Region | None = None) -> list[Occupa
         grouped = [(row["province"] + "0000", row) for row in rows.by_province()]
     else:
         raise ValueError(f"unknown level {level!r}")
-    regions = Region.objects.in_bulk([code for code, _row in grouped])
+    codes = [code for code, _row in grouped]
+    regions = Region.objects.in_bulk(codes + [code[:2] + "0000" for code in codes])
+
+    def name(code):
+        # A municipality's districts have no city above them: the province names them.
+        region = regions.get(code) or regions.get(code[:2] + "0000")
+        return region.name if region else code
+
     return [
         OccupancyRow(
             code,
-            regions[code].name if code in regions else code,
+            name(code),
             *(row[f] or 0 for f in fields),
         )
         for code, row in grouped
