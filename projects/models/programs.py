@@ -57,7 +57,21 @@ class ProgramQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def in_region(self, region: Region):
-        return self.filter(region_id__startswith=region.code_prefix)
+        return self.filter(region__code__startswith=region.code_prefix)
+
+    def search(self, text: str):
+        """Programs whose name, organiser or summary contains `text` (a few dozen rows)."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name_zh__icontains=text)
+            | Q(name_en__icontains=text)
+            | Q(organiser_zh__icontains=text)
+            | Q(organiser_en__icontains=text)
+            | Q(summary_zh__icontains=text)
+            | Q(summary_en__icontains=text)
+        )
 
 
 class Program(models.Model):
@@ -391,6 +405,9 @@ class ProgramApplication(Application):
                 name="programapp_endorsement_has_endorser",
             ),
         ]
+
+    def get_absolute_url(self):
+        return reverse("projects:application", args=[self.reference])
 
     @property
     def subject(self) -> str:
