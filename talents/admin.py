@@ -94,7 +94,7 @@ class RegionScopedAdmin(admin.ModelAdmin):
         scope = request.user.staff_region
         if scope is None or request.user.is_superuser:
             return queryset
-        return queryset.filter(**{f"{self.region_field}_id__startswith": scope.code_prefix})
+        return queryset.filter(**{f"{self.region_field}__code__startswith": scope.code_prefix})
 
 
 class ReasonForm(forms.Form):
@@ -314,8 +314,11 @@ class EnterpriseAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
+    #: The queue: pending first ("pending" < "rejected" < "verified"), oldest first.
+    ordering = ["status", "created_at", "pk"]
+
     def get_queryset(self, request):
-        return Enterprise.objects.editable_by(request.user).order_by("-status", "created_at", "pk")
+        return Enterprise.objects.editable_by(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)

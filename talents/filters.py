@@ -211,11 +211,13 @@ class GraduationFilter(NumberFilter):
         return qs.matching(graduation_year=years)
 
 
-def _range_clean(cleaned, low_name, high_name, message, code):
+def _range_clean(form, low_name, high_name, message, code):
+    """A reversed range is reported, and both of its ends are left out."""
+    cleaned = form.cleaned_data
     low, high = cleaned.get(low_name), cleaned.get(high_name)
     if low is not None and high is not None and low > high:
         del cleaned[low_name], cleaned[high_name]
-        raise ValidationError(message, code=code)
+        form.add_error(None, ValidationError(message, code=code))
 
 
 # Candidates ----------------------------------------------------------------------------------
@@ -304,14 +306,14 @@ class CandidateFilterSet(PortalFilterSet):
             def clean(self):
                 cleaned = super().clean()
                 _range_clean(
-                    cleaned,
+                    self,
                     "years_min",
                     "years_max",
                     _("The lower end of the years of experience is above the upper end."),
                     "years_range",
                 )
                 _range_clean(
-                    cleaned,
+                    self,
                     "graduated_from",
                     "graduated_to",
                     _("The first graduation year is after the last."),

@@ -243,9 +243,6 @@ class EducationForm(forms.ModelForm):
         degree = self.fields["degree"]
         degree.choices = [("", _("Choose a degree")), *degree.choices[1:]]
 
-    def _post_clean(self):
-        pass
-
 
 class ExperienceForm(forms.ModelForm):
     class Meta:
@@ -265,9 +262,6 @@ class ExperienceForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end", _("The end is before the start."))
         return cleaned
-
-    def _post_clean(self):
-        pass
 
 
 class RecordFormSet(forms.BaseFormSet):
@@ -548,9 +542,9 @@ class ProcessForm(forms.Form):
         help_text=_("Required when you ask for information or reject."),
     )
 
-    def __init__(self, *args, allowed=(), **kwargs):
+    def __init__(self, *args, allowed=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if allowed:
+        if allowed is not None:
             self.fields["action"].choices = [
                 choice for choice in self.fields["action"].choices if choice[0] in allowed
             ]

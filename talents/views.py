@@ -137,6 +137,16 @@ class CappedPaginator(Paginator):
             return max(1, min(number, self.num_pages))
 
 
+class TolerantPagination:
+    """A page number that is not a number shows the first page, one past the end the last
+    (ListView would answer 404)."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
 def postings_paginator(cap=POSTING_CAP):
     class PostingPaginator(CappedPaginator):
         pass
@@ -330,7 +340,7 @@ class IndexView(TemplateView):
 SEARCH_FORM_ID = "candidate-search"
 
 
-class CandidateSearchView(VerifiedEnterpriseRequired, FilterView):
+class CandidateSearchView(VerifiedEnterpriseRequired, TolerantPagination, FilterView):
     """`/talents/search/`: find candidates (see `talents.filters.CandidateFilterSet`).
 
     Queries, however many talents there are: the enterprise, the three catalogues of the
@@ -792,7 +802,7 @@ def consent_withdraw(request, pk, *, talent):
     return redirect("talents:me_privacy")
 
 
-class ProfileViewersView(TalentRequired, ListView):
+class ProfileViewersView(TalentRequired, TolerantPagination, ListView):
     """`/me/profile/viewers/`: who viewed my profile, contact details or résumé, newest
     first (from the append-only access log)."""
 
@@ -810,7 +820,7 @@ class ProfileViewersView(TalentRequired, ListView):
         return super().get_context_data(talent=self.talent, **profile_nav("viewers"), **kwargs)
 
 
-class ContactRequestListView(TalentRequired, ListView):
+class ContactRequestListView(TalentRequired, TolerantPagination, ListView):
     """`/me/profile/requests/`: enterprises asking for contact details; accept or decline."""
 
     template_name = "talents/profile/requests.html"
@@ -920,7 +930,7 @@ class ProfileDeleteView(TalentRequired, View):
 # Demands and internships --------------------------------------------------------------------------
 
 
-class PostingListView(FilterView):
+class PostingListView(TolerantPagination, FilterView):
     """What `/demands/` and `/internships/` share. Queries: the three catalogues, one bounded
     COUNT and one page of postings with their enterprise and region."""
 
@@ -1283,7 +1293,7 @@ class EnterpriseDashboardView(EnterpriseMemberRequired, TemplateView):
         return super().get_context_data(enterprise=enterprise, figures=figures, **kwargs)
 
 
-class ShortlistView(VerifiedEnterpriseRequired, ListView):
+class ShortlistView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
     """`/enterprise/shortlist/`: the enterprise's shortlist, as masked summaries. A talent who
     has since hidden their profile or deleted the account no longer appears."""
 
@@ -1310,7 +1320,7 @@ class ShortlistView(VerifiedEnterpriseRequired, ListView):
         return context
 
 
-class SentContactRequestsView(VerifiedEnterpriseRequired, ListView):
+class SentContactRequestsView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
     """`/enterprise/contacts/`: the contact requests the enterprise sent and their answers."""
 
     template_name = "talents/enterprise/sent_requests.html"
@@ -1352,7 +1362,7 @@ def posting_kind(kind: str):
     return POSTING_KINDS[kind]
 
 
-class PostingManageListView(VerifiedEnterpriseRequired, ListView):
+class PostingManageListView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
     """`/enterprise/postings/?kind=demand|internship`: the enterprise's postings, open or
     closed, with how many applications wait for an answer."""
 
@@ -1488,7 +1498,7 @@ APPLICATION_KINDS = {
 WAITING = (ApplicationStatus.SUBMITTED, ApplicationStatus.RESUBMITTED)
 
 
-class ReceivedApplicationListView(VerifiedEnterpriseRequired, ListView):
+class ReceivedApplicationListView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
     """`/enterprise/applications/?kind=…&status=…`: applications to the enterprise's postings
     (drafts are the applicant's own business and never shown)."""
 
@@ -1626,7 +1636,7 @@ class ApplicationProcessView(VerifiedEnterpriseRequired, View):
         )
 
 
-class EvaluationListView(VerifiedEnterpriseRequired, ListView):
+class EvaluationListView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
     """`/enterprise/evaluations/`: the enterprise's nominations and their outcome."""
 
     template_name = "talents/enterprise/evaluations.html"
