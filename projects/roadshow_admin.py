@@ -1,1 +1,373 @@
-"""Admin for projects, investors and roadshows."""
+"""Admin for projects, investors and roadshows. Every state change goes through
+`projects.roadshow_services`: publishing a project approves its submission in the shared
+workflow, verifying an investor records who did it, check-in checks the code."""
+
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from projects import roadshow_services as services
+from projects.models import (
+    Interest,
+    Investor,
+    Project,
+    ProjectStatus,
+    ProjectSubmission,
+    Registration,
+    Roadshow,
+    RoadshowSlot,
+)
+
+
+def _each(modeladmin, request, queryset, action, done_message):
+    done = 0
+    for obj in queryset:
+        try:
+            action(obj)
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the team)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["title_zh", "lead", "industry", "region", "stage", "status", "featured"]
+    list_filter = ["status", "featured", "stage", "industry"]
+    list_select_related = ["lead", "industry", "region"]
+    search_fields = ["title_zh", "title_en", "lead__username", "lead__display_name"]
+    autocomplete_fields = ["region", "enterprise"]
+    raw_id_fields = ["lead", "members"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["publish", "reject", "unpublish", "feature", "unfeature"]
+
+    @admin.action(description=_("Publish the selected projects (approves their submission)"))
+    def publish(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_publish(project=project, by=request.user),
+            _("%(count)s projects published."),
+        )
+
+    @admin.action(description=_("Return the selected submitted projects to their teams"))
+    def reject(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            _each(
+                self,
+                request,
+                queryset,
+                lambda project: services.project_reject(
+                    project=project, by=request.user, reason=reason
+                ),
+                _("%(count)s projects returned to their teams."),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "projects/roadshows/admin/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Return projects to their teams"),
+                "form": form,
+                "objects": queryset,
+                "action": "reject",
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=_("Unpublish the selected projects"))
+    def unpublish(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_unpublish(project=project, by=request.user),
+            _("%(count)s projects unpublished."),
+        )
+
+    @admin.action(description=_("Feature the selected projects"))
+    def feature(self, request, queryset):
+        count = queryset.filter(status=ProjectStatus.PUBLISHED).update(featured=True)
+        self.message_user(request, _("%(count)s projects featured.") % {"count": count})
+
+    @admin.action(description=_("Stop featuring the selected projects"))
+    def unfeature(self, request, queryset):
+        count = queryset.update(featured=False)
+        self.message_user(request, _("%(count)s projects no longer featured.") % {"count": count})
+
+
+@admin.register(ProjectSubmission)
+class ProjectSubmissionAdmin(admin.ModelAdmin):
+    """The review queue: decisions are taken on the project (publish or return)."""
+
+    list_display = ["reference", "project", "applicant", "status", "submitted_at"]
+    list_filter = ["status"]
+    list_select_related = ["project", "applicant"]
+    search_fields = ["reference", "project__title_zh", "applicant__username"]
+    readonly_fields = [
+        "reference",
+        "project",
+        "applicant",
+        "status",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+    ]
+    fields = readonly_fields
+    date_hierarchy = "submitted_at"
+    actions = ["publish"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Publish the projects of the selected submissions"))
+    def publish(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.select_related("project"),
+            lambda submission: services.project_publish(
+                project=submission.project, by=request.user
+            ),
+            _("%(count)s projects published."),
+        )
+
+
+@admin.register(Investor)
+class InvestorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "ticket_min", "ticket_max", "status"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["region"]
+    search_fields = ["name", "name_en", "contact_name"]
+    autocomplete_fields = ["region"]
+    filter_horizontal = ["focus_industries"]
+    raw_id_fields = ["members", "regions"]
+    readonly_fields = ["status", "verified_by", "verified_at", "created_at", "updated_at"]
+    actions = ["verify", "reject"]
+
+    @admin.action(description=_("Verify the selected investors"))
+    def verify(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset,
+            lambda investor: services.investor_verify(investor=investor, by=request.user),
+            _("%(count)s investors verified."),
+        )
+
+    @admin.action(description=_("Reject the selected investors"))
+    def reject(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            _each(
+                self,
+                request,
+                queryset,
+                lambda investor: services.investor_reject(
+                    investor=investor, by=request.user, reason=reason
+                ),
+                _("%(count)s investors rejected."),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "projects/roadshows/admin/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reject investors"),
+                "form": form,
+                "objects": queryset,
+                "action": "reject",
+                "opts": self.model._meta,
+            },
+        )
+
+
+class SlotInline(admin.TabularInline):
+    model = RoadshowSlot
+    extra = 1
+    raw_id_fields = ["project"]
+    fields = ["position", "project", "starts_at", "minutes"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            kwargs["queryset"] = Project.objects.published()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Roadshow)
+class RoadshowAdmin(admin.ModelAdmin):
+    list_display = [
+        "title_zh",
+        "kind",
+        "starts_at",
+        "region",
+        "capacity",
+        "registered_count",
+        "waitlisted_count",
+        "checked_in_count",
+        "online_views",
+        "is_published",
+    ]
+    list_filter = ["kind", "is_published"]
+    list_select_related = ["region"]
+    search_fields = ["title_zh", "title_en", "organiser_zh"]
+    autocomplete_fields = ["region"]
+    filter_horizontal = ["industries"]
+    readonly_fields = ["registered_count", "waitlisted_count", "checked_in_count"]
+    date_hierarchy = "starts_at"
+    inlines = [SlotInline]
+    actions = ["export_attendees", "statistics"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Capacity changes of an existing event go through the service (promotions).
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "capacity"] if obj is not None else fields
+
+    @admin.action(description=_("Export the attendee list (CSV)"))
+    def export_attendees(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            ["roadshow", "name", "username", "investor", "status", "code", "checked_in"]
+        )
+        registrations = (
+            Registration.objects.filter(roadshow__in=queryset)
+            .select_related("roadshow", "user", "investor")
+            .order_by("roadshow", "status", "pk")
+        )
+        for registration in registrations:
+            writer.writerow(
+                [
+                    registration.roadshow.title_zh,
+                    registration.user.get_short_name(),
+                    registration.user.username,
+                    registration.investor.name if registration.investor else "",
+                    registration.status,
+                    registration.code,
+                    registration.checked_in_at.isoformat() if registration.checked_in_at else "",
+                ]
+            )
+        return response
+
+    @admin.action(description=_("Statistics per year of the selected events"))
+    def statistics(self, request, queryset):
+        rows = (
+            queryset.annotate(year=ExtractYear("starts_at"))
+            .values("year")
+            .annotate(
+                events=Count("pk"),
+                confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
+                checked_in=Count(
+                    "registrations", filter=Q(registrations__checked_in_at__isnull=False)
+                ),
+            )
+            .order_by("year")
+        )
+        views = {
+            row["year"]: row["views"]
+            for row in queryset.annotate(year=ExtractYear("starts_at"))
+            .values("year")
+            .annotate(views=Sum("online_views"))
+        }
+        rows = [{**row, "views": views.get(row["year"], 0)} for row in rows]
+        return TemplateResponse(
+            request,
+            "projects/roadshows/admin/statistics.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Roadshow statistics"),
+                "rows": rows,
+                "events": queryset.order_by("starts_at"),
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["code", "roadshow", "user", "investor", "status", "created_at", "checked_in_at"]
+    list_filter = ["status"]
+    list_select_related = ["roadshow", "user", "investor"]
+    search_fields = ["code", "user__username", "user__display_name", "roadshow__title_zh"]
+    raw_id_fields = ["roadshow", "user", "investor"]
+    readonly_fields = [
+        "roadshow",
+        "user",
+        "investor",
+        "status",
+        "code",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "checked_in_at",
+        "checked_in_by",
+    ]
+    show_full_result_count = False
+    actions = ["check_in", "cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Check in the selected registrations"))
+    def check_in(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.select_related("roadshow"),
+            lambda registration: services.checkin(
+                roadshow=registration.roadshow, code=registration.code, by=request.user
+            ),
+            _("%(count)s people checked in."),
+        )
+
+    @admin.action(description=_("Cancel the selected registrations (promotes the waiting list)"))
+    def cancel(self, request, queryset):
+        _each(
+            self,
+            request,
+            queryset.select_related("roadshow"),
+            lambda registration: services.registration_cancel(
+                registration=registration, by=request.user
+            ),
+            _("%(count)s registrations cancelled."),
+        )
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = ["investor", "project", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["investor", "project"]
+    search_fields = ["investor__name", "project__title_zh"]
+    raw_id_fields = ["investor", "project", "expressed_by", "decided_by"]
+    readonly_fields = ["status", "created_at", "decided_at", "decided_by"]

@@ -313,6 +313,13 @@ class InvestorQuerySet(models.QuerySet):
             return self.none()
         return self.filter(members=user)
 
+    def search(self, query: str | None):
+        """Institutions whose Chinese or English name contains the text (a few hundred rows)."""
+        text = (query or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(name_en__icontains=text))
+
 
 class Investor(models.Model):
     """An investment institution, verified by staff before it appears in the databank."""

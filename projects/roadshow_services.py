@@ -1,0 +1,542 @@
+"""Every write path of projects, investors, roadshows, registrations and interest.
+
+Views, admin actions, the seed and tests call these functions; each runs in a transaction and
+raises a domain error (`RoadshowError`, a ValidationError) or PermissionDenied.
+
+Capacity: `registration_create` and `registration_cancel` lock the roadshow's row
+(SELECT … FOR UPDATE) and count the confirmed registrations again under that lock, so that
+concurrent requests queue on the row and the event is never over capacity; the waiting list is
+served in arrival order (the order in which registrations were created under the lock).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.models import (
+    Interest,
+    InterestStatus,
+    Investor,
+    Project,
+    ProjectStatus,
+    ProjectSubmission,
+    Registration,
+    RegistrationStatus,
+    Roadshow,
+    RoadshowSlot,
+    new_checkin_code,
+)
+from talentportal.models import ApplicationStatus, Region, User
+from talentportal.notifications import notification_send
+from talentportal.workflow import (
+    application_approve,
+    application_create,
+    application_reject,
+    application_submit,
+)
+from talents.models import Enterprise, VerificationStatus
+
+
+class RoadshowError(ValidationError):
+    """A request the rules of projects, roadshows or interest do not allow."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Projects
+
+
+def _lock_project(project: Project) -> Project:
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+def project_editable_by(project: Project, user) -> bool:
+    """The team edits its project while it is a draft; staff always."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_active and user.is_staff:
+        return True
+    return project.status == ProjectStatus.DRAFT and project.has_member(user)
+
+
+@transaction.atomic
+def project_submit(*, project: Project, by: User) -> ProjectSubmission:
+    """Send a draft project to the office for review: a "PJ" application in the shared
+    workflow. Submitting twice is refused, not doubled."""
+    locked = _lock_project(project)
+    if not locked.has_member(by):
+        raise PermissionDenied(_("Only the project team can submit the project."))
+    if locked.status != ProjectStatus.DRAFT:
+        raise RoadshowError(_("This project has been submitted already."), code="submitted")
+    submission = application_create(model=ProjectSubmission, applicant=by, project=locked)
+    application_submit(application=submission, by=by)
+    locked.status = ProjectStatus.SUBMITTED
+    locked.save(update_fields=["status", "updated_at"])
+    project.status = locked.status
+    return submission
+
+
+def _open_submission(project: Project) -> ProjectSubmission | None:
+    return (
+        project.submissions.exclude(status__in=ApplicationStatus.closed()).order_by("-pk").first()
+    )
+
+
+@transaction.atomic
+def project_publish(*, project: Project, by: User, comment: str = "") -> Project:
+    """Staff publish a project: its open submission is approved; a project staff entered
+    themselves is published directly."""
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("Only the office's staff can publish projects."))
+    locked = _lock_project(project)
+    if locked.status == ProjectStatus.PUBLISHED:
+        return locked
+    submission = _open_submission(locked)
+    if submission is not None:
+        application_approve(application=submission, by=by, comment=comment)
+    locked.status = ProjectStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    project.status, project.published_at = locked.status, locked.published_at
+    return locked
+
+
+@transaction.atomic
+def project_reject(*, project: Project, by: User, reason: str) -> Project:
+    """Staff return a submitted project to its team as a draft, with the reason."""
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("Only the office's staff can review projects."))
+    locked = _lock_project(project)
+    if locked.status != ProjectStatus.SUBMITTED:
+        raise RoadshowError(_("Only a submitted project can be returned."), code="not_submitted")
+    submission = _open_submission(locked)
+    if submission is not None:
+        application_reject(application=submission, by=by, reason=reason)
+    elif not reason.strip():
+        raise RoadshowError(_("Give the reason for the rejection."), code="comment_required")
+    locked.status = ProjectStatus.DRAFT
+    locked.save(update_fields=["status", "updated_at"])
+    project.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def project_unpublish(*, project: Project, by: User) -> Project:
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("Only the office's staff can unpublish projects."))
+    locked = _lock_project(project)
+    locked.status = ProjectStatus.DRAFT
+    locked.published_at = None
+    locked.featured = False
+    locked.save(update_fields=["status", "published_at", "featured", "updated_at"])
+    project.status = locked.status
+    return locked
+
+
+# ---------------------------------------------------------------------------------------------
+# Investors
+
+
+@transaction.atomic
+def investor_verify(*, investor: Investor, by: User) -> Investor:
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("Only the office's staff can verify investors."))
+    Investor.objects.filter(pk=investor.pk).update(
+        status=VerificationStatus.VERIFIED,
+        verified_by=by,
+        verified_at=timezone.now(),
+        rejection_reason="",
+    )
+    investor.refresh_from_db()
+    return investor
+
+
+@transaction.atomic
+def investor_reject(*, investor: Investor, by: User, reason: str) -> Investor:
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("Only the office's staff can verify investors."))
+    if not reason.strip():
+        raise RoadshowError(_("Give the reason for the rejection."), code="comment_required")
+    Investor.objects.filter(pk=investor.pk).update(
+        status=VerificationStatus.REJECTED,
+        verified_by=by,
+        verified_at=timezone.now(),
+        rejection_reason=reason.strip(),
+    )
+    investor.refresh_from_db()
+    return investor
+
+
+def verified_investor_of(user) -> Investor | None:
+    """The verified institution `user` acts for, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Investor.objects.verified().of_member(user).order_by("pk").first()
+
+
+def databank_visible_to(user) -> bool:
+    """The investor databank is for staff and for members of a verified investor or a
+    verified enterprise, and for project teams with a published project."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    if Investor.objects.verified().of_member(user).exists():
+        return True
+    return Enterprise.objects.verified().of_member(user).exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# Matchmaking
+
+
+def _ancestor_codes(region: Region) -> list[str]:
+    """The codes of `region` and of the regions above it (province, city)."""
+    code = region.code
+    return list(dict.fromkeys([f"{code[:2]}0000", f"{code[:4]}00", code]))
+
+
+def matching_investors(project: Project, *, limit: int = 10):
+    """Verified investors whose focus fits the project, best fit first. Score: industry 4,
+    stage 3, ticket size covers the funding sought 2, region (an investor without regions
+    invests anywhere) 1; an investor must fit the industry or the stage to be listed."""
+    region_through = Investor.regions.through.objects.filter(investor_id=OuterRef("pk"))
+    industry_fit = Exists(
+        Investor.focus_industries.through.objects.filter(
+            investor_id=OuterRef("pk"), industry_id=project.industry_id
+        )
+    )
+    region_fit = Exists(
+        region_through.filter(region_id__in=_ancestor_codes(project.region))
+    ) | ~Exists(region_through)
+    ticket_fit = Q(ticket_min__lte=project.funding_sought, ticket_max__gte=project.funding_sought)
+    stage_fit = Q(stages__contains=[project.stage])
+    score = (
+        Case(When(industry_fit, then=Value(4)), default=Value(0), output_field=IntegerField())
+        + Case(When(stage_fit, then=Value(3)), default=Value(0), output_field=IntegerField())
+        + Case(When(ticket_fit, then=Value(2)), default=Value(0), output_field=IntegerField())
+        + Case(When(region_fit, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
+    return (
+        Investor.objects.verified()
+        .filter(industry_fit | stage_fit)
+        .annotate(fit=score)
+        .select_related("region")
+        .order_by("-fit", "name", "pk")[:limit]
+    )
+
+
+def matching_projects(investor: Investor, *, limit: int = 10):
+    """Published projects that fit the investor's focus, best fit first (the same score as
+    `matching_investors`)."""
+    industry_ids = list(investor.focus_industries.values_list("pk", flat=True))
+    regions = list(investor.regions.all())
+    industry_fit = Q(industry_id__in=industry_ids)
+    stage_fit = Q(stage__in=investor.stages)
+    ticket_fit = Q(funding_sought__gte=investor.ticket_min, funding_sought__lte=investor.ticket_max)
+    region_fit = Q()
+    for region in regions:
+        region_fit |= Q(region__code__startswith=region.code_prefix)
+    region_score = (
+        Case(When(region_fit, then=Value(1)), default=Value(0), output_field=IntegerField())
+        if regions
+        else Value(1)
+    )
+    score = (
+        Case(When(industry_fit, then=Value(4)), default=Value(0), output_field=IntegerField())
+        + Case(When(stage_fit, then=Value(3)), default=Value(0), output_field=IntegerField())
+        + Case(When(ticket_fit, then=Value(2)), default=Value(0), output_field=IntegerField())
+        + region_score
+    )
+    return (
+        Project.objects.published()
+        .filter(industry_fit | stage_fit)
+        .annotate(fit=score)
+        .select_related("industry", "region")
+        .order_by("-fit", "-published_at", "-pk")[:limit]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Roadshows and registrations
+
+
+def _lock_roadshow(roadshow: Roadshow) -> Roadshow:
+    return Roadshow.objects.select_for_update().get(pk=roadshow.pk)
+
+
+def _recount(roadshow: Roadshow) -> None:
+    """Recompute the counters of a locked roadshow from its registrations."""
+    counts = Registration.objects.filter(roadshow=roadshow).aggregate(
+        confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+        checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
+    )
+    roadshow.registered_count = counts["confirmed"]
+    roadshow.waitlisted_count = counts["waitlisted"]
+    roadshow.checked_in_count = counts["checked_in"]
+    Roadshow.objects.filter(pk=roadshow.pk).update(
+        registered_count=counts["confirmed"],
+        waitlisted_count=counts["waitlisted"],
+        checked_in_count=counts["checked_in"],
+    )
+
+
+def roadshow_recount(*, roadshow: Roadshow) -> Roadshow:
+    """Recompute a roadshow's counters under its lock (after bulk writes, e.g. the seed)."""
+    with transaction.atomic():
+        locked = _lock_roadshow(roadshow)
+        _recount(locked)
+    return locked
+
+
+def _create_with_code(**fields) -> Registration:
+    """A new registration with a fresh check-in code (drawn again on the unlikely clash)."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Registration.objects.create(code=new_checkin_code(), **fields)
+        except IntegrityError:
+            if (
+                Registration.objects.filter(roadshow=fields["roadshow"], user=fields["user"])
+                .active()
+                .exists()
+            ):
+                raise
+    raise RoadshowError(_("Please try again."), code="code_clash")
+
+
+def registration_create(*, roadshow: Roadshow, user: User) -> Registration:
+    """Register `user` for `roadshow`: confirmed while seats last, waitlisted after.
+
+    Registering again while registered returns the existing registration (a double click or a
+    second tab does not take a second seat). A member of a verified investor registers on its
+    behalf."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied(_("Log in to register."))
+    investor = verified_investor_of(user)
+    with transaction.atomic():
+        locked = _lock_roadshow(roadshow)
+        now = timezone.now()
+        if not locked.is_published:
+            raise RoadshowError(_("This event is not open for registration."), code="closed")
+        if locked.is_over(now):
+            raise RoadshowError(_("This event is over."), code="over")
+        if locked.capacity == 0:
+            raise RoadshowError(
+                _("This event is online only: follow the stream, no registration needed."),
+                code="online_only",
+            )
+        existing = Registration.objects.active().filter(roadshow=locked, user=user).first()
+        if existing is not None:
+            return existing
+        confirmed = Registration.objects.confirmed().filter(roadshow=locked).count()
+        seat = confirmed < locked.capacity
+        registration = _create_with_code(
+            roadshow=locked,
+            user=user,
+            investor=investor,
+            status=RegistrationStatus.CONFIRMED if seat else RegistrationStatus.WAITLISTED,
+            created_at=now,
+            confirmed_at=now if seat else None,
+        )
+        _recount(locked)
+    roadshow.registered_count = locked.registered_count
+    roadshow.waitlisted_count = locked.waitlisted_count
+    return registration
+
+
+def _promote(roadshow: Roadshow) -> list[Registration]:
+    """Confirm the first on the waiting list while seats are free (roadshow locked)."""
+    free = roadshow.capacity - Registration.objects.confirmed().filter(roadshow=roadshow).count()
+    if free <= 0:
+        return []
+    promoted = list(
+        Registration.objects.waitlisted().filter(roadshow=roadshow).select_related("user")[:free]
+    )
+    now = timezone.now()
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        notification_send(
+            recipient=registration.user,
+            template="projects/roadshows/notifications/promoted",
+            context={"registration": registration, "roadshow": roadshow},
+            url=roadshow.get_absolute_url(),
+        )
+    return promoted
+
+
+def registration_cancel(*, registration: Registration, by: User) -> Registration:
+    """Cancel a registration (its person or staff). A freed seat goes to the first person on
+    the waiting list, who is told. Cancelling twice is harmless."""
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied(_("Log in first."))
+    if registration.user_id != by.pk and not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("This is not your registration."))
+    with transaction.atomic():
+        locked_roadshow = _lock_roadshow(registration.roadshow)
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status == RegistrationStatus.CANCELLED:
+            return locked
+        if locked.checked_in_at is not None:
+            raise RoadshowError(_("You have checked in already."), code="checked_in")
+        locked.status = RegistrationStatus.CANCELLED
+        locked.cancelled_at = timezone.now()
+        locked.save(update_fields=["status", "cancelled_at"])
+        if not locked_roadshow.is_over():
+            _promote(locked_roadshow)
+        _recount(locked_roadshow)
+    registration.status, registration.cancelled_at = locked.status, locked.cancelled_at
+    return locked
+
+
+def roadshow_capacity_change(*, roadshow: Roadshow, capacity: int, by: User) -> Roadshow:
+    """Change the offline seats: more seats promote from the waiting list; fewer than the
+    confirmed registrations are refused."""
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("Only the office's staff can change an event."))
+    with transaction.atomic():
+        locked = _lock_roadshow(roadshow)
+        confirmed = Registration.objects.confirmed().filter(roadshow=locked).count()
+        if capacity < confirmed:
+            raise RoadshowError(
+                _("%(count)s people are confirmed already: cancel registrations first.")
+                % {"count": confirmed},
+                code="below_confirmed",
+            )
+        locked.capacity = capacity
+        locked.save(update_fields=["capacity", "updated_at"])
+        _promote(locked)
+        _recount(locked)
+    return locked
+
+
+def normalise_code(code: str) -> str:
+    """A typed or scanned code: spaces, dashes and case do not matter."""
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())[:32]
+
+
+def checkin(*, roadshow: Roadshow, code: str, by: User) -> Registration:
+    """Check a person in at the door by their code (typed or scanned). Refused: an unknown
+    code, a code of another event, a cancelled or waitlisted registration, a code used
+    already."""
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("Only the office's staff can check people in."))
+    code = normalise_code(code)
+    if not code:
+        raise RoadshowError(_("Enter a check-in code."), code="empty")
+    with transaction.atomic():
+        locked_roadshow = _lock_roadshow(roadshow)
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(code=code)
+            .first()
+        )
+        if registration is None:
+            raise RoadshowError(_("There is no registration with this code."), code="unknown")
+        if registration.roadshow_id != locked_roadshow.pk:
+            raise RoadshowError(_("This code is for another event."), code="wrong_event")
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise RoadshowError(_("This registration was cancelled."), code="cancelled")
+        if registration.status == RegistrationStatus.WAITLISTED:
+            raise RoadshowError(
+                _("This person is on the waiting list, without a seat."), code="waitlisted"
+            )
+        if registration.checked_in_at is not None:
+            raise RoadshowError(
+                _("This code was used already, at %(time)s.")
+                % {"time": timezone.localtime(registration.checked_in_at).strftime("%H:%M")},
+                code="used",
+            )
+        registration.checked_in_at = timezone.now()
+        registration.checked_in_by = by
+        registration.save(update_fields=["checked_in_at", "checked_in_by"])
+        _recount(locked_roadshow)
+    return registration
+
+
+def roadshow_count_view(*, roadshow: Roadshow) -> None:
+    """One more online view (someone followed the stream link)."""
+    Roadshow.objects.filter(pk=roadshow.pk).update(online_views=F("online_views") + 1)
+
+
+@transaction.atomic
+def slot_add(*, roadshow: Roadshow, project: Project, by: User, starts_at=None) -> RoadshowSlot:
+    """Put a published project on a roadshow's agenda, after the last slot."""
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied(_("Only the office's staff can build an agenda."))
+    locked = _lock_roadshow(roadshow)
+    if project.status != ProjectStatus.PUBLISHED:
+        raise RoadshowError(_("Only published projects can present."), code="not_published")
+    if locked.slots.filter(project=project).exists():
+        raise RoadshowError(_("This project is on the agenda already."), code="duplicate")
+    last = locked.slots.order_by("-position").values_list("position", flat=True).first() or 0
+    return RoadshowSlot.objects.create(
+        roadshow=locked, project=project, position=last + 1, starts_at=starts_at
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Interest
+
+
+def interest_express(
+    *, investor: Investor, project: Project, by: User, message: str = ""
+) -> Interest:
+    """A verified investor's member tells a published project's team of its interest.
+    Expressing it again returns the existing interest."""
+    if not investor.is_verified or not investor.members.filter(pk=by.pk).exists():
+        raise PermissionDenied(_("Only members of a verified investor can express interest."))
+    if project.status != ProjectStatus.PUBLISHED:
+        raise RoadshowError(_("This project is not published."), code="not_published")
+    with transaction.atomic():
+        interest, created = Interest.objects.get_or_create(
+            investor=investor,
+            project=project,
+            defaults={"expressed_by": by, "message": (message or "").strip()[:1000]},
+        )
+        if created:
+            notification_send(
+                recipient=project.lead,
+                template="projects/roadshows/notifications/interest",
+                context={"interest": interest, "project": project, "investor": investor},
+                url=project.get_absolute_url(),
+            )
+    return interest
+
+
+def _interest_answer(*, interest: Interest, by: User, status: str) -> Interest:
+    if not interest.project.has_member(by):
+        raise PermissionDenied(_("Only the project team can answer."))
+    with transaction.atomic():
+        locked = Interest.objects.select_for_update().get(pk=interest.pk)
+        if locked.status == status:
+            return locked
+        if locked.status != InterestStatus.PENDING:
+            raise RoadshowError(_("This interest has been answered already."), code="answered")
+        locked.status = status
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+        for member in interest.investor.members.all():
+            notification_send(
+                recipient=member,
+                template="projects/roadshows/notifications/interest_answer",
+                context={"interest": locked, "project": interest.project},
+                url=interest.project.get_absolute_url(),
+            )
+    interest.status, interest.decided_at = locked.status, locked.decided_at
+    return locked
+
+
+def interest_accept(*, interest: Interest, by: User) -> Interest:
+    """The team accepts: the investor and the team see each other's contact details."""
+    return _interest_answer(interest=interest, by=by, status=InterestStatus.ACCEPTED)
+
+
+def interest_decline(*, interest: Interest, by: User) -> Interest:
+    return _interest_answer(interest=interest, by=by, status=InterestStatus.DECLINED)

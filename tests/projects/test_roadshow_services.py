@@ -1,0 +1,308 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+
+from projects import roadshow_services as services
+from projects.models import (
+    Interest,
+    ProjectStatus,
+    ProjectSubmission,
+    Registration,
+    Roadshow,
+    new_checkin_code,
+)
+from talentportal.models import Notification
+from tests.projects.roadshow_factories import (
+    InterestFactory,
+    InvestorFactory,
+    ProjectFactory,
+    RegistrationFactory,
+    RoadshowFactory,
+    industry,
+    investor_member,
+    region,
+)
+from tests.talentportal.factories import StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _register(roadshow, n):
+    return [services.registration_create(roadshow=roadshow, user=UserFactory()) for _ in range(n)]
+
+
+# Registration ---------------------------------------------------------------------------------
+
+
+def test_confirmed_while_seats_last_then_waitlisted():
+    roadshow = RoadshowFactory(capacity=3)
+    registrations = _register(roadshow, 5)
+    assert [r.status for r in registrations] == ["confirmed"] * 3 + ["waitlisted"] * 2
+    roadshow.refresh_from_db()
+    assert (roadshow.registered_count, roadshow.waitlisted_count, roadshow.seats_left) == (3, 2, 0)
+    assert len({r.code for r in registrations}) == 5
+
+
+def test_registering_twice_returns_the_same_registration():
+    roadshow = RoadshowFactory()
+    user = UserFactory()
+    first = services.registration_create(roadshow=roadshow, user=user)
+    again = services.registration_create(roadshow=roadshow, user=user)
+    assert first.pk == again.pk
+    assert Registration.objects.filter(roadshow=roadshow).count() == 1
+
+
+def test_database_refuses_a_second_active_registration():
+    registration = RegistrationFactory()
+    with pytest.raises(IntegrityError):
+        RegistrationFactory(roadshow=registration.roadshow, user=registration.user)
+
+
+def test_register_again_after_cancelling():
+    roadshow = RoadshowFactory()
+    user = UserFactory()
+    first = services.registration_create(roadshow=roadshow, user=user)
+    services.registration_cancel(registration=first, by=user)
+    second = services.registration_create(roadshow=roadshow, user=user)
+    assert second.pk != first.pk and second.status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"past": True}, "over"),
+        ({"capacity": 0}, "online_only"),
+        ({"is_published": False}, "closed"),
+    ],
+)
+def test_registration_refused(kwargs, code):
+    roadshow = RoadshowFactory(**kwargs)
+    with pytest.raises(ValidationError) as error:
+        services.registration_create(roadshow=roadshow, user=UserFactory())
+    assert error.value.code == code
+
+
+def test_cancel_promotes_the_first_on_the_waiting_list_and_tells_them():
+    roadshow = RoadshowFactory(capacity=2)
+    a, _b, c, d = _register(roadshow, 4)
+    services.registration_cancel(registration=a, by=a.user)
+    c.refresh_from_db()
+    d.refresh_from_db()
+    assert (c.status, d.status) == ("confirmed", "waitlisted")
+    assert Notification.objects.filter(recipient=c.user).exists()
+    roadshow.refresh_from_db()
+    assert (roadshow.registered_count, roadshow.waitlisted_count) == (2, 1)
+
+
+def test_cancelling_a_waitlisted_registration_promotes_nobody():
+    roadshow = RoadshowFactory(capacity=1)
+    _a, b, c = _register(roadshow, 3)
+    services.registration_cancel(registration=b, by=b.user)
+    c.refresh_from_db()
+    assert c.status == "waitlisted"
+    # Cancelling twice is harmless.
+    services.registration_cancel(registration=b, by=b.user)
+
+
+def test_only_the_person_or_staff_may_cancel():
+    registration = services.registration_create(roadshow=RoadshowFactory(), user=UserFactory())
+    with pytest.raises(PermissionDenied):
+        services.registration_cancel(registration=registration, by=UserFactory())
+    services.registration_cancel(registration=registration, by=StaffFactory())
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+
+
+def test_more_seats_promote_fewer_than_confirmed_refused():
+    roadshow = RoadshowFactory(capacity=1)
+    _a, b, _c = _register(roadshow, 3)
+    staff = StaffFactory()
+    services.roadshow_capacity_change(roadshow=roadshow, capacity=2, by=staff)
+    b.refresh_from_db()
+    assert b.status == "confirmed"
+    with pytest.raises(ValidationError):
+        services.roadshow_capacity_change(roadshow=roadshow, capacity=1, by=staff)
+
+
+# Check-in -----------------------------------------------------------------------------------
+
+
+def test_checkin_valid_reused_wrong_event_unknown_waitlisted_cancelled():
+    staff = StaffFactory()
+    roadshow, other = RoadshowFactory(capacity=1), RoadshowFactory()
+    first, waiting = _register(roadshow, 2)
+    elsewhere = services.registration_create(roadshow=other, user=UserFactory())
+
+    # Lower case and spaces are fine.
+    typed = " ".join(first.code.lower())
+    checked = services.checkin(roadshow=roadshow, code=typed, by=staff)
+    assert checked.pk == first.pk and checked.checked_in_at is not None
+    roadshow.refresh_from_db()
+    assert roadshow.checked_in_count == 1
+
+    def refused(code, expected):
+        with pytest.raises(ValidationError) as error:
+            services.checkin(roadshow=roadshow, code=code, by=staff)
+        assert error.value.code == expected
+
+    refused(first.code, "used")
+    refused(elsewhere.code, "wrong_event")
+    refused(new_checkin_code(), "unknown")
+    refused("", "empty")
+    refused(waiting.code, "waitlisted")
+    services.registration_cancel(registration=elsewhere, by=elsewhere.user)
+    with pytest.raises(ValidationError) as error:
+        services.checkin(roadshow=other, code=elsewhere.code, by=staff)
+    assert error.value.code == "cancelled"
+
+
+def test_checkin_needs_staff():
+    registration = services.registration_create(roadshow=RoadshowFactory(), user=UserFactory())
+    with pytest.raises(PermissionDenied):
+        services.checkin(
+            roadshow=registration.roadshow, code=registration.code, by=registration.user
+        )
+
+
+def test_checked_in_registration_cannot_be_cancelled():
+    registration = services.registration_create(roadshow=RoadshowFactory(), user=UserFactory())
+    services.checkin(roadshow=registration.roadshow, code=registration.code, by=StaffFactory())
+    with pytest.raises(ValidationError):
+        services.registration_cancel(registration=registration, by=registration.user)
+
+
+# Projects -----------------------------------------------------------------------------------
+
+
+def test_submit_then_publish_through_the_shared_workflow():
+    project = ProjectFactory(draft=True)
+    submission = services.project_submit(project=project, by=project.lead)
+    assert submission.reference.startswith("PJ-")
+    assert submission.status == "submitted"
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.SUBMITTED
+    with pytest.raises(ValidationError):
+        services.project_submit(project=project, by=project.lead)
+
+    staff = StaffFactory()
+    services.project_publish(project=project, by=staff)
+    project.refresh_from_db()
+    submission.refresh_from_db()
+    assert project.status == "published" and project.published_at is not None
+    assert submission.status == "approved"
+
+
+def test_reject_returns_the_project_to_a_draft():
+    project = ProjectFactory(draft=True)
+    services.project_submit(project=project, by=project.lead)
+    staff = StaffFactory()
+    with pytest.raises(ValidationError):
+        services.project_reject(project=project, by=staff, reason="")
+    services.project_reject(project=project, by=staff, reason="缺少商业计划")
+    project.refresh_from_db()
+    assert project.status == "draft"
+    assert ProjectSubmission.objects.get(project=project).status == "rejected"
+    # It can be submitted again.
+    services.project_submit(project=project, by=project.lead)
+
+
+def test_only_the_team_submits_and_only_staff_publish():
+    project = ProjectFactory(draft=True)
+    with pytest.raises(PermissionDenied):
+        services.project_submit(project=project, by=UserFactory())
+    member = UserFactory()
+    project.members.add(member)
+    services.project_submit(project=project, by=member)
+    with pytest.raises(PermissionDenied):
+        services.project_publish(project=project, by=project.lead)
+
+
+def test_search_finds_chinese_and_english():
+    project = ProjectFactory(title_zh="固态锂电池电解质产业化", title_en="Solid-state electrolytes")
+    ProjectFactory(title_zh="手术机器人")
+    from projects.models import Project
+
+    assert list(Project.objects.search("锂电池")) == [project]
+    assert list(Project.objects.search("electrolyte")) == [project]
+
+
+# Interest -------------------------------------------------------------------------------------
+
+
+def test_interest_accept_shows_contacts_and_notifies():
+    user, investor = investor_member()
+    project = ProjectFactory()
+    interest = services.interest_express(
+        investor=investor, project=project, by=user, message="想进一步了解"
+    )
+    assert Notification.objects.filter(recipient=project.lead).exists()
+    again = services.interest_express(investor=investor, project=project, by=user)
+    assert again.pk == interest.pk
+    with pytest.raises(PermissionDenied):
+        services.interest_accept(interest=interest, by=user)
+    services.interest_accept(interest=interest, by=project.lead)
+    interest.refresh_from_db()
+    assert interest.is_accepted
+    assert Notification.objects.filter(recipient=user).exists()
+    with pytest.raises(ValidationError):
+        services.interest_decline(interest=interest, by=project.lead)
+
+
+def test_unverified_investor_or_draft_project_cannot_express_interest():
+    user, investor = investor_member(pending=True)
+    with pytest.raises(PermissionDenied):
+        services.interest_express(investor=investor, project=ProjectFactory(), by=user)
+    user, investor = investor_member()
+    with pytest.raises(ValidationError):
+        services.interest_express(investor=investor, project=ProjectFactory(draft=True), by=user)
+    assert not Interest.objects.exists()
+
+
+def test_decline():
+    interest = InterestFactory()
+    services.interest_decline(interest=interest, by=interest.project.lead)
+    interest.refresh_from_db()
+    assert interest.status == "declined"
+
+
+# Matchmaking ----------------------------------------------------------------------------------
+
+
+def test_matching_investors_ranked_by_fit():
+    project = ProjectFactory(stage="seed", funding_sought=5_000_000, region=region("330106"))
+    best = InvestorFactory(name="A 全部吻合")  # industry, stage, ticket, anywhere: 10
+    best_regions = InvestorFactory(name="B 浙江")
+    best_regions.regions.set([region("330000")])  # Zhejiang covers the district: 10
+    elsewhere = InvestorFactory(name="C 江苏")
+    elsewhere.regions.set([region("320000")])  # 9
+    stage_only = InvestorFactory(
+        name="D 阶段", industries=[industry("biomedicine")], ticket_min=0, ticket_max=100
+    )  # stage 3 + anywhere 1 = 4
+    InvestorFactory(name="E 无关", industries=[industry("biomedicine")], stages=["b_plus"])
+    InvestorFactory(name="F 未认证", pending=True)
+    ranked = list(services.matching_investors(project))
+    assert [i.name for i in ranked] == [
+        best.name,
+        best_regions.name,
+        elsewhere.name,
+        stage_only.name,
+    ]
+    assert [i.fit for i in ranked] == [10, 10, 9, 4]
+
+
+def test_matching_projects_ranked_by_fit():
+    investor = InvestorFactory()
+    investor.regions.set([region("330000")])
+    fits = ProjectFactory(region=region("330106"))
+    too_big = ProjectFactory(funding_sought=900_000_000)
+    ProjectFactory(industry=industry("biomedicine"), stage="b_plus")
+    ProjectFactory(draft=True)
+    ranked = list(services.matching_projects(investor))
+    assert ranked == [fits, too_big]
+    assert [p.fit for p in ranked] == [10, 8]
+
+
+def test_counters_never_exceed_capacity_in_the_database():
+    roadshow = RoadshowFactory(capacity=1)
+    with pytest.raises(IntegrityError):
+        Roadshow.objects.filter(pk=roadshow.pk).update(registered_count=2)

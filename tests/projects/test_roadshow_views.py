@@ -1,0 +1,455 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from projects import roadshow_services as services
+from projects.models import Interest, Project, Registration
+from talentportal.models import AccountKind
+from tests.projects.roadshow_factories import (
+    InterestFactory,
+    InvestorFactory,
+    ProjectFactory,
+    RoadshowFactory,
+    SlotFactory,
+    industry,
+    investor_member,
+    region,
+)
+from tests.talentportal.factories import StaffFactory, UserFactory
+from tests.talents.factories import recruiter
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(response):
+    return {project.title_zh for project in response.context["page_obj"].object_list}
+
+
+# Project list ---------------------------------------------------------------------------------
+
+
+def test_project_list_shows_only_published(client):
+    ProjectFactory(title_zh="公开项目")
+    ProjectFactory(title_zh="草稿项目", draft=True)
+    response = client.get(reverse("projects:index"))
+    assert response.status_code == 200
+    assert _titles(response) == {"公开项目"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"industry": "biomedicine"}, {"医药"}),
+        ({"stage": ["a", "angel"]}, {"医药", "南京"}),
+        ({"region": "330000"}, {"杭州", "医药"}),  # a province includes its cities and districts
+        ({"region": "330100"}, {"杭州", "医药"}),
+        ({"need": ["site"]}, {"南京"}),
+        ({"need": ["site", "talent"]}, {"南京", "医药"}),
+        ({"funding_min": "10000000"}, {"医药", "南京"}),
+        ({"funding_max": "6000000"}, {"杭州"}),
+        ({"funding_min": "6000000", "funding_max": "30000000"}, {"南京"}),
+        ({"q": "疫苗"}, {"医药"}),
+        ({"industry": "biomedicine", "region": "320000"}, set()),
+    ],
+)
+def test_project_list_filters(client, query, expected):
+    ProjectFactory(title_zh="杭州", region=region("330106"))
+    ProjectFactory(
+        title_zh="医药",
+        summary_zh="mRNA 疫苗",
+        industry=industry("biomedicine"),
+        stage="a",
+        funding_sought=50_000_000,
+        needs=["talent"],
+        region=region("330100"),
+    )
+    ProjectFactory(
+        title_zh="南京",
+        stage="angel",
+        funding_sought=20_000_000,
+        needs=["site"],
+        region=region("320100"),
+    )
+    response = client.get(reverse("projects:index"), query)
+    assert response.status_code == 200
+    assert _titles(response) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "industry=nope&stage=zz&region=999999&need=x&funding_min=-5&funding_max=abc&sort=x&page=z",
+        "funding_min=9&funding_max=1",
+        "region=%00&q=%00",
+        "q=" + "长" * 500,
+        "funding_min=1e400&page=99999",
+    ],
+)
+def test_malformed_project_list_queries_never_fail(client, query):
+    ProjectFactory()
+    response = client.get(reverse("projects:index") + "?" + query)
+    assert response.status_code == 200
+
+
+def test_project_list_query_count_does_not_grow(client, django_assert_max_num_queries):
+    ProjectFactory.create_batch(2)
+    client.get(reverse("projects:index"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("projects:index"))
+    ProjectFactory.create_batch(30)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("projects:index"), {"region": "330000"}).status_code == 200
+
+
+# Project page and permissions -------------------------------------------------------------------
+
+
+def test_draft_is_404_for_others_and_visible_to_its_team(client):
+    project = ProjectFactory(draft=True)
+    url = reverse("projects:project", args=[project.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("projects:project_edit", args=[project.pk])).status_code == 404
+    client.force_login(project.lead)
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("projects:project_edit", args=[project.pk])).status_code == 200
+    assert client.get(reverse("projects:project", args=[999999])).status_code == 404
+
+
+def test_team_cannot_edit_a_published_project(client):
+    project = ProjectFactory()
+    client.force_login(project.lead)
+    assert client.get(reverse("projects:project_edit", args=[project.pk])).status_code == 404
+
+
+def test_submit_a_project_with_a_pitch_deck_then_submit_for_review(client):
+    user = UserFactory()
+    client.force_login(user)
+    data = {
+        "title_zh": "钙钛矿光伏组件",
+        "summary_zh": "高效率钙钛矿电池",
+        "industry": industry("new-energy").pk,
+        "region": "330100",
+        "stage": "seed",
+        "funding_sought": "3000000",
+        "needs": ["capital", "site"],
+        "pitch_deck": SimpleUploadedFile("deck.pdf", b"%PDF-1.4 test", "application/pdf"),
+    }
+    response = client.post(reverse("projects:project_create"), data)
+    project = Project.objects.get(title_zh="钙钛矿光伏组件")
+    assert response.status_code == 302
+    assert (
+        project.lead == user and project.status == "draft" and project.needs == ["capital", "site"]
+    )
+    assert project.pitch_deck.name.endswith(".pdf")
+    deck = client.get(reverse("projects:project_deck", args=[project.pk]))
+    assert deck.status_code == 200
+    assert deck.content.startswith(b"%PDF-")
+
+    client.post(reverse("projects:project_submit", args=[project.pk]))
+    client.post(reverse("projects:project_submit", args=[project.pk]))  # double submit
+    project.refresh_from_db()
+    assert project.status == "submitted"
+    assert project.submissions.count() == 1
+
+
+def test_a_fake_pdf_is_refused_and_what_was_typed_kept(client):
+    client.force_login(UserFactory())
+    data = {
+        "title_zh": "伪装文件",
+        "summary_zh": "x",
+        "industry": industry().pk,
+        "region": "330100",
+        "stage": "idea",
+        "funding_sought": "0",
+        "pitch_deck": SimpleUploadedFile("deck.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"),
+    }
+    response = client.post(reverse("projects:project_create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["pitch_deck"]
+    assert "伪装文件" in response.content.decode()
+    assert not Project.objects.exists()
+
+
+def test_project_create_needs_login(client):
+    response = client.get(reverse("projects:project_create"))
+    assert response.status_code == 302 and "login" in response.url
+
+
+def test_pitch_deck_is_not_for_strangers(client):
+    project = ProjectFactory(draft=True)
+    client.force_login(UserFactory())
+    assert client.get(reverse("projects:project_deck", args=[project.pk])).status_code == 404
+
+
+# Interest -------------------------------------------------------------------------------------
+
+
+def test_interest_flow_and_contact_visibility(client):
+    user, investor = investor_member()
+    project = ProjectFactory()
+    project.lead.phone = "13800000000"
+    project.lead.save()
+    page = reverse("projects:project", args=[project.pk])
+
+    client.force_login(user)
+    client.post(reverse("projects:interest_express", args=[project.pk]), {"message": "感兴趣"})
+    interest = Interest.objects.get()
+    assert "13800000000" not in client.get(page).content.decode()
+
+    # Someone else cannot answer it (404), nor can the investor.
+    response = client.post(reverse("projects:interest_answer", args=[interest.pk, "accept"]))
+    assert response.status_code == 404
+
+    client.force_login(project.lead)
+    assert investor.contact_phone not in client.get(page).content.decode()
+    client.post(reverse("projects:interest_answer", args=[interest.pk, "accept"]))
+    interest.refresh_from_db()
+    assert interest.status == "accepted"
+    assert investor.contact_phone in client.get(page).content.decode()
+
+    client.force_login(user)
+    assert "13800000000" in client.get(page).content.decode()
+    detail = client.get(reverse("projects:investor", args=[investor.pk]))
+    assert detail.status_code == 200
+
+
+def test_unknown_answer_is_404(client):
+    interest = InterestFactory()
+    client.force_login(interest.project.lead)
+    url = reverse("projects:interest_answer", args=[interest.pk, "maybe"])
+    assert client.post(url).status_code == 404
+
+
+def test_interest_needs_a_verified_investor(client):
+    user, _investor = investor_member(pending=True)
+    project = ProjectFactory()
+    client.force_login(user)
+    response = client.post(reverse("projects:interest_express", args=[project.pk]))
+    assert response.status_code == 403
+    assert client.get(reverse("projects:interest_express", args=[project.pk])).status_code == 405
+
+
+# Investor databank ------------------------------------------------------------------------------
+
+
+def test_databank_only_for_verified_members(client):
+    visible = InvestorFactory(name="已认证机构")
+    hidden = InvestorFactory(name="待认证机构", pending=True)
+    url = reverse("projects:investors")
+    assert client.get(url).context["allowed"] is False
+    assert "已认证机构" not in client.get(url).content.decode()
+    pending_user, _ = investor_member(pending=True)
+    client.force_login(pending_user)
+    assert client.get(url).context["allowed"] is False
+    assert client.get(reverse("projects:investor", args=[visible.pk])).status_code == 404
+
+    member, _ = investor_member()
+    client.force_login(member)
+    response = client.get(url)
+    names = {i.name for i in response.context["page_obj"].object_list}
+    assert "已认证机构" in names and "待认证机构" not in names
+    assert client.get(reverse("projects:investor", args=[hidden.pk])).status_code == 404
+
+    client.force_login(recruiter())
+    assert client.get(url).context["allowed"] is True
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"kind": "bank"}, {"银行"}),
+        ({"industry": "biomedicine"}, {"银行"}),
+        ({"stage": "a"}, {"银行"}),
+        ({"ticket": "50000000"}, {"银行"}),
+        ({"ticket": "2000000"}, {"风投"}),
+        ({"region": "320000"}, {"银行"}),
+        ({"q": "风投"}, {"风投"}),
+        ({"kind": "x", "ticket": "-1", "stage": "zz"}, {"风投", "银行"}),
+    ],
+)
+def test_databank_filters(client, query, expected):
+    InvestorFactory(name="风投")
+    InvestorFactory(
+        name="银行",
+        kind="bank",
+        industries=[industry("biomedicine")],
+        stages=["a"],
+        ticket_min=10_000_000,
+        ticket_max=100_000_000,
+        region=region("320100"),
+    )
+    client.force_login(StaffFactory())
+    response = client.get(reverse("projects:investors"), query)
+    assert response.status_code == 200
+    assert {i.name for i in response.context["page_obj"].object_list} == expected
+
+
+def test_databank_query_count(client, django_assert_max_num_queries):
+    client.force_login(StaffFactory())
+    InvestorFactory.create_batch(2)
+    client.get(reverse("projects:investors"))
+    with django_assert_max_num_queries(14):
+        client.get(reverse("projects:investors"))
+    InvestorFactory.create_batch(30)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("projects:investors"))
+
+
+# Roadshows ------------------------------------------------------------------------------------
+
+
+def test_roadshow_list_upcoming_and_past_and_filters(client):
+    RoadshowFactory(title_zh="将来的路演")
+    RoadshowFactory(title_zh="过去的路演", past=True)
+    salon = RoadshowFactory(title_zh="沙龙", kind="salon", region=region("320800"))
+    salon.industries.add(industry("biomedicine"))
+    url = reverse("projects:roadshows")
+
+    def titles(query):
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return {r.title_zh for r in response.context["page_obj"].object_list}
+
+    assert titles({}) == {"将来的路演", "沙龙"}
+    assert titles({"when": "past"}) == {"过去的路演"}
+    assert titles({"kind": "salon"}) == {"沙龙"}
+    assert titles({"region": "320000"}) == {"沙龙"}
+    assert titles({"industry": "biomedicine"}) == {"沙龙"}
+    assert titles({"when": "never", "kind": "x", "region": "abc"}) == {"将来的路演", "沙龙"}
+
+
+def test_roadshow_list_query_count(client, django_assert_max_num_queries):
+    RoadshowFactory.create_batch(2)
+    client.get(reverse("projects:roadshows"))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("projects:roadshows"))
+    RoadshowFactory.create_batch(30)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("projects:roadshows"))
+
+
+def test_register_see_code_and_qr_then_cancel(client):
+    roadshow = RoadshowFactory(capacity=1)
+    slot = SlotFactory(roadshow=roadshow)
+    url = reverse("projects:roadshow", args=[roadshow.pk])
+    anonymous = client.get(url).content.decode()
+    assert slot.project.title_zh in anonymous
+    assert reverse("projects:roadshow_register", args=[roadshow.pk]) not in anonymous
+
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))
+    client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))  # double click
+    registration = Registration.objects.get()
+    page = client.get(url).content.decode()
+    assert registration.code in page
+    assert 'src="data:image/svg+xml' in page
+
+    other = UserFactory()
+    client.force_login(other)
+    client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))
+    assert "waiting list" in client.get(url).content.decode()
+
+    client.force_login(user)
+    client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk]))
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert Registration.objects.get(user=other).status == "confirmed"
+
+
+def test_cancel_without_registration_is_404(client):
+    roadshow = RoadshowFactory()
+    client.force_login(UserFactory())
+    assert client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk])).status_code == 404
+
+
+def test_unpublished_roadshow_is_404(client):
+    roadshow = RoadshowFactory(is_published=False)
+    assert client.get(reverse("projects:roadshow", args=[roadshow.pk])).status_code == 404
+
+
+def test_register_needs_login_and_post(client):
+    roadshow = RoadshowFactory()
+    url = reverse("projects:roadshow_register", args=[roadshow.pk])
+    assert client.post(url).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 405
+
+
+def test_checkin_desk_is_staff_only_and_checks_codes(client):
+    roadshow = RoadshowFactory()
+    registration = services.registration_create(roadshow=roadshow, user=UserFactory())
+    url = reverse("projects:roadshow_checkin", args=[roadshow.pk])
+    client.force_login(registration.user)
+    assert client.get(url).status_code == 404
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"code": registration.code.lower()}).status_code == 302
+    registration.refresh_from_db()
+    assert registration.checked_in_at is not None
+    reused = client.post(url, {"code": registration.code})
+    assert reused.status_code == 422
+    assert "used already" in reused.content.decode()
+    assert client.post(url, {"code": "\x00"}).status_code == 422
+    assert client.post(url, {"code": "x" * 500}).status_code == 422
+
+
+def test_ics_is_valid_icalendar(client):
+    roadshow = RoadshowFactory(
+        title_zh="长三角全球科创项目露天路演, 嘉兴; 第一场",
+        starts_at=datetime.datetime(2026, 12, 7, 9, 0, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2026, 12, 7, 14, 0, tzinfo=datetime.UTC),
+        description_zh="人才、项目、资本" * 20,
+    )
+    response = client.get(reverse("projects:roadshow_ics", args=[roadshow.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
+    lines = body.split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in lines)
+    unfolded = body.replace("\r\n ", "")
+    assert "DTSTART:20261207T090000Z" in unfolded
+    assert "DTEND:20261207T140000Z" in unfolded
+    assert "SUMMARY:长三角全球科创项目露天路演\\, 嘉兴\\; 第一场" in unfolded
+    assert unfolded.count("BEGIN:VEVENT") == 1 and "UID:roadshow-" in unfolded
+
+
+def test_watch_counts_an_online_view(client):
+    roadshow = RoadshowFactory(stream_url="https://live.example.com/x")
+    response = client.get(reverse("projects:roadshow_watch", args=[roadshow.pk]))
+    assert response.status_code == 302 and response.url == "https://live.example.com/x"
+    roadshow.refresh_from_db()
+    assert roadshow.online_views == 1
+    no_stream = RoadshowFactory()
+    assert client.get(reverse("projects:roadshow_watch", args=[no_stream.pk])).status_code == 404
+
+
+def test_my_projects(client):
+    project = ProjectFactory(draft=True)
+    ProjectFactory()
+    client.force_login(project.lead)
+    response = client.get(reverse("projects:my_projects"))
+    assert list(response.context["projects"]) == [project]
+
+
+def test_english_pages(client):
+    project = ProjectFactory(title_en="Vision inspection")
+    response = client.get("/en" + reverse("projects:project", args=[project.pk]))
+    assert response.status_code == 200
+    assert "Vision inspection" in response.content.decode()
+
+
+def test_past_event_cannot_be_registered_for(client):
+    roadshow = RoadshowFactory(
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        ends_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    client.force_login(UserFactory(kind=AccountKind.TALENT))
+    client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))
+    assert not Registration.objects.exists()
