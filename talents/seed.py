@@ -77,7 +77,7 @@ from talents.models import (
     Visibility,
     normalise_skills,
 )
-from talents.services import experience_years
+from talents.services import CARD_YEARS, experience_years
 
 TALENTS = {"small": 0, "large": 1_000_000}  # 0: a profile for each existing talent account
 ENTERPRISES = {"small": 50, "large": 20_000}
@@ -781,7 +781,7 @@ def person(
     tier_valid_until = None
     if tier:
         valid_from = TODAY - datetime.timedelta(days=rng.randint(0, 4 * 365))
-        tier_valid_until = valid_from.replace(year=valid_from.year + 5) - datetime.timedelta(days=1)
+        tier_valid_until = card_valid_until(valid_from)
         cards.append((tier, valid_from, tier_valid_until))
     text = " ".join(
         [
@@ -825,6 +825,14 @@ def person(
     p.regions = work_regions
     p.cards = cards
     return p
+
+
+def card_valid_until(valid_from: datetime.date) -> datetime.date:
+    """Five years less a day (29 February counts from 28 February)."""
+    start = (
+        valid_from.replace(day=28) if (valid_from.month, valid_from.day) == (2, 29) else valid_from
+    )
+    return start.replace(year=start.year + CARD_YEARS) - datetime.timedelta(days=1)
 
 
 def _employer_name(rng) -> str:
