@@ -22,7 +22,15 @@ from policies.models import ServiceItem
 from talentportal.models import AccountKind, Notification, User
 from tests.apartments.factories import CommunityFactory, UnitFactory
 from tests.policies.factories import REGIONS, PolicyFactory, region
+from tests.projects.roadshow_factories import ProjectFactory, RoadshowFactory
 from tests.talentportal.factories import RegionFactory, UserFactory
+from tests.talents.factories import (
+    DemandFactory,
+    EnterpriseFactory,
+    EnterpriseMemberFactory,
+    InternshipFactory,
+    TalentFactory,
+)
 
 FEW = 2
 MANY = 30  # more than one page of any list (paginate_by is at most 25)
@@ -78,6 +86,35 @@ def communities(n: int, user: User | None) -> None:
         UnitFactory(community=community, layout="two_bed", status="let")
 
 
+def demands(n: int, user: User | None) -> None:
+    for place in _regions(n):
+        DemandFactory(region=place)
+
+
+def internships(n: int, user: User | None) -> None:
+    for place in _regions(n):
+        InternshipFactory(region=place)
+
+
+def candidates(n: int, user: User | None) -> None:
+    """Findable talents in n regions; the signed-in enterprise user becomes a member of a
+    verified enterprise (who alone may search)."""
+    if user is not None and not user.enterprise_memberships.exists():
+        EnterpriseMemberFactory(enterprise=EnterpriseFactory(), user=user)
+    for place in _regions(n):
+        TalentFactory(current_region=place)
+
+
+def projects(n: int, user: User | None) -> None:
+    for place in _regions(n):
+        ProjectFactory(region=place)
+
+
+def roadshows(n: int, user: User | None) -> None:
+    for place in _regions(n):
+        RoadshowFactory(region=place)
+
+
 # Rows every page gets, for what the layout itself may show (the header's notifications).
 EVERY_PAGE = (talents, notifications)
 
@@ -99,8 +136,13 @@ LIST_PAGES = [
     ListPage("policies:index", rows=(policies,)),
     ListPage("policies:services", rows=(services,)),
     ListPage("me:notifications", roles=(AccountKind.TALENT,)),
-    ListPage("talents:index"),
-    ListPage("projects:index"),
+    ListPage("talents:index", rows=(demands, internships)),
+    ListPage("talents:demands", rows=(demands,)),
+    ListPage("talents:internships", rows=(internships,)),
+    ListPage("talents:search", rows=(candidates,), roles=(AccountKind.ENTERPRISE,)),
+    ListPage("projects:index", rows=(projects,)),
+    ListPage("projects:roadshows", rows=(roadshows,)),
+    ListPage("projects:investors"),
     ListPage("projects:programs"),
     ListPage("apartments:index", rows=(communities,)),
     ListPage("apartments:occupancy", rows=(communities,)),
