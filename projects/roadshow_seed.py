@@ -321,7 +321,7 @@ def _projects(target, people, industries, regions, stdout) -> list[Project]:
             "a": 50_000_000,
             "b_plus": 150_000_000,
         }[stage] * r.randint(1, 4)
-        status = ProjectStatus.PUBLISHED if i % 12 else ProjectStatus.SUBMITTED
+        status = ProjectStatus.SUBMITTED if i % 12 == 11 else ProjectStatus.PUBLISHED
         number = f"（{i + 1}）" if i >= len(TECH) * len(PREFIX) * len(SUFFIX) else ""
         project = Project(
             title_zh=f"{pre_zh}{tech_zh}{suf_zh}{number}",

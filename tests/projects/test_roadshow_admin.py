@@ -1,0 +1,90 @@
+import pytest
+from django.urls import reverse
+
+from projects import roadshow_services as services
+from projects.models import Investor, Project, Registration
+from tests.projects.roadshow_factories import (
+    InterestFactory,
+    InvestorFactory,
+    ProjectFactory,
+    RegistrationFactory,
+    RoadshowFactory,
+    SlotFactory,
+)
+from tests.talentportal.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+@pytest.mark.parametrize(
+    "model", ["project", "projectsubmission", "investor", "roadshow", "registration", "interest"]
+)
+def test_changelists_and_change_forms_render(staff_client, model):
+    slot = SlotFactory()
+    RegistrationFactory(roadshow=slot.roadshow)
+    InterestFactory(project=slot.project)
+    assert staff_client.get(reverse(f"admin:projects_{model}_changelist")).status_code == 200
+    assert (
+        staff_client.get(reverse(f"admin:projects_{model}_changelist"), {"q": "x"}).status_code
+        == 200
+    )
+
+
+def test_roadshow_change_form_with_slots(staff_client):
+    slot = SlotFactory()
+    url = reverse("admin:projects_roadshow_change", args=[slot.roadshow.pk])
+    assert staff_client.get(url).status_code == 200
+
+
+def test_publish_and_reject_actions(staff_client):
+    submitted = ProjectFactory(draft=True)
+    services.project_submit(project=submitted, by=submitted.lead)
+    other = ProjectFactory(draft=True)
+    services.project_submit(project=other, by=other.lead)
+    url = reverse("admin:projects_project_changelist")
+    staff_client.post(url, {"action": "publish", "_selected_action": [submitted.pk]})
+    submitted.refresh_from_db()
+    assert submitted.status == "published"
+
+    # Rejecting asks for the reason first.
+    response = staff_client.post(url, {"action": "reject", "_selected_action": [other.pk]})
+    assert response.status_code == 200
+    staff_client.post(
+        url,
+        {"action": "reject", "_selected_action": [other.pk], "apply": "1", "reason": "材料不全"},
+    )
+    assert Project.objects.get(pk=other.pk).status == "draft"
+
+
+def test_verify_investor_action(staff_client):
+    investor = InvestorFactory(pending=True)
+    staff_client.post(
+        reverse("admin:projects_investor_changelist"),
+        {"action": "verify", "_selected_action": [investor.pk]},
+    )
+    assert Investor.objects.get(pk=investor.pk).is_verified
+
+
+def test_check_in_action_and_export(staff_client):
+    registration = RegistrationFactory()
+    staff_client.post(
+        reverse("admin:projects_registration_changelist"),
+        {"action": "check_in", "_selected_action": [registration.pk]},
+    )
+    assert Registration.objects.get(pk=registration.pk).checked_in_at is not None
+    response = staff_client.post(
+        reverse("admin:projects_roadshow_changelist"),
+        {"action": "export_attendees", "_selected_action": [registration.roadshow_id]},
+    )
+    assert registration.code in response.content.decode("utf-8-sig")
+    response = staff_client.post(
+        reverse("admin:projects_roadshow_changelist"),
+        {"action": "statistics", "_selected_action": [RoadshowFactory().pk]},
+    )
+    assert response.status_code == 200
