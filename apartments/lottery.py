@@ -38,9 +38,11 @@ and the published list, in any language with SHA-256.
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 GENERAL = "general"
@@ -144,10 +146,13 @@ def draw(lines: list[Line], *, seed: str | None) -> Draw:
 # --- checking a round --------------------------------------------------------------------------
 
 
-def lines_of(round) -> list[Line]:
-    """The round's frozen list as the records say now (approved, not duplicates)."""
+def lines_of(round, *, listed: Iterable[str] = ()) -> list[Line]:
+    """The round's list as the records say now: the approved applications that are not
+    duplicates, plus the applications with a reference in `listed` whatever their status."""
     applications = (
-        round.applications.in_frozen_list()
+        round.applications.filter(
+            Q(status="approved", duplicate_of__isnull=True) | Q(reference__in=list(listed))
+        )
         .select_related("preference_group")
         .only("reference", "priority_score", "submitted_at", "preference_group__code")
         .order_by("reference")
@@ -161,6 +166,15 @@ def lines_of(round) -> list[Line]:
         )
         for application in applications
     ]
+
+
+def records_match(round) -> bool:
+    """Whether the records still give the frozen list: no application approved since, none
+    re-scored, moved to another group or re-dated, none deleted. An application withdrawn or
+    rejected after the freeze keeps its line (and its place in the draw: the order of the
+    others does not depend on it); it is simply not offered a unit."""
+    listed = [line.reference for line in parse_text(round.frozen_list)]
+    return canonical_text(lines_of(round, listed=listed)) == round.frozen_list
 
 
 @dataclass
@@ -197,7 +211,7 @@ def verify(round) -> Verification:
     result.list_hash_matches = list_hash(round.frozen_list) == round.frozen_list_hash
     if not result.list_hash_matches:
         result.problems.append(_("The published list does not match its published hash."))
-    result.records_match_list = canonical_text(lines_of(round)) == round.frozen_list
+    result.records_match_list = records_match(round)
     if not result.records_match_list:
         result.problems.append(_("The applications were changed after the list was frozen."))
 

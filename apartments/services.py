@@ -335,9 +335,9 @@ def round_draw(
                 )
         else:
             seed = None
-        if lottery.list_hash(locked.frozen_list) != locked.frozen_list_hash or (
-            lottery.canonical_text(lottery.lines_of(locked)) != locked.frozen_list
-        ):
+        if lottery.list_hash(
+            locked.frozen_list
+        ) != locked.frozen_list_hash or not lottery.records_match(locked):
             raise AllocationError(
                 _("The applications changed after the list was frozen."), code="list_changed"
             )
@@ -679,6 +679,10 @@ def allocation_plan(*, round: AllocationRound) -> list[PlannedOffer]:
         if unit is not None:
             offer(application, unit, lottery.GENERAL)
     return planned
+
+
+#: The name the admin's "preview" step knows it by.
+allocation_preview = allocation_plan
 
 
 def allocation_commit(*, round: AllocationRound, by: User, now=None) -> list[Offer]:

@@ -155,7 +155,7 @@ def test_a_revealed_seed_changed_later_is_detected():
     [
         "rescore",  # a score changed after the freeze
         "add",  # an application slipped in after the freeze
-        "remove",  # an application dropped after the freeze
+        "remove",  # an application deleted after the freeze
     ],
 )
 def test_a_list_changed_after_the_freeze_is_refused_and_detected(tamper):
@@ -172,7 +172,7 @@ def test_a_list_changed_after_the_freeze_is_refused_and_detected(tamper):
     elif tamper == "add":
         ApplicationFactory(round=round, status="approved", submitted_at=AFTER)
     else:
-        ApartmentApplication.objects.filter(pk=victim.pk).update(status="rejected")
+        ApartmentApplication.objects.filter(pk=victim.pk).delete()
     check = lottery.verify(AllocationRound.objects.get(pk=round.pk))
     assert check.records_match_list is False and not check.ok
     with pytest.raises(services.AllocationError) as error:
@@ -243,3 +243,24 @@ def test_preference_group_members_are_ranked_within_their_group():
     assert round.frozen_list.count("|families|") == 6
     assert sorted(round.applications.values_list("general_rank", flat=True)) == list(range(1, 11))
     assert lottery.verify(round).ok
+
+
+def test_a_disqualification_after_the_freeze_keeps_the_draw_verifiable():
+    """The workflow has no step back from "approved"; an administrator who disqualifies an
+    applicant after the freeze leaves the published list and order intact: the others' order
+    does not depend on that line, and the disqualified applicant is simply not offered."""
+    staff = superuser()
+    community = CommunityFactory()
+    round = open_round(units_=units(community, 2), community=community, staff=staff)
+    applications = [apply(round, full_name=f"人{i}", phone=f"1370000000{i}") for i in range(5)]
+    services.round_close(round=round, by=staff, now=AFTER)
+    services.applications_decide(round=round, by=staff)
+    services.round_freeze(round=round, by=staff)
+    leaving = applications[2]
+    ApartmentApplication.objects.filter(pk=leaving.pk).update(status="rejected")
+    services.round_draw(round=round, by=staff, seed=SEED)
+    assert lottery.verify(round).ok
+    leaving.refresh_from_db()
+    assert leaving.general_rank is not None  # keeps its place in the published order
+    offered = {item.application.pk for item in services.allocation_plan(round=round)}
+    assert leaving.pk not in offered and len(offered) == 2
