@@ -120,13 +120,13 @@ class CommunityFilterSet(PortalFilterSet):
         help_text=_("Communities with units of any of these layouts."),
     )
     rent_min = RentFilter(
-        label=_("Rent from (yuan per month)"),
+        label=_("Lowest rent (yuan)"),
         min_value=0,
         max_value=RENT_LIMIT,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 100}),
     )
     rent_max = RentFilter(
-        label=_("Rent up to (yuan per month)"),
+        label=_("Highest rent (yuan)"),
         min_value=0,
         max_value=RENT_LIMIT,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 100}),

@@ -670,3 +670,16 @@ def test_apply_when_already_applied_under_an_old_round_state(client):
     client.post(url, form_data())
     services_round = AllocationRound.objects.get(pk=round.pk)
     assert services_round.applications.count() == 1
+
+
+def test_pages_are_in_chinese_by_default(client):
+    round, _ordered = drawn_round(applicants=2, unit_count=1)
+    pages = {
+        reverse("apartments:index"): "按名称或地址搜索人才社区",
+        round.community.get_absolute_url(): "我是否符合条件？",
+        round.get_absolute_url(): "公示的承诺值",
+        reverse("apartments:round_verify", args=[round.pk]): "与公布的结果一致",
+        reverse("apartments:occupancy"): "人才公寓入住情况",
+    }
+    for url, text in pages.items():
+        assert text in client.get(url).content.decode(), url
