@@ -176,6 +176,10 @@ def _today_at(days: int, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=TZ)
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _stream(kind: str, i: int) -> random.Random:
     return random.Random(f"roadshows:{kind}:{i}")
 
@@ -325,7 +329,7 @@ def _projects(target, people, industries, regions, stdout) -> list[Project]:
         number = f"（{i + 1}）" if i >= len(TECH) * len(PREFIX) * len(SUFFIX) else ""
         project = Project(
             title_zh=f"{pre_zh}{tech_zh}{suf_zh}{number}",
-            title_en=f"{pre_en}{tech_en} {suf_en}".capitalize() + (f" ({i + 1})" if number else ""),
+            title_en=_sentence(f"{pre_en}{tech_en} {suf_en}") + (f" ({i + 1})" if number else ""),
             summary_zh=(
                 f"项目围绕{tech_zh}开展关键技术攻关，团队拥有完整的自主知识产权，"
                 f"计划在{region.name_zh}建设研发中心和生产线，服务长三角产业链上下游企业。"

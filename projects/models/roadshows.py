@@ -252,6 +252,11 @@ class Project(models.Model):
     def highlight_list(self) -> list[str]:
         return [line.strip() for line in self.highlights.splitlines() if line.strip()]
 
+    @property
+    def funding_display(self) -> str:
+        """The funding sought with thousands separators (“5,000,000”)."""
+        return f"{self.funding_sought:,}"
+
     def get_needs_display(self) -> list[str]:
         labels = dict(Need.choices)
         return [str(labels.get(need, need)) for need in self.needs]
@@ -414,6 +419,14 @@ class Investor(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.status == VerificationStatus.VERIFIED
+
+    @property
+    def ticket_min_display(self) -> str:
+        return f"{self.ticket_min:,}"
+
+    @property
+    def ticket_max_display(self) -> str:
+        return f"{self.ticket_max:,}"
 
     def get_stages_display(self) -> list[str]:
         labels = dict(Stage.choices)

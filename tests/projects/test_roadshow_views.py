@@ -453,3 +453,17 @@ def test_past_event_cannot_be_registered_for(client):
     client.force_login(UserFactory(kind=AccountKind.TALENT))
     client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))
     assert not Registration.objects.exists()
+
+
+def test_detail_pages_query_counts(client, django_assert_max_num_queries):
+    roadshow = RoadshowFactory()
+    for _ in range(8):
+        SlotFactory(roadshow=roadshow)
+    project = roadshow.slots.first().project
+    member, _investor = investor_member()
+    InvestorFactory.create_batch(8)
+    client.force_login(member)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("projects:roadshow", args=[roadshow.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("projects:project", args=[project.pk])).status_code == 200
