@@ -19,9 +19,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from policies.models import ServiceItem
+from projects.models import Expert
 from talentportal.models import AccountKind, Notification, User
 from tests.apartments.factories import CommunityFactory, UnitFactory
 from tests.policies.factories import REGIONS, PolicyFactory, region
+from tests.projects.program_factories import (
+    ExpertFactory,
+    ProgramApplicationFactory,
+    ProgramFactory,
+    ReviewAssignmentFactory,
+    call_with,
+)
 from tests.projects.roadshow_factories import ProjectFactory, RoadshowFactory
 from tests.talentportal.factories import RegionFactory, UserFactory
 from tests.talents.factories import (
@@ -115,6 +123,34 @@ def roadshows(n: int, user: User | None) -> None:
         RoadshowFactory(region=place)
 
 
+def programs(n: int, user: User | None) -> None:
+    """Published programs in n regions, each with an open call."""
+    for place in _regions(n):
+        call_with(program=ProgramFactory(region=place))
+
+
+def review_assignments(n: int, user: User | None) -> None:
+    """n assignments of the signed-in expert, in n calls."""
+    if user is None:
+        return
+    expert = Expert.objects.filter(user=user).first() or ExpertFactory(user=user)
+    for _i in range(n):
+        ReviewAssignmentFactory(expert=expert)
+
+
+def endorsement_requests(n: int, user: User | None) -> None:
+    """n draft applications asking the signed-in member's enterprise for an endorsement."""
+    if user is None:
+        return
+    membership = user.enterprise_memberships.first()
+    if membership is None:
+        membership = EnterpriseMemberFactory(enterprise=EnterpriseFactory(), user=user)
+    for _i in range(n):
+        ProgramApplicationFactory(
+            status="draft", endorser=membership.enterprise, endorsement_status="requested"
+        )
+
+
 # Rows every page gets, for what the layout itself may show (the header's notifications).
 EVERY_PAGE = (talents, notifications)
 
@@ -143,7 +179,11 @@ LIST_PAGES = [
     ListPage("projects:index", rows=(projects,)),
     ListPage("projects:roadshows", rows=(roadshows,)),
     ListPage("projects:investors"),
-    ListPage("projects:programs"),
+    ListPage("projects:programs", rows=(programs,)),
+    ListPage("projects:reviews", rows=(review_assignments,), roles=(AccountKind.EXPERT,)),
+    ListPage(
+        "projects:endorsements", rows=(endorsement_requests,), roles=(AccountKind.ENTERPRISE,)
+    ),
     ListPage("apartments:index", rows=(communities,)),
     ListPage("apartments:occupancy", rows=(communities,)),
 ]
