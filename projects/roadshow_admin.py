@@ -40,6 +40,18 @@ def _each(modeladmin, request, queryset, action, done_message):
         modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
+class AgendaForm(forms.Form):
+    roadshow = forms.ModelChoiceField(
+        label=_("Roadshow"),
+        queryset=Roadshow.objects.none(),
+        help_text=_("Upcoming events; the projects are added after the last slot."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roadshow"].queryset = Roadshow.objects.upcoming().order_by("starts_at")
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the team)"), widget=forms.Textarea(attrs={"rows": 4})
@@ -57,7 +69,35 @@ class ProjectAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "published_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    actions = ["publish", "reject", "unpublish", "feature", "unfeature"]
+    actions = ["publish", "reject", "add_to_agenda", "unpublish", "feature", "unfeature"]
+
+    @admin.action(description=_("Put the selected projects on a roadshow's agenda"))
+    def add_to_agenda(self, request, queryset):
+        form = AgendaForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            roadshow = form.cleaned_data["roadshow"]
+            _each(
+                self,
+                request,
+                queryset.order_by("pk"),
+                lambda project: services.slot_add(
+                    roadshow=roadshow, project=project, by=request.user
+                ),
+                _("%(count)s projects put on the agenda."),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "projects/roadshows/admin/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Put projects on a roadshow's agenda"),
+                "form": form,
+                "objects": queryset,
+                "action": "add_to_agenda",
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description=_("Publish the selected projects (approves their submission)"))
     def publish(self, request, queryset):

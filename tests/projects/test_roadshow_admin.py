@@ -88,3 +88,24 @@ def test_check_in_action_and_export(staff_client):
         {"action": "statistics", "_selected_action": [RoadshowFactory().pk]},
     )
     assert response.status_code == 200
+
+
+def test_put_published_projects_on_an_agenda(staff_client):
+    roadshow = RoadshowFactory()
+    published, draft = ProjectFactory(), ProjectFactory(draft=True)
+    url = reverse("admin:projects_project_changelist")
+    chosen = [published.pk, draft.pk]
+    assert (
+        staff_client.post(url, {"action": "add_to_agenda", "_selected_action": chosen}).status_code
+        == 200
+    )
+    staff_client.post(
+        url,
+        {
+            "action": "add_to_agenda",
+            "_selected_action": chosen,
+            "apply": "1",
+            "roadshow": roadshow.pk,
+        },
+    )
+    assert list(roadshow.slots.values_list("project_id", "position")) == [(published.pk, 1)]
