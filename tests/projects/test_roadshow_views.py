@@ -467,3 +467,15 @@ def test_detail_pages_query_counts(client, django_assert_max_num_queries):
         assert client.get(reverse("projects:roadshow", args=[roadshow.pk])).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("projects:project", args=[project.pk])).status_code == 200
+
+
+def test_submission_is_listed_in_my_applications(client):
+    project = ProjectFactory(draft=True, title_zh="我的项目")
+    submission = services.project_submit(project=project, by=project.lead)
+    client.force_login(project.lead)
+    response = client.get(reverse("me:applications"))
+    assert response.status_code == 200
+    assert submission.reference in response.content.decode()
+    detail = client.get(submission.get_absolute_url())
+    assert detail.status_code == 200
+    assert "我的项目" in detail.content.decode()
