@@ -176,15 +176,17 @@ def verified_investor_of(user) -> Investor | None:
 
 
 def databank_visible_to(user) -> bool:
-    """The investor databank is for staff and for members of a verified investor or a
-    verified enterprise, and for project teams with a published project."""
+    """The investor databank is for staff, members of a verified investor or a verified
+    enterprise, and teams of a published project (all of them checked by the office)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if user.is_staff:
         return True
     if Investor.objects.verified().of_member(user).exists():
         return True
-    return Enterprise.objects.verified().of_member(user).exists()
+    if Enterprise.objects.verified().of_member(user).exists():
+        return True
+    return Project.objects.published().of_team(user).exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -258,6 +258,15 @@ def test_databank_only_for_verified_members(client):
     client.force_login(recruiter())
     assert client.get(url).context["allowed"] is True
 
+    # A team sees it once its project is published, with the fitting investors on its page.
+    draft = ProjectFactory(draft=True)
+    client.force_login(draft.lead)
+    assert client.get(url).context["allowed"] is False
+    published = ProjectFactory(lead=draft.lead)
+    assert client.get(url).context["allowed"] is True
+    page = client.get(reverse("projects:project", args=[published.pk]))
+    assert visible in page.context["matches"]
+
 
 @pytest.mark.parametrize(
     ("query", "expected"),
