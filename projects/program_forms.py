@@ -109,3 +109,15 @@ class ReviewForm(forms.Form):
 
     def scores(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class DocumentForm(forms.Form):
+    """One document: which of the call's required materials it is, and the file."""
+
+    label = forms.ChoiceField(label=_("What it is"))
+    document = forms.FileField(label=_("File"), help_text=_("PDF, JPEG or PNG, at most 10 MB."))
+
+    def __init__(self, *args, call: Call, **kwargs):
+        super().__init__(*args, **kwargs)
+        materials = call.materials or [str(_("Other document"))]
+        self.fields["label"].choices = [(m, m) for m in materials]

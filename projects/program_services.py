@@ -183,6 +183,18 @@ def program_application_submit(
     return application
 
 
+def program_document_attach(*, application: ProgramApplication, by: User, upload, label: str = ""):
+    """Attach a document (checked by content and size) to a draft while the call is open, or
+    to an application whose applicant was asked for more information."""
+    if by.pk != application.applicant_id:
+        raise PermissionDenied(_("Only the applicant can do this."))
+    if application.status == S.DRAFT:
+        _require_open(application.call)
+    elif application.status != S.NEEDS_INFO:
+        raise ValidationError(_("Documents can no longer be added."), code="closed")
+    return workflow.document_attach(application=application, by=by, upload=upload, label=label)
+
+
 # ---------------------------------------------------------------------------------------------
 # Endorsement
 

@@ -31,6 +31,11 @@ urlpatterns = [
         name="application",
     ),
     path(
+        "programs/applications/<program_reference:reference>/documents/",
+        views.application_document,
+        name="application_document",
+    ),
+    path(
         "programs/applications/<program_reference:reference>/submit/",
         views.application_submit,
         name="application_submit",

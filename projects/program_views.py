@@ -30,8 +30,8 @@ from projects.models import (
     Score,
 )
 from projects.program_filters import ProgramFilterSet
-from projects.program_forms import ApplicationForm, DeclineForm, ReviewForm
-from talentportal.models import ApplicationStatus
+from projects.program_forms import ApplicationForm, DeclineForm, DocumentForm, ReviewForm
+from talentportal.models import ApplicationDocument, ApplicationStatus
 
 S = ApplicationStatus
 
@@ -286,9 +286,48 @@ def application_detail(request, reference):
             else [],
             "scores": services.outcome_scores(application),
             "has_closed": call.has_closed(),
+            "documents": ApplicationDocument.objects.filter(reference=application.reference),
+            "document_form": _document_form(application, request),
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+def _document_form(application, request, data=None, files=None):
+    can_attach = application.status == S.NEEDS_INFO or (
+        application.status == S.DRAFT and application.call.is_open()
+    )
+    if not can_attach:
+        return None
+    return DocumentForm(data, files, call=application.call)
+
+
+@require_POST
+@login_required
+def application_document(request, reference):
+    """Attach one document to the applicant's own draft (or when asked for more)."""
+    application = _own_application(request, reference)
+    form = _document_form(application, request, request.POST, request.FILES)
+    if form is None:
+        messages.error(request, _("Documents can no longer be added."))
+    elif form.is_valid():
+        try:
+            services.program_document_attach(
+                application=application,
+                by=request.user,
+                upload=form.cleaned_data["document"],
+                label=form.cleaned_data["label"],
+            )
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The document is attached."))
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("projects:application", application.reference)
 
 
 @require_POST

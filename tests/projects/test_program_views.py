@@ -5,12 +5,13 @@ review, double submit), malformed input."""
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import EndorsementStatus, ProgramApplication, Review, ReviewAssignment
 from talentportal.choices import Degree
-from talentportal.models import AccountKind, ApplicationStatus
+from talentportal.models import AccountKind, ApplicationDocument, ApplicationStatus
 from tests.projects.program_factories import (
     ExpertFactory,
     ProgramApplicationFactory,
@@ -264,3 +265,30 @@ def test_reviewers_see_other_reviews_only_after_their_own_and_never_names(client
     page = client.get(mine.get_absolute_url()).text
     assert "另一位专家的意见" in page
     assert other.expert.name not in page and other.expert.user.display_name not in page
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_documents_attach_to_a_draft_checked_by_content(client):
+    call = call_with(materials_zh="申报书\n学历学位证书")
+    client.force_login(UserFactory())
+    client.post(reverse("projects:call_apply", args=[call.pk]), form_data(call))
+    application = ProgramApplication.objects.get()
+    url = reverse("projects:application_document", args=[application.reference])
+    pdf = SimpleUploadedFile("form.pdf", PDF, content_type="application/pdf")
+    assert client.post(url, {"label": "申报书", "document": pdf}).status_code == 302
+    fake = SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")
+    client.post(url, {"label": "申报书", "document": fake})
+    client.post(url, {"label": "not a material", "document": PDF})
+    assert list(ApplicationDocument.objects.values_list("label", flat=True)) == ["申报书"]
+    assert "form.pdf" in client.get(application.get_absolute_url()).text
+    client.force_login(UserFactory())
+    assert client.post(url, {"label": "申报书"}).status_code == 404
+    call.closes_at = timezone.now() - datetime.timedelta(seconds=1)
+    call.opens_at = call.closes_at - datetime.timedelta(days=1)
+    call.save()
+    client.force_login(application.applicant)
+    pdf = SimpleUploadedFile("late.pdf", PDF, content_type="application/pdf")
+    client.post(url, {"label": "申报书", "document": pdf})
+    assert ApplicationDocument.objects.count() == 1
