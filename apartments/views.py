@@ -33,7 +33,9 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
 )
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -63,6 +65,7 @@ from apartments.models import (
     CommunityPhoto,
     Layout,
     Lease,
+    Occupancy,
     Offer,
     OfferStatus,
     RoundStatus,
@@ -103,6 +106,38 @@ def visible_rounds(user):
 # Communities ------------------------------------------------------------------------------
 
 
+def occupancy_figures(*fields: str) -> dict:
+    """`units_<field>` for each field of the occupancy summary, as a correlated subquery per
+    community (a few summary rows each): no GROUP BY over the list, so PostgreSQL computes
+    them only for the rows of the page, unless the list is sorted by one of them."""
+    rows = Occupancy.objects.filter(community=OuterRef("pk")).order_by().values("community")
+    names = {"units": "units_total"}
+    return {
+        names.get(field, f"units_{field}"): Coalesce(
+            Subquery(rows.annotate(total=Sum(field)).values("total")), 0
+        )
+        for field in fields
+    }
+
+
+def rent_bound(order: str):
+    """The lowest ("monthly_rent") or highest ("-monthly_rent") market rent of the community:
+    the first row of each layout in the (community, layout, monthly_rent) index, four index
+    probes per community however many units it has. Cheap enough to sort every community
+    by (a MIN over the units would read them all, and PostgreSQL would JIT-compile it)."""
+    bound = Least if order == "monthly_rent" else Greatest
+    return bound(
+        *(
+            Subquery(
+                Unit.objects.filter(community=OuterRef("pk"), layout=layout)
+                .order_by(order)
+                .values("monthly_rent")[:1]
+            )
+            for layout in Layout.values
+        )
+    )
+
+
 class CommunityListView(FilterView):
     """`/apartments/`: the published communities (see `apartments.filters`).
 
@@ -118,7 +153,6 @@ class CommunityListView(FilterView):
 
     def get_queryset(self):
         now = timezone.now()
-        units = Unit.objects.filter(community=OuterRef("pk")).order_by().values("community")
         return (
             Community.objects.published()
             .select_related("region")
@@ -134,10 +168,10 @@ class CommunityListView(FilterView):
                 "region__name_en",
                 "region__level",
             )
-            .with_occupancy()
             .annotate(
-                rent_low=Subquery(units.annotate(v=Min("monthly_rent")).values("v")),
-                rent_high=Subquery(units.annotate(v=Max("monthly_rent")).values("v")),
+                **occupancy_figures("units", "available"),
+                rent_low=rent_bound("monthly_rent"),
+                rent_high=rent_bound("-monthly_rent"),
                 photo=Subquery(
                     CommunityPhoto.objects.filter(community=OuterRef("pk"))
                     .order_by("position", "pk")
