@@ -906,7 +906,7 @@ class ServiceItemQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def in_region(self, region):
-        return self.filter(region_id__startswith=region.code_prefix)
+        return self.filter(region__code__startswith=region.code_prefix)
 
 
 class ServiceItem(models.Model):

@@ -35,6 +35,7 @@ from policies.models import (
     SavedProfile,
     TalentGroup,
 )
+from policies.service_seed import seed_services
 from talentportal.choices import Degree, TalentTier
 from talentportal.models import Industry, Region, RegionLevel, User
 
@@ -1235,3 +1236,6 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
         f"{created_benefits} benefits, {created_interpretations} interpretations, "
         f"{linked} replacements linked ({time.perf_counter() - started:.1f}s)"
     )
+    # After the policies, so that each service can link to the policy it implements; its own
+    # random stream keeps the policy data the same whatever the services draw.
+    seed_services(scale=scale, rng=random.Random("20260101:policies:services"), stdout=stdout)

@@ -3,7 +3,7 @@
 Included at the site root, so each path carries its own section prefix.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from policies import views
 
@@ -16,5 +16,5 @@ urlpatterns = [
     path("policies/calculator/", views.CalculatorView.as_view(), name="calculator"),
     path("policies/following/", views.FollowingView.as_view(), name="following"),
     path("policies/following/<int:pk>/delete/", views.unfollow, name="unfollow"),
-    path("services/", views.ServicesView.as_view(), name="services"),
+    path("", include("policies.service_urls")),
 ]

@@ -472,9 +472,3 @@ def unfollow(request, pk: int):
     policy_unfollow(user=request.user, follow_id=follow.pk)
     messages.success(request, _("You no longer follow %(what)s.") % {"what": label})
     return redirect(safe_next(request, reverse("policies:following")))
-
-
-class ServicesView(TemplateView):
-    """The public-service catalogue's landing page."""
-
-    template_name = "policies/services.html"

@@ -26,7 +26,7 @@ class RegionScopedAdmin(admin.ModelAdmin):
         scope = request.user.staff_region
         if scope is None:
             return queryset
-        return queryset.filter(**{f"{self.region_field}_id__startswith": scope.code_prefix})
+        return queryset.filter(**{f"{self.region_field}__code__startswith": scope.code_prefix})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -291,3 +291,26 @@ def test_nobody_else_may_attach_documents():
             by=UserFactory(),
             upload=SimpleUploadedFile("a.pdf", PDF_BYTES),
         )
+
+
+@pytest.mark.django_db
+def test_the_admin_queue_of_region_scoped_staff_shows_only_their_region(client):
+    from django.urls import reverse
+
+    hangzhou = ServiceApplicationFactory(
+        service=ServiceItemFactory(region=Region.objects.get(code="330106")), status=S.SUBMITTED
+    )
+    ningbo = ServiceApplicationFactory(
+        service=ServiceItemFactory(region=Region.objects.get(code="330200")), status=S.SUBMITTED
+    )
+    officer = case_officer(staff_region=Region.objects.get(code="330100"))
+    officer.user_permissions.add(
+        *officer.user_permissions.model.objects.filter(codename="view_serviceapplication")
+    )
+    client.force_login(officer)
+    response = client.get(reverse("admin:policies_serviceapplication_changelist"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert hangzhou.reference in body and ningbo.reference not in body
+    other = reverse("admin:policies_serviceapplication_change", args=[ningbo.pk])
+    assert client.get(other).status_code in (302, 404)
