@@ -70,6 +70,7 @@ MARK_END = "<!-- bench:end -->"
 
 HOST = "127.0.0.1"  # the only host the bench ever sends load to
 WARMUP_SECONDS = 3
+SETTLE_TIMEOUT = 90  # seconds to wait for a quiet machine before the load
 SERVER_START_TIMEOUT = 60
 SEED_TIMEOUT = 60 * 60
 COMMAND_TIMEOUT = 15 * 60
@@ -80,6 +81,12 @@ class Page:
     name: str
     path: str
     status: int
+    user: str = ""  # requested as this (demo) user, logged in; anonymously when empty
+
+    @property
+    def key(self) -> str:
+        """The path, prefixed with "user@" for a page requested by a logged-in user."""
+        return f"{self.user}@{self.path}" if self.user else self.path
 
 
 @dataclass
@@ -97,7 +104,10 @@ def log(message: str) -> None:
 
 def load_pages(only: list[str] | None = None) -> list[Page]:
     with PAGES_FILE.open("rb") as f:
-        pages = [Page(p["name"], p["path"], int(p["status"])) for p in tomllib.load(f)["page"]]
+        pages = [
+            Page(p["name"], p["path"], int(p["status"]), p.get("user", ""))
+            for p in tomllib.load(f)["page"]
+        ]
     if only:
         pages = [p for p in pages if p.name in only or p.path in only]
         if not pages:
@@ -231,26 +241,72 @@ def count_queries_here(paths: list[str]) -> dict[str, dict]:
     import django
 
     django.setup()
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     counts = {}
     client = Client(HTTP_HOST=HOST)
-    for path in paths:
+    for key in paths:
+        user, _at, path = key.rpartition("@") if not key.startswith("/") else ("", "", key)
         try:
+            if user:
+                client.force_login(get_user_model().objects.get(username=user))
+            else:
+                client.logout()
             client.get(path)  # warm-up: caches, lazy imports, ContentType cache
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
-            counts[path] = {"status": response.status_code, "queries": len(captured)}
+            counts[key] = {"status": response.status_code, "queries": len(captured)}
         except Exception as error:  # report it and go on with the other pages
-            counts[path] = {"status": None, "queries": None, "error": repr(error)}
+            counts[key] = {"status": None, "queries": None, "error": repr(error)}
     return counts
+
+
+def session_cookie_here(username: str) -> str:
+    """A logged-in session of `username` (runs in a child process, like the one above):
+    the Cookie header value that makes wrk's requests those of that user."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talentportal.settings")
+    import django
+
+    django.setup()
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+
+    user = get_user_model().objects.get(username=username)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def session_cookie(database_url: str, username: str) -> str:
+    child = subprocess.run(
+        [sys.executable, "-m", "tests.perf.bench", "--session", username],
+        cwd=APP,
+        env=django_env(database_url, LOG_LEVEL="ERROR"),
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    if child.returncode != 0:
+        sys.exit(f"bench: logging in {username} failed:\n{child.stderr}")
+    return child.stdout.strip().splitlines()[-1]
 
 
 def count_queries(database_url: str, pages: list[Page]) -> dict[str, dict]:
     child = subprocess.run(
-        [sys.executable, "-m", "tests.perf.bench", "--count-queries", *[p.path for p in pages]],
+        [sys.executable, "-m", "tests.perf.bench", "--count-queries", *[p.key for p in pages]],
         cwd=APP,
         env=django_env(database_url, LOG_LEVEL="ERROR"),
         capture_output=True,
@@ -279,10 +335,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def http_status(url: str) -> int:
+def http_status(url: str, cookie: str = "") -> int:
     assert urlsplit(url).hostname == HOST, url
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
-        with _opener.open(url, timeout=10) as response:
+        with _opener.open(request, timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -376,10 +433,13 @@ def ensure_wrk() -> str:
     sys.exit("bench: wrk is missing: install it (Debian/Ubuntu: apt-get install wrk)")
 
 
-def wrk(wrk_path: str, url: str, *, threads: int, connections: int, seconds: int) -> dict:
+def wrk(
+    wrk_path: str, url: str, *, threads: int, connections: int, seconds: int, cookie: str = ""
+) -> dict:
     assert urlsplit(url).hostname == HOST, url
     command = [
         wrk_path,
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         f"-t{threads}",
         f"-c{connections}",
         f"-d{seconds}s",
@@ -454,7 +514,16 @@ def render(results, *, context: dict) -> str:
         f"- **Code:** {context['code']}.",
         f"- **Machine:** {context['machine']}; {context['os']}. wrk and PostgreSQL run on the "
         "same machine as gunicorn and share its CPUs; load average (1, 5, 15 min) "
-        f"{context['load_before']} before the load, {context['load_after']} after.",
+        f"{context['load_before']} before the load, {context['load_after']} at the end.",
+        *(
+            [
+                f"- **The machine was busy** (load average above its {os.cpu_count()} CPUs "
+                "before the load): other work competed for the CPUs, so these figures are "
+                "pessimistic. Compare runs made on a quiet machine."
+            ]
+            if context.get("busy")
+            else []
+        ),
         f"- **Software:** Python {platform.python_version()}, Django {context['django']}, "
         f"PostgreSQL {context['postgres']}, gunicorn {context['gunicorn']} with "
         f"{context['workers']} sync workers as `make run` starts it (scripts/gunicorn.conf.py), "
@@ -536,6 +605,15 @@ def load_average() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def settle(timeout: int = SETTLE_TIMEOUT) -> str:
+    """Wait (a bounded time) for the 1-minute load average to drop below the number of CPUs,
+    so that seeding and other work do not weigh on the measurements; returns the load then."""
+    deadline = time.monotonic() + timeout
+    while os.getloadavg()[0] > (os.cpu_count() or 1) and time.monotonic() < deadline:
+        time.sleep(5)
+    return load_average()
+
+
 # --- Main ------------------------------------------------------------------------------------
 
 
@@ -554,10 +632,14 @@ def main(argv: list[str] | None = None) -> int:
         "--commit", metavar="REV", help="measure a clean export of REV (e.g. HEAD), not the tree"
     )
     parser.add_argument("--count-queries", nargs="+", metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--session", metavar="USERNAME", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.count_queries:  # the child process of count_queries()
         print(json.dumps(count_queries_here(args.count_queries)))
+        return 0
+    if args.session:  # the child process of session_cookie()
+        print(session_cookie_here(args.session))
         return 0
 
     started = time.monotonic()
@@ -629,7 +711,7 @@ def measure(args, pages, databases, wrk_path):
         log(f"counting SQL queries per page on the {scale} data")
         counts = count_queries(url, pages)
         for r in results:
-            measured = counts[r.page.path]
+            measured = counts[r.page.key]
             r.queries[scale], r.statuses[scale] = measured["queries"], measured["status"]
             if "error" in measured:
                 r.problems.append(f"{scale} data: {measured['error']}")
@@ -641,17 +723,22 @@ def measure(args, pages, databases, wrk_path):
             r.problems.append(f"SQL queries grow with the data: {small} small, {large} large")
 
     if not args.queries_only:
-        context["load_before"] = load_average()
+        context["load_before"] = settle()
         with Gunicorn(databases["large"], RESULTS / "gunicorn.log") as server:
             context["workers"] = server.workers()
+            cookies = {
+                user: session_cookie(databases["large"], user)
+                for user in {r.page.user for r in results if r.page.user}
+            }
             for r in results:
                 url = server.base + r.page.path
-                status = http_status(url)
+                cookie = cookies.get(r.page.user, "")
+                status = http_status(url, cookie)
                 if status != r.page.status:
                     r.problems.append(f"answered {status} under gunicorn, not measured")
                     continue
                 log(f"{r.page.name}: {r.page.path}")
-                load = {"threads": args.threads, "connections": args.connections}
+                load = {"threads": args.threads, "connections": args.connections, "cookie": cookie}
                 wrk(wrk_path, url, seconds=WARMUP_SECONDS, **load)
                 position = server.log_position()
                 r.load = wrk(wrk_path, url, seconds=args.duration, **load)
@@ -660,6 +747,7 @@ def measure(args, pages, databases, wrk_path):
                 if errors:
                     r.problems.append(f"wrk errors {errors} (status = non-2xx/3xx answers)")
     context["load_after"] = load_average()
+    context["busy"] = float(context["load_before"].split()[0]) > (os.cpu_count() or 1)
     return results, context
 
 
