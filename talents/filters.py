@@ -388,6 +388,17 @@ class PostingFilterSet(PortalFilterSet):
         "closing": (_("Closing soonest"), ("closing_on", "-created_at", "-pk")),
     }
     default_sort = "newest"
+    #: The order of the fields on the page (subclasses' own filters first).
+    field_order = (
+        "discipline",
+        "degree",
+        "school_year",
+        "paid",
+        "region",
+        "industry",
+        "open_until",
+        "sort",
+    )
 
     class Meta:
         fields = []
@@ -395,6 +406,9 @@ class PostingFilterSet(PortalFilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, catalogues=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         del self.filters["q"]  # postings are found by their filters
+        self.filters = {
+            name: self.filters[name] for name in self.field_order if name in self.filters
+        } | self.filters
         self.catalogues = catalogues or Catalogues()
         region = self.filters["region"]
         region.known = self.catalogues.region_by_code

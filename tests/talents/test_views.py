@@ -865,3 +865,27 @@ def test_the_section_page_offers_what_each_person_can_do(client, member, person_
     assert "Sign up as an enterprise" in anonymous and "Chief battery chemist" in anonymous
     assert "Find candidates" in body(login(member).get("/en/talents/"))
     assert "My talent profile" in body(person_client.get("/en/talents/"))
+
+
+# Languages ---------------------------------------------------------------------------------------
+
+
+def test_the_library_s_catalogue_translates_every_message():
+    """talents/locale holds a Chinese translation of every message of the app's code and
+    templates (compiled), so the Chinese pages have no English left in them."""
+    from pathlib import Path
+
+    import talents
+
+    po = Path(talents.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"
+    text = po.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text
+    assert '\nmsgstr ""\n\n' not in text.split("\n\n", 1)[1] + "\n"
+    assert po.with_suffix(".mo").stat().st_mtime >= po.stat().st_mtime - 1
+
+
+def test_the_pages_are_in_chinese_by_default_and_in_english_on_request(company, person):
+    chinese = body(company.get(SEARCH))
+    assert "查找人才" in chinese and "1 位候选人" in chinese and "加入候选名单" in chinese
+    english = body(company.get("/en" + SEARCH))
+    assert "Find candidates" in english and "1 candidate" in english
