@@ -6,6 +6,7 @@ import random
 import threading
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 
@@ -21,7 +22,7 @@ from projects.expert_draw import (
     plan_draw,
 )
 from projects.models import ExpertDraw, ReviewAssignment
-from talentportal.models import ApplicationStatus
+from talentportal.models import AccountKind, ApplicationStatus, Region
 from tests.projects.program_factories import (
     OTHER_DISCIPLINE,
     ConflictFactory,
@@ -303,3 +304,25 @@ def test_two_connections_racing_to_assign_the_same_pair_one_wins():
         thread.join(timeout=30)
     assert sorted(outcomes) == ["refused", "won"]
     assert ReviewAssignment.objects.filter(application=application, expert=expert).count() == 1
+
+
+@pytest.mark.django_db
+def test_region_scoped_staff_draw_only_in_their_region():
+    call = call_with(experts_per_application=1)  # a Zhejiang program
+    ExpertFactory(calls=[call])
+    ProgramApplicationFactory(track=call.tracks.get())
+
+    def staff_of(code):
+        user = UserFactory(
+            kind=AccountKind.STAFF, is_staff=True, staff_region=Region.objects.get(code=code)
+        )
+        user.user_permissions.add(
+            *Permission.objects.filter(
+                codename__in=["add_reviewassignment", "change_programapplication"]
+            )
+        )
+        return type(user).objects.get(pk=user.pk)
+
+    with pytest.raises(PermissionDenied):
+        expert_draw(call=call, by=staff_of("120000"), seed="x")
+    assert expert_draw(call=call, by=staff_of("330000"), seed="x").draw is not None
