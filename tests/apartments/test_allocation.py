@@ -103,7 +103,7 @@ def test_one_application_per_account_and_round():
     apply(round, user)
     with pytest.raises(ValidationError) as error:
         apply(round, user, full_name="另一个名字")
-    assert "already applied" in str(error.value)
+    assert [e.code for e in error.value.error_dict["__all__"]] == ["one_per_round"]
 
 
 def test_freeze_needs_every_application_decided():
@@ -167,7 +167,7 @@ def test_same_id_number_under_two_accounts_is_flagged():
     second.refresh_from_db()
     first.refresh_from_db()
     assert second.flagged and second.duplicate_of == first
-    assert first.reference in second.flag_reason and "ID" in second.flag_reason
+    assert first.reference in second.flag_reason
     assert not first.flagged
 
 
@@ -200,7 +200,7 @@ def test_freeze_waits_for_duplicates_and_staff_resolve_them():
 
     services.duplicate_resolve(application=copy, by=staff, duplicate=True)
     copy.refresh_from_db()
-    assert copy.status == "rejected" and "duplicate" in copy.decision_reason.lower()
+    assert copy.status == "rejected" and original.reference in copy.decision_reason
     services.duplicate_resolve(
         application=twin, by=staff, duplicate=False, comment="Twins: checked the ID cards."
     )

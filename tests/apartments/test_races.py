@@ -13,7 +13,7 @@ import time
 from collections import Counter
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connections
 
 from apartments import services
@@ -243,9 +243,9 @@ def test_double_submitted_application_makes_one():
             services.application_start(round=round, applicant=user, now=DURING, **fields)
         except services.AllocationError as error:
             assert error.code == "one_per_round"
-        except Exception as error:
+        except ValidationError as error:
             # full_clean saw the other's row first: the same refusal, from validation.
-            assert "already applied" in str(error)
+            assert [e.code for e in error.error_dict["__all__"]] == ["one_per_round"]
 
     assert _run(10, start) == []
     assert ApartmentApplication.objects.filter(round=round, applicant=user).count() == 1
