@@ -4,7 +4,7 @@ decisions within quota, CSV export, replacement of one expert, read-only reviews
 import pytest
 from django.urls import reverse
 
-from projects.models import ExpertDraw, ReviewAssignment
+from projects.models import ExpertDraw, Review, ReviewAssignment
 from talentportal.models import ApplicationStatus
 from tests.projects.program_factories import (
     ExpertFactory,
@@ -98,3 +98,28 @@ def test_bulk_approve_action_respects_the_quota(admin_client):
         {"action": "approve", "_selected_action": [a.pk for a in applications]},
     )
     assert not track.applications.filter(status=ApplicationStatus.APPROVED).exists()
+
+
+def test_change_pages_render(admin_client):
+    call = call_with(experts_per_application=1)
+    ExpertFactory(calls=[call])
+    application = ProgramApplicationFactory(track=call.tracks.get())
+    admin_client.post(
+        reverse("admin:projects_call_draw", args=[call.pk]), {"seed": "s", "commit": "1"}
+    )
+    assignment = ReviewAssignment.objects.get()
+    review = Review.objects.create(assignment=assignment, comment="好", total=80)
+    for model, pk in [
+        ("programapplication", application.pk),
+        ("call", call.pk),
+        ("program", call.program.pk),
+        ("expert", assignment.expert.pk),
+        ("reviewassignment", assignment.pk),
+        ("review", review.pk),
+    ]:
+        response = admin_client.get(reverse(f"admin:projects_{model}_change", args=[pk]))
+        assert response.status_code == 200, model
+    page = admin_client.get(
+        reverse("admin:projects_programapplication_change", args=[application.pk])
+    )
+    assert assignment.expert.name in page.text
