@@ -782,6 +782,19 @@ class DuplicateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RoundStatusFilter(admin.SimpleListFilter):
+    title = _("round status")
+    parameter_name = "round_status"
+
+    def lookups(self, request, model_admin):
+        return RoundStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in RoundStatus.values:
+            return queryset.filter(round__status=self.value())
+        return queryset
+
+
 class DecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Message to the applicant"), widget=forms.Textarea, required=False
@@ -802,7 +815,7 @@ class ApartmentApplicationAdmin(admin.ModelAdmin):
         "general_rank",
         "submitted_at",
     ]
-    list_filter = ["status", DuplicateFilter, "eligible", "round__status", "needs_accessible"]
+    list_filter = ["status", DuplicateFilter, "eligible", RoundStatusFilter, "needs_accessible"]
     search_fields = ["=reference", "=id_number", "full_name", "applicant__username"]
     search_help_text = _("A reference number, a full ID number, a name or a username.")
     list_select_related = ["round", "applicant"]
