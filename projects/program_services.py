@@ -299,6 +299,14 @@ def assignment_decline(*, assignment: ReviewAssignment, by: User, reason: str):
     try:
         return replacement_draw(application=locked.application, by=by, reason=reason).draw
     except DrawError:
+        application = locked.application
+        for processor in application.processors():
+            notification_send(
+                recipient=processor,
+                template="projects/programs/notifications/replacement_missing",
+                context={"application": application},
+                url=application.get_admin_url(),
+            )
         return None
 
 

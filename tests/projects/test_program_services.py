@@ -319,3 +319,18 @@ def test_outcome_scores_only_when_the_call_shows_them(staff):
     services.ranking_approve(track=application.track, applications=[application], by=staff)
     application.refresh_from_db()
     assert services.outcome_scores(application) == [Decimal(80), Decimal(70)]
+
+
+def test_decline_without_a_replacement_tells_staff(staff):
+    call = call_with(experts_per_application=1)
+    ExpertFactory(calls=[call])
+    ProgramApplicationFactory(track=call.tracks.first())
+    expert_draw(call=call, by=staff, seed="s")
+    assignment = ReviewAssignment.objects.get()
+    assert (
+        services.assignment_decline(assignment=assignment, by=assignment.expert.user, reason="出差")
+        is None
+    )
+    assignment.refresh_from_db()
+    assert assignment.status == "declined"
+    assert staff.notifications.filter(subject__contains=assignment.application.reference).exists()
