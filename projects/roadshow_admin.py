@@ -65,7 +65,7 @@ class ProjectAdmin(admin.ModelAdmin):
     list_select_related = ["lead", "industry", "region"]
     search_fields = ["title_zh", "title_en", "lead__username", "lead__display_name"]
     autocomplete_fields = ["region", "enterprise"]
-    raw_id_fields = ["lead", "members"]
+    raw_id_fields = ["lead", "members", "program"]
     readonly_fields = ["status", "published_at", "created_at", "updated_at"]
     date_hierarchy = "created_at"
     show_full_result_count = False

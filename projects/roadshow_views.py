@@ -100,7 +100,7 @@ class ProjectListView(FilteredListMixin, FilterView):
 def _visible_project(request, pk) -> Project:
     return get_object_or_404(
         Project.objects.visible_to(request.user).select_related(
-            "industry", "region", "lead", "enterprise"
+            "industry", "region", "lead", "enterprise", "program"
         ),
         pk=pk,
     )

@@ -186,6 +186,14 @@ class Project(models.Model):
         db_index=True,
     )
     featured = models.BooleanField(_("featured"), default=False)
+    program = models.ForeignKey(
+        "projects.Program",
+        verbose_name=_("talent program it came from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from projects import roadshow_services as services
 from projects.models import Interest, Project, Registration
@@ -22,6 +22,15 @@ from tests.talentportal.factories import StaffFactory, UserFactory
 from tests.talents.factories import recruiter
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _chinese_urls():
+    """A request to an /en/ page leaves English active in the thread, and reverse() would
+    then give /en/ URLs to the tests after it."""
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
 
 
 def _titles(response):
@@ -488,3 +497,12 @@ def test_submission_is_listed_in_my_applications(client):
     detail = client.get(submission.get_absolute_url())
     assert detail.status_code == 200
     assert "我的项目" in detail.content.decode()
+
+
+def test_project_from_a_talent_program_says_so(client):
+    from tests.projects.program_factories import ProgramFactory
+
+    program = ProgramFactory(name_zh="鲲鹏计划")
+    project = ProjectFactory(program=program)
+    response = client.get(reverse("projects:project", args=[project.pk]))
+    assert "鲲鹏计划" in response.content.decode()
