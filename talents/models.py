@@ -223,11 +223,9 @@ class TalentQuerySet(models.QuerySet):
         if discipline:
             code = discipline.pk if isinstance(discipline, Discipline) else str(discipline)
             if len(code) == 2:
-                qs = qs.filter(
-                    main_discipline__in=Discipline.objects.filter(
-                        Q(pk=code) | Q(parent=code)
-                    ).values("pk")
-                )
+                # A category's disciplines carry its code as their prefix (08 -> 0801 … 0899):
+                # a prefix match that the planner estimates from the column's statistics.
+                qs = qs.filter(main_discipline__code__startswith=code)
             else:
                 qs = qs.filter(main_discipline=code)
         if min_degree is not None and min_degree != "":
@@ -427,8 +425,10 @@ class Talent(models.Model):
                 condition=Q(listed=True),
             ),
             models.Index(
+                # Pattern operators, so that a category (a code prefix) is a range of it too.
                 fields=["main_discipline", "highest_degree", "years_experience"],
                 name="talent_listed_discipline",
+                opclasses=["varchar_pattern_ops", "int2_ops", "int2_ops"],
                 condition=Q(listed=True),
             ),
             models.Index(

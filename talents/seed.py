@@ -84,6 +84,7 @@ ENTERPRISES = {"small": 50, "large": 20_000}
 DEMANDS = {"small": 150, "large": 35_000}
 INTERNSHIPS = {"small": 60, "large": 15_000}
 CHUNK = 50_000
+REBUILD_INDEXES_FROM = 200_000  # profiles to add at which the search indexes are rebuilt
 
 TZ = ZoneInfo("Asia/Shanghai")
 TODAY = datetime.date(2026, 10, 1)  # the data is "as of" this day, like the core seed's
@@ -608,8 +609,9 @@ def talent_users_ensure(*, target: int, base: int) -> int:
         )
         _copy(cursor, "seed_talent_user", columns, rows())
         cursor.execute(
+            # In username order: the username and e-mail indexes then fill page by page.
             f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM seed_talent_user "
-            f"ON CONFLICT DO NOTHING"
+            f"ORDER BY username ON CONFLICT DO NOTHING"
         )
         created = cursor.rowcount
         cursor.execute("DROP TABLE seed_talent_user")
@@ -850,37 +852,68 @@ TALENT_COLUMNS = [
 
 
 def talents_ensure(*, base: int, catalogue: Catalogue, stdout) -> int:
-    """A profile for every active talent account that has none, in chunks."""
+    """A profile for every active talent account that has none, in chunks. For a big load the
+    search indexes are dropped first and built again at the end (much faster than keeping
+    them up to date row by row; the seed runs in one transaction, so nobody sees the gap)."""
+    pending = _accounts_without_profile().count()
+    rebuild = pending >= REBUILD_INDEXES_FROM
+    if rebuild:
+        _check_deferred_constraints()  # a table with pending checks cannot be altered
+        with connection.schema_editor() as editor:
+            for index in Talent._meta.indexes:
+                editor.remove_index(Talent, index)
+    try:
+        return _talents_insert(base=base, catalogue=catalogue, stdout=stdout)
+    finally:
+        if rebuild:
+            started = time.perf_counter()
+            _check_deferred_constraints()
+            with connection.schema_editor() as editor:
+                for index in Talent._meta.indexes:
+                    editor.add_index(Talent, index)
+            stdout.write(f"    search indexes built ({time.perf_counter() - started:.1f}s)")
+
+
+def _check_deferred_constraints() -> None:
+    """Run the foreign-key checks the transaction has deferred so far (and keep deferring)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _accounts_without_profile():
+    return User.objects.filter(
+        kind=AccountKind.TALENT, is_active=True, talent__isnull=True
+    ).exclude(username=DEMO_TALENT)
+
+
+def _talents_insert(*, base: int, catalogue: Catalogue, stdout) -> int:
     created = 0
     after = 0
-    user_table = User._meta.db_table
-    talent_table = Talent._meta.db_table
     while True:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""SELECT u.id, u.username, u.display_name, u.date_joined FROM {user_table} u
-                    WHERE u.kind = %s AND u.is_active AND u.id > %s AND u.username <> %s
-                      AND NOT EXISTS (SELECT 1 FROM {talent_table} t WHERE t.user_id = u.id)
-                    ORDER BY u.id LIMIT %s""",
-                [AccountKind.TALENT, after, DEMO_TALENT, CHUNK],
+        users = list(
+            _accounts_without_profile()
+            .filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "username", "display_name", "date_joined")[:CHUNK]
+        )
+        if not users:
+            return created
+        after = users[-1][0]
+        people = [
+            person(
+                user_id=user_id,
+                username=username,
+                name=name or username,
+                joined=joined,
+                base=base,
+                catalogue=catalogue,
             )
-            users = cursor.fetchall()
-            if not users:
-                return created
-            after = users[-1][0]
-            people = [
-                person(
-                    user_id=user_id,
-                    username=username,
-                    name=name or username,
-                    joined=joined,
-                    base=base,
-                    catalogue=catalogue,
-                )
-                for user_id, username, name, joined in users
-            ]
+            for user_id, username, name, joined in users
+        ]
+        with connection.cursor() as cursor:
             _write_people(cursor, people)
-            created += len(people)
+        created += len(people)
         if created % (4 * CHUNK) == 0:
             stdout.write(f"    {created} profiles…")
 

@@ -3,7 +3,7 @@ import random
 from collections import Counter
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from talentportal import seed as core_seed
 from talentportal.choices import Degree
@@ -175,6 +175,7 @@ def test_distributions_are_plausible():
 def test_generated_talent_accounts_top_up_to_the_target(monkeypatch):
     run_seed()
     monkeypatch.setattr(talents_seed, "CHUNK", 40)
+    monkeypatch.setattr(talents_seed, "REBUILD_INDEXES_FROM", 50)  # the big-load path
     before = Talent.objects.count()
     base = random.Random(f"{SEED}:talents").getrandbits(64)
     target = User.objects.filter(kind=AccountKind.TALENT).count() + 90
@@ -184,11 +185,15 @@ def test_generated_talent_accounts_top_up_to_the_target(monkeypatch):
     catalogue = talents_seed.Catalogue.load()
     created = talents_seed.talents_ensure(base=base, catalogue=catalogue, stdout=io.StringIO())
     assert created == 90 and Talent.objects.count() == before + 90
-    generated = User.objects.filter(email__endswith="@talents.example.com").order_by("pk")
+    generated = User.objects.filter(email__endswith="@talents.example.com")
     assert generated.count() == 90
-    first = generated.first()
-    assert first.username == talents_seed.generated_user(1, base=base)["username"]
+    first = generated.get(username=talents_seed.generated_user(1, base=base)["username"])
     assert first.kind == AccountKind.TALENT and hasattr(first, "talent")
+    # The search indexes were dropped for the load and are all back.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'talents_talent'")
+        present = {name for (name,) in cursor.fetchall()}
+    assert {index.name for index in Talent._meta.indexes} <= present
 
 
 def test_seeded_card_numbers_continue_with_the_reference_counter():
