@@ -407,7 +407,7 @@ def _candidate_context(request, talent, enterprise, **extra) -> dict:
         "resume_form": ReasonForm(prefix_id="resume"),
         "contact_form": ContactRequestForm(),
         "details": None,
-        "next": request.get_full_path(),
+        "next": reverse("talents:talent", args=[talent.pk]),
     }
     context.update(extra)
     return context

@@ -310,6 +310,8 @@ def test_contact_request_acceptance_view_and_who_viewed(
     assert "张三丰" in body(shown) and "13812345678" in body(shown)
     assert "zhang.sanfeng@example.cn" in body(shown)
     assert "no-store" in shown["Cache-Control"]
+    # Its forms come back to the candidate page, not to this POST-only address.
+    assert f'name="next" value="/en/talents/{person.pk}/"' in body(shown)
     access = ProfileAccess.objects.get(talent=person, what=AccessKind.CONTACT)
     assert (access.viewer, access.enterprise, access.why) == (
         member,
