@@ -20,6 +20,11 @@ urlpatterns = [
         views.round_frozen_list,
         name="round_frozen_list",
     ),
+    path(
+        "apartments/rounds/<int:pk>/verify/result.txt",
+        views.round_published_result,
+        name="round_published_result",
+    ),
     path("apartments/mine/", views.mine, name="mine"),
     path(
         "apartments/applications/<str:reference>/",

@@ -728,6 +728,24 @@ def round_frozen_list(request, pk):
     return response
 
 
+def round_published_result(request, pk):
+    """The order the office published, one line per application: `general rank|rank in its
+    own pool|reference`, by general rank. With the frozen list and the seed, anyone can check
+    it (the verify page's script does, in the browser)."""
+    round = round_or_404(request.user, pk)
+    if round.status not in (RoundStatus.DRAWN, RoundStatus.FINISHED):
+        raise Http404
+    rows = (
+        round.applications.filter(general_rank__isnull=False)
+        .order_by("general_rank")
+        .values_list("general_rank", "rank", "reference")
+    )
+    text = "".join(f"{general}|{rank}|{reference}\n" for general, rank, reference in rows)
+    response = HttpResponse(text.encode(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="round-{round.pk}-result.txt"'
+    return response
+
+
 # The applicant's own pages -------------------------------------------------------------------
 
 

@@ -467,6 +467,18 @@ def test_frozen_list_download_is_the_hashed_text(client):
     assert client.get(url).status_code == 404
 
 
+def test_published_result_download_is_the_stored_order(client):
+    round, ordered = drawn_round(applicants=3, unit_count=1)
+    response = client.get(reverse("apartments:round_published_result", args=[round.pk]))
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert [line.split("|")[2] for line in lines] == [a.reference for a in ordered]
+    assert lines[0].startswith("1|")
+    before = accepting_round()
+    url = reverse("apartments:round_published_result", args=[before.pk])
+    assert client.get(url).status_code == 404
+
+
 def test_verify_page_queries_do_not_grow_with_the_list(client, django_assert_max_num_queries):
     few, _ = drawn_round(applicants=2, unit_count=1)
     verify(client, few)

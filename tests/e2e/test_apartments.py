@@ -20,6 +20,7 @@ from tests.apartments.factories import (
     RoundFactory,
     UnitFactory,
     apartment_staff,
+    drawn_round,
     resident_id,
 )
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
@@ -165,8 +166,8 @@ def test_a_talent_applies_staff_draw_and_the_talent_accepts_the_offer(
 
     # Staff run the round in the back office, step by step.
     staff = new_context().new_page()
-    log_in(staff, staff_user.username, path="/admin/login/")
-    staff.goto(f"/admin/apartments/allocationround/{round.pk}/change/")
+    log_in(staff, staff_user.username, path="/en/admin/login/")
+    staff.goto(f"/en/admin/apartments/allocationround/{round.pk}/change/")
     for label in ("Close the round", "Decide the applications by eligibility", "Freeze the list"):
         staff.locator(f"input[type=submit][value='{label}']").click()
         expect(staff.locator(".messagelist .success")).to_be_visible()
@@ -184,6 +185,9 @@ def test_a_talent_applies_staff_draw_and_the_talent_accepts_the_offer(
     application.refresh_from_db()
     page.goto(f"/en/apartments/rounds/{round.pk}/verify/")
     expect(page.locator("#verdict")).to_contain_text("Matches the published result")
+    expect(page.locator("#browser-check [data-output]")).to_contain_text(
+        "Recomputed in your browser too"
+    )
     page.fill("#id_reference", application.reference)
     page.locator("form.apt-find button[type=submit]").click()
     expect(page.locator("#my-line")).to_contain_text(application.reference)
@@ -211,4 +215,21 @@ def test_a_talent_applies_staff_draw_and_the_talent_accepts_the_offer(
     expect(page.locator("main")).to_contain_text("Welcome home")
     expect(page.locator("main")).to_contain_text(lease.end.strftime("%Y-%m-%d"))
     assert_accessible(page)
+    assert browser_errors == []
+
+
+def test_the_browser_recomputes_the_draw_and_notices_a_changed_result(page, browser_errors):
+    round, ordered = drawn_round(applicants=5, unit_count=2)
+    page.goto(f"/en/apartments/rounds/{round.pk}/verify/")
+    check = page.locator("#browser-check [data-output]")
+    expect(check).to_contain_text("Recomputed in your browser too")
+    assert_accessible(page)
+
+    # The office's published ranks are swapped afterwards: both checks notice.
+    first, second = ordered[0], ordered[1]
+    ApartmentApplication.objects.filter(pk=first.pk).update(rank=2, general_rank=2)
+    ApartmentApplication.objects.filter(pk=second.pk).update(rank=1, general_rank=1)
+    page.reload()
+    expect(page.locator("#verdict")).to_contain_text("Does not match the published result")
+    expect(check).to_contain_text("does NOT match")
     assert browser_errors == []
