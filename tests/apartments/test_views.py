@@ -695,3 +695,18 @@ def test_pages_are_in_chinese_by_default(client):
     }
     for url, text in pages.items():
         assert text in client.get(url).content.decode(), url
+
+
+def test_the_my_applications_hook_shows_rank_totals_offers_and_lease(rf):
+    from django.template.loader import render_to_string
+
+    _round, _ordered, offers = offered_round(applicants=3, unit_count=1)
+    application = offers[0].application
+    html = render_to_string(
+        "apartments/includes/me_application.html",
+        {"application": application},
+        request=rf.get("/"),
+    )
+    assert reverse("apartments:offer", args=[offers[0].pk]) in html
+    assert reverse("apartments:round_verify", args=[application.round_id]) in html
+    assert "3" in html  # the total the rank is among
