@@ -52,6 +52,10 @@ class AgendaForm(forms.Form):
         self.fields["roadshow"].queryset = Roadshow.objects.upcoming().order_by("starts_at")
 
 
+class CapacityForm(forms.Form):
+    capacity = forms.IntegerField(label=_("Offline seats"), min_value=0, max_value=1_000_000)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (sent to the team)"), widget=forms.Textarea(attrs={"rows": 4})
@@ -284,7 +288,35 @@ class RoadshowAdmin(admin.ModelAdmin):
     readonly_fields = ["registered_count", "waitlisted_count", "checked_in_count"]
     date_hierarchy = "starts_at"
     inlines = [SlotInline]
-    actions = ["export_attendees", "statistics"]
+    actions = ["change_capacity", "export_attendees", "statistics"]
+
+    @admin.action(description=_("Change the number of seats (promotes from the waiting list)"))
+    def change_capacity(self, request, queryset):
+        form = CapacityForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            capacity = form.cleaned_data["capacity"]
+            _each(
+                self,
+                request,
+                queryset,
+                lambda roadshow: services.roadshow_capacity_change(
+                    roadshow=roadshow, capacity=capacity, by=request.user
+                ),
+                _("%(count)s events changed."),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "projects/roadshows/admin/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Change the number of seats"),
+                "form": form,
+                "objects": queryset,
+                "action": "change_capacity",
+                "opts": self.model._meta,
+            },
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # Capacity changes of an existing event go through the service (promotions).

@@ -11,7 +11,7 @@ from tests.projects.roadshow_factories import (
     RoadshowFactory,
     SlotFactory,
 )
-from tests.talentportal.factories import StaffFactory
+from tests.talentportal.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,31 @@ def test_put_published_projects_on_an_agenda(staff_client):
         },
     )
     assert list(roadshow.slots.values_list("project_id", "position")) == [(published.pk, 1)]
+
+
+def test_change_capacity_action_promotes(staff_client):
+    roadshow = RoadshowFactory(capacity=1)
+    users = [services.registration_create(roadshow=roadshow, user=UserFactory()) for _ in range(2)]
+    url = reverse("admin:projects_roadshow_changelist")
+    staff_client.post(
+        url,
+        {
+            "action": "change_capacity",
+            "_selected_action": [roadshow.pk],
+            "apply": "1",
+            "capacity": "2",
+        },
+    )
+    assert Registration.objects.get(pk=users[1].pk).status == "confirmed"
+    # Fewer seats than confirmed people: refused with a message, nothing changed.
+    response = staff_client.post(
+        url,
+        {
+            "action": "change_capacity",
+            "_selected_action": [roadshow.pk],
+            "apply": "1",
+            "capacity": "0",
+        },
+        follow=True,
+    )
+    assert "confirmed already" in response.content.decode()
