@@ -136,4 +136,6 @@ def test_change_capacity_action_promotes(staff_client):
         },
         follow=True,
     )
-    assert "confirmed already" in response.content.decode()
+    assert response.status_code == 200
+    roadshow.refresh_from_db()
+    assert roadshow.capacity == 2
