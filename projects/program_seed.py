@@ -15,6 +15,7 @@ import datetime
 import random
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Case, When
 from django.utils import timezone
 
 from projects import program_services as services
@@ -317,42 +318,57 @@ def _calls(program: Program, spec) -> list[Call]:
     return calls
 
 
-def _experts(disciplines, industries, regions, calls) -> list[Expert]:
-    existing = set(
-        Expert.objects.filter(user__username__startswith="expert-").values_list(
-            "user__username", flat=True
+def _expert_accounts() -> list[User]:
+    """The accounts of the pool: the population's expert accounts first, then its talents
+    (professors and engineers review too), so that `seed_demo` adds no users; accounts of our
+    own (`expert-NNNN`) only for the places the population cannot fill."""
+    first_experts = Case(When(kind=AccountKind.EXPERT, then=0), default=1)
+    accounts = (
+        User.objects.filter(
+            is_active=True, is_staff=False, kind__in=[AccountKind.EXPERT, AccountKind.TALENT]
         )
+        .exclude(username__startswith="demo-")
+        .order_by(first_experts, "pk")
     )
-    password = make_password(None)
-    region_codes = sorted(regions)
-    new_users = []
-    specs = {}
-    for i in range(EXPERTS):
-        username = f"expert-{i + 1:04d}"
-        if username in existing:
-            continue
-        r = _stream("expert", i)
-        name = r.choice(SURNAMES) + r.choice(GIVEN) + r.choice(GIVEN)
-        organisation = ORGANISATIONS[i % len(ORGANISATIONS)][0]
-        specs[username] = (i, r, name, organisation)
-        new_users.append(
-            User(
-                username=username,
-                email=f"{username}@example.cn",
-                display_name=name,
-                kind=AccountKind.EXPERT,
-                password=password,
-            )
+    people = list(accounts[:EXPERTS])
+    missing = EXPERTS - len(people)
+    if missing > 0:
+        password = make_password(None)
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"expert-{i + 1:04d}",
+                    email=f"expert-{i + 1:04d}@example.cn",
+                    display_name=(r := _stream("expert-name", i)).choice(SURNAMES)
+                    + r.choice(GIVEN)
+                    + r.choice(GIVEN),
+                    kind=AccountKind.EXPERT,
+                    password=password,
+                )
+                for i in range(missing)
+            ],
+            ignore_conflicts=True,
         )
-    User.objects.bulk_create(new_users, ignore_conflicts=True)
-    users = {u.username: u for u in User.objects.filter(username__in=list(specs))}
+        people = list(accounts[:EXPERTS])
+    return people
+
+
+def _experts(disciplines, industries, regions, calls) -> list[Expert]:
+    people = _expert_accounts()
+    existing = set(Expert.objects.filter(user__in=people).values_list("user_id", flat=True))
+    region_codes = sorted(regions)
+    specs = {}
     new_experts = []
-    for username, (i, r, name, organisation) in specs.items():
+    for i, user in enumerate(people):
+        if user.pk in existing:
+            continue
+        r = _stream("expert", user.username)
+        specs[user.username] = (i, r)
         new_experts.append(
             Expert(
-                user=users[username],
-                name=name,
-                organisation=organisation,
+                user=user,
+                name=user.display_name or user.username,
+                organisation=ORGANISATIONS[i % len(ORGANISATIONS)][0],
                 region=regions[region_codes[i % len(region_codes)]],
                 seniority=r.choice([2, 3, 3, 3, 4]),
             )
@@ -390,7 +406,7 @@ def _experts(disciplines, industries, regions, calls) -> list[Expert]:
     Expert.available_calls.through.objects.bulk_create(call_links, ignore_conflicts=True)
     Conflict.objects.bulk_create(conflicts)
     # Experts who existed before calls were added become available for them too.
-    experts = list(Expert.objects.filter(user__username__startswith="expert-"))
+    experts = list(Expert.objects.filter(user__in=people))
     Expert.available_calls.through.objects.bulk_create(
         [
             Expert.available_calls.through(expert_id=expert.pk, call_id=call.pk)
@@ -403,10 +419,11 @@ def _experts(disciplines, industries, regions, calls) -> list[Expert]:
 
 
 def _applicants(count: int) -> list[User]:
+    """The population's last talents (the expert pool takes its first ones)."""
     people = list(
-        User.objects.filter(kind=AccountKind.TALENT, is_active=True)
-        .exclude(username__startswith="expert-")
-        .order_by("pk")[:count]
+        User.objects.filter(kind=AccountKind.TALENT, is_active=True, is_staff=False)
+        .exclude(username__startswith="demo-")
+        .order_by("-pk")[:count]
     )
     if len(people) >= count:
         return people
