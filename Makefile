@@ -12,7 +12,7 @@ PY := .venv/bin/python
 WITH_DB = DATABASE_URL="$$($(PY) scripts/database.py ensure)"
 SCALE ?= small
 
-.PHONY: help venv run serve migrate seed test lint check e2e-browser bench messages clean
+.PHONY: help venv run test lint bench messages clean
 
 help:
 	@echo "make run    serve the portal with demo data at http://127.0.0.1:8000/"
@@ -49,7 +49,7 @@ lint: venv
 
 # BENCH_ARGS, e.g. "--queries-only" or "--only / /en/ --duration 5" (python -m tests.perf.bench -h)
 bench: venv
-	@export $(WITH_DB); $(PY) -m tests.perf.bench $(BENCH_ARGS)
+	@$(WITH_DB); export DATABASE_URL; $(PY) -m tests.perf.bench $(BENCH_ARGS)
 
 messages: venv
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete
