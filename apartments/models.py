@@ -777,6 +777,7 @@ class ApartmentApplication(Application):
     have one); `eligibility` keeps the explained result computed at submission and at review."""
 
     REFERENCE_PREFIX = "AA"
+    DETAIL_TEMPLATE = "apartments/includes/me_application.html"
     LIST_SELECT_RELATED = ("round__community",)
 
     round = models.ForeignKey(

@@ -300,6 +300,8 @@ class Application(models.Model):
     REFERENCE_PREFIX = "AP"
     # What `subject` needs, so that lists of applications stay at one query per kind.
     LIST_SELECT_RELATED: tuple[str, ...] = ()
+    # A template a section adds to the applicant's page of this application (rank, offers…).
+    DETAIL_TEMPLATE = ""
 
     applicant = models.ForeignKey(
         User,

@@ -134,3 +134,13 @@ def test_notifications_page_and_mark_all_read(client):
     assert "您的申请已受理" in body and "别人的通知" not in body
     client.post(reverse("me:notifications_read"))
     assert not Notification.objects.for_user(me).unread().exists()
+
+
+def test_a_section_can_add_its_own_part_to_the_application_page(client, monkeypatch):
+    application = ServiceApplicationFactory(status=S.SUBMITTED)
+    monkeypatch.setattr(
+        type(application), "DETAIL_TEMPLATE", "talentportal/notifications/welcome_subject.txt"
+    )
+    client.force_login(application.applicant)
+    body = client.get(application.get_absolute_url()).content.decode()
+    assert "欢迎使用人才服务平台" in body
