@@ -868,10 +868,15 @@ def talents_ensure(*, base: int, catalogue: Catalogue, stdout) -> int:
         if rebuild:
             started = time.perf_counter()
             _check_deferred_constraints()
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # for the GIN builds
             with connection.schema_editor() as editor:
                 for index in Talent._meta.indexes:
                     editor.add_index(Talent, index)
-            stdout.write(f"    search indexes built ({time.perf_counter() - started:.1f}s)")
+            stdout.write(
+                f"    deferred foreign-key checks run, search indexes built "
+                f"({time.perf_counter() - started:.1f}s)"
+            )
 
 
 def _check_deferred_constraints() -> None:
