@@ -41,6 +41,7 @@ from talentportal.choices import Degree, TalentTier
 from talentportal.filters import PortalFilterSet
 from talentportal.models import Discipline, DisciplineLevel, Industry, Region
 from talents.models import Demand, Internship, SchoolYear, Talent, normalise_skills
+from talents.widgets import FastSelect
 
 YES, NO = "yes", "no"
 DEGREE_CHOICES = [(str(d.value), d.label) for d in Degree if d != Degree.NONE]
@@ -121,6 +122,7 @@ class CatalogueChoiceFilter(ChoiceFilter):
     def __init__(self, *args, unknown_message="", **kwargs):
         if unknown_message:
             kwargs.setdefault("error_messages", {"invalid_choice": unknown_message})
+        kwargs.setdefault("widget", FastSelect)
         super().__init__(*args, **kwargs)
         self.known: dict = {}
 

@@ -29,6 +29,7 @@ from talents.models import (
     normalise_skills,
     validate_credit_code,
 )
+from talents.widgets import FastSelect, FastSelectMultiple
 
 SKILL_SEPARATORS = re.compile(r"[,，、;；\n]")
 
@@ -79,12 +80,16 @@ class CheckedFileField(forms.FileField):
 def set_region_choices(field, regions, *, empty_label=None):
     """Regions grouped by province in a ModelChoiceField's <select>."""
     choices = region_choices(regions)
-    if not isinstance(field, forms.ModelMultipleChoiceField):
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        field.widget = FastSelectMultiple(attrs=field.widget.attrs)
+    else:
+        field.widget = FastSelect(attrs=field.widget.attrs)
         choices = [("", empty_label or _("Choose a region")), *choices]
     field.choices = choices
 
 
 def set_discipline_choices(field, disciplines, *, empty_label=None):
+    field.widget = FastSelect(attrs=field.widget.attrs)
     field.choices = [
         ("", empty_label or _("Choose a discipline")),
         *discipline_choices(disciplines),

@@ -346,6 +346,11 @@ class CandidateSearchView(VerifiedEnterpriseRequired, TolerantPagination, Filter
     Queries, however many talents there are: the enterprise, the three catalogues of the
     filter form, one bounded COUNT, one page of talents (with region and discipline), the
     page's shortlist entries and contact requests.
+
+    Relevance is ranked among the matches the page shows and counts: when a search text
+    matches more than the cap, the best matches of the first `cap` found are listed (the
+    page says that it shows the first ones only), so that a common word does not make the
+    database rank tens of thousands of profiles.
     """
 
     model = Talent
@@ -364,6 +369,14 @@ class CandidateSearchView(VerifiedEnterpriseRequired, TolerantPagination, Filter
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "catalogues": Catalogues()}
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        if paginator.is_capped and self.filterset.sort_key == "relevance":
+            first_found = queryset.order_by().values("pk")[: paginator.cap]
+            paginator.object_list = queryset.filter(pk__in=first_found)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

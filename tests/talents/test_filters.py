@@ -339,3 +339,27 @@ def test_bad_posting_values_are_reported(postings, query):
     filterset, found_ids = demands(query)
     assert filterset.problems
     assert len(found_ids) == 3
+
+
+# The fast <select> ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+def test_the_fast_select_renders_what_django_renders(multiple):
+    from django import forms
+    from django.test.html import parse_html
+
+    from talents.widgets import FastSelect, FastSelectMultiple
+
+    choices = [
+        ("", "Any <region>"),
+        ("浙江 & Co", [("330000", "Zhejiang"), ("330100", '– Hangzhou "city"')]),
+        ("Jiangsu", [("320000", "Jiangsu")]),
+    ]
+    attrs = {"id": "id_region", "form": "search", "aria-describedby": "hint"}
+    value = ["330100", "320000"] if multiple else "330100"
+    django_widget = (forms.SelectMultiple if multiple else forms.Select)(attrs, choices)
+    fast_widget = (FastSelectMultiple if multiple else FastSelect)(attrs, choices)
+    expected = django_widget.render("region", value)
+    got = fast_widget.render("region", value)
+    assert parse_html(got) == parse_html(expected)  # the same elements, attributes and text
