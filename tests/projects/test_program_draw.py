@@ -1,4 +1,4 @@
-"""The expert draw: properties over many random pools (no conflict, no expert over the cap,
+"""The expert draw: properties (hypothesis) over random pools (no conflict, no expert over the cap,
 exactly N distinct experts, a named error when the pool is short, same seed → same draw),
 the database draw with its log, redraws, and the unique assignment under a race."""
 
@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from projects.expert_draw import (
     DrawApplication,
@@ -71,9 +73,15 @@ def random_case(rng: random.Random):
     }
 
 
-@pytest.mark.parametrize("case_seed", range(300))
-def test_draw_properties(case_seed):
-    case = random_case(random.Random(case_seed))
+@settings(
+    max_examples=200,
+    deadline=None,
+    # The project's autouse fixtures (settings) do not touch this pure function.
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(st.randoms(use_true_random=False))
+def test_draw_properties(rng):
+    case = random_case(rng)
     plan = plan_draw(**case)
     experts = {expert.id: expert for expert in case["experts"]}
     loads = dict(case["loads"])
