@@ -166,3 +166,17 @@ def test_maintenance_only_for_available_units(staff):
     let = UnitFactory(status="let")
     with pytest.raises(services.AllocationError):
         services.unit_set_maintenance(unit=let, by=staff, maintenance=True)
+
+
+def test_the_daily_command_ends_leases_that_ran_out(staff):
+    import io
+
+    from django.core.management import call_command
+
+    unit = UnitFactory(status="let")
+    lease = lease_for(unit, start=datetime.date(2024, 1, 1), months=12)
+    out = io.StringIO()
+    call_command("apartments_daily", stdout=out)
+    assert "0 offers expired, 1 leases ended." in out.getvalue()
+    assert Lease.objects.get(pk=lease.pk).status == "ended"
+    assert Unit.objects.get(pk=unit.pk).status == "available"
