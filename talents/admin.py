@@ -166,6 +166,22 @@ class ExperienceInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ListedFilter(admin.SimpleListFilter):
+    """Findable or not, with fixed choices (the default filter of a generated column would
+    read every row for its distinct values)."""
+
+    title = _("findable")
+    parameter_name = "listed"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Yes")), ("0", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("1", "0"):
+            return queryset.filter(listed=self.value() == "1")
+        return queryset
+
+
 @admin.register(Talent)
 class TalentAdmin(RegionScopedAdmin):
     """Talents' profiles, read-only: the talent edits them. Names, contact details and
@@ -180,7 +196,7 @@ class TalentAdmin(RegionScopedAdmin):
         "tier",
         "updated_at",
     ]
-    list_filter = ["visibility", "listed", "tier", "highest_degree", "has_overseas"]
+    list_filter = ["visibility", ListedFilter, "tier", "highest_degree", "has_overseas"]
     list_select_related = ["user", *SUMMARY_SELECT_RELATED]
     search_fields = ["user__username"]
     search_help_text = _("The exact username (any case).")
