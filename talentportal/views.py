@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
@@ -21,26 +22,36 @@ class HomeView(TemplateView):
     template_name = "talentportal/home.html"
 
     def get_context_data(self, **kwargs):
-        counts = Region.objects.aggregate(
-            provinces=_count_level(RegionLevel.PROVINCE),
-            cities=_count_level(RegionLevel.CITY),
-            counties=_count_level(RegionLevel.COUNTY),
-        )
+        counts = cache.get_or_set("home:counts", home_counts, HOME_COUNTS_SECONDS)
         return super().get_context_data(
             counters=[
                 (counts["cities"], _("cities")),
                 (counts["counties"], _("counties and districts")),
-                (Industry.objects.filter(is_active=True).count(), _("industries")),
-                (Discipline.objects.filter(parent__isnull=False).count(), _("disciplines")),
-                (User.objects.filter(kind=AccountKind.TALENT).count(), _("registered talents")),
+                (counts["industries"], _("industries")),
+                (counts["disciplines"], _("disciplines")),
+                (counts["talents"], _("registered talents")),
             ],
             provinces=Region.objects.provinces(),
             **kwargs,
         )
 
 
-def _count_level(level):
-    return Count("code", filter=Q(level=level))
+# Counting a million accounts on every visit to the home page would make it the slowest page
+# of the site; the figures may be a minute old.
+HOME_COUNTS_SECONDS = 60
+
+
+def home_counts() -> dict[str, int]:
+    regions = Region.objects.aggregate(
+        cities=Count("code", filter=Q(level=RegionLevel.CITY)),
+        counties=Count("code", filter=Q(level=RegionLevel.COUNTY)),
+    )
+    return {
+        **regions,
+        "industries": Industry.objects.filter(is_active=True).count(),
+        "disciplines": Discipline.objects.filter(parent__isnull=False).count(),
+        "talents": User.objects.filter(kind=AccountKind.TALENT).count(),
+    }
 
 
 class SignupView(CreateView):

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from talentportal.catalogues import load_catalogues
 from talentportal.models import Region
@@ -32,6 +33,7 @@ def _catalogues_survive_flushes(request):
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
+    cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

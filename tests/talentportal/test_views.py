@@ -1,6 +1,7 @@
 """Every page renders in both languages; errors render in the site layout."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -117,6 +118,8 @@ def test_home_page_is_in_the_requested_language(client, prefix, lang, text):
 def test_home_page_counters_come_from_the_database(client):
     before = {str(label): number for number, label in client.get("/en/").context["counters"]}
     UserFactory.create_batch(3, kind="talent")
+    assert client.get("/en/").context["counters"][-1][0] == before["registered talents"]  # cached
+    cache.clear()
     after = {str(label): number for number, label in client.get("/en/").context["counters"]}
     assert after["registered talents"] == before["registered talents"] + 3
     assert before["cities"] == Region.objects.filter(level=2).count()
