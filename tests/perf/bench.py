@@ -200,8 +200,11 @@ def prepare(databases: dict[str, str], *, seed: bool) -> dict[str, str]:
             manage("seed_demo", "--scale", scale, database_url=url, timeout=SEED_TIMEOUT)
             notes[scale] = f"`seed_demo --scale {scale}`"
         else:
-            why = "--no-seed" if not seed else "no seed_demo command yet"
-            notes[scale] = f"not seeded ({why}): migrations' data only"
+            notes[scale] = (
+                "as an earlier `seed_demo` left it (--no-seed)"
+                if not seed
+                else "not seeded (no seed_demo command yet): migrations' data only"
+            )
             log(f"{scale}: {notes[scale]}")
     return notes
 
@@ -733,7 +736,17 @@ def measure(args, pages, databases, wrk_path):
             for r in results:
                 url = server.base + r.page.path
                 cookie = cookies.get(r.page.user, "")
-                status = http_status(url, cookie)
+                if server.process.poll() is not None:
+                    r.problems.append(
+                        f"gunicorn had stopped (status {server.process.returncode}; "
+                        f"see {server.log_file}), not measured"
+                    )
+                    continue
+                try:
+                    status = http_status(url, cookie)
+                except OSError as error:
+                    r.problems.append(f"no answer ({error}), not measured")
+                    continue
                 if status != r.page.status:
                     r.problems.append(f"answered {status} under gunicorn, not measured")
                     continue
