@@ -93,7 +93,7 @@ class ProjectListView(FilteredListMixin, FilterView):
         return (
             Project.objects.published()
             .select_related("industry", "region")
-            .defer("summary_en", "search_title", "search_body", "highlights")
+            .defer("search_title", "search_body", "highlights")
         )
 
 

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from talentportal.catalogues import load_catalogues
 from talentportal.models import Region
@@ -33,6 +34,8 @@ def _catalogues_survive_flushes(request):
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
+    # Each test starts in the default language with an empty cache, whatever ran before.
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
