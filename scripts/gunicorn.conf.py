@@ -28,8 +28,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * cpu_count() + 1, 9))
 timeout = 30  # a worker silent this long is killed and replaced
 graceful_timeout = 30  # on stop or reload, requests in flight get this long to finish
 keepalive = 5  # seconds, for a proxy's keep-alive connections
-max_requests = 2000  # recycle workers now and then, with jitter so they don't all restart at once
-max_requests_jitter = 200
+max_requests = 2000  # recycle workers now and then; the wide jitter spreads the restarts
+max_requests_jitter = 2000  # a narrow one restarts every worker at once: seconds-long stalls
 
 accesslog = "-"  # stdout
 errorlog = "-"  # stderr
