@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "talents",
     "projects",
     "apartments",
+    "ecosystem",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("talents.urls")),
     path("", include("projects.urls")),
     path("", include("apartments.urls")),
+    path("", include("ecosystem.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""The talent ecosystem: service points, industry alliances, financial services, feedback."""
