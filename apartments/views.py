@@ -48,7 +48,6 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from apartments import lottery, services
-from apartments.charts import Bar, bar_chart
 from apartments.eligibility import (
     Applicant,
     community_rules,
@@ -76,6 +75,7 @@ from apartments.models import (
 from policies.filters import region_choices
 from policies.views import csv_cell
 from talentportal import workflow
+from talentportal.charts import Bar, bar_chart
 from talentportal.models import ApplicationDocument, ApplicationStatus, Region, RegionLevel
 
 S = ApplicationStatus

@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from apartments.charts import Bar, bar_chart
 from apartments.models import UnitStatus
+from talentportal.charts import Bar, bar_chart
 from tests.apartments.factories import (
     CHANGZHOU_DISTRICT,
     HANGZHOU_DISTRICT,

@@ -1,9 +1,9 @@
-"""Server-rendered SVG charts for the occupancy page.
+"""Server-rendered SVG charts (the occupancy page, the statistics dashboard).
 
 No chart library and no script: a chart is an `<svg role="img">` whose `<title>` and `<desc>`
 name and summarise it for screen readers, and the page shows the same figures as a table
-beside it. Colours and type come from classes in `static/css/apartments.css` (the CSP allows
-no inline styles); geometry is in SVG attributes, which the CSP does not restrict.
+beside it. Colours and type come from the `.chart` classes in `static/css/portal.css` (the CSP
+allows no inline styles); geometry is in SVG attributes, which the CSP does not restrict.
 
 Every text that reaches the SVG is escaped (`format_html`); community names are staff-entered.
 """
