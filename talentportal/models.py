@@ -69,6 +69,10 @@ class User(AbstractUser):
             "regions below it. Empty for province-wide staff."
         ),
     )
+    # Retention (talentportal.retention): when the account was first seen deactivated, and
+    # when its personal data was erased. Both are set by the retention run only.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     objects = PortalUserManager()
 
