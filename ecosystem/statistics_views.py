@@ -1,0 +1,34 @@
+"""`/statistics/`: the public dashboard, and each of its tables as CSV."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.views.generic import TemplateView
+
+from ecosystem import statistics
+from policies.views import csv_cell
+
+
+class StatisticsView(TemplateView):
+    template_name = "ecosystem/statistics.html"
+
+    def get_context_data(self, **kwargs):
+        data = statistics.figures()
+        return super().get_context_data(
+            tables=statistics.tables(data), headline=statistics.headline(data), **kwargs
+        )
+
+
+def statistics_csv(request, key):
+    """Every row of one table (the page shows the largest ones only)."""
+    table = next((table for table in statistics.tables() if table.key == key), None)
+    if table is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{key}.csv"'
+    response.write("\ufeff")  # so that spreadsheets read UTF-8 Chinese names correctly
+    writer = csv.writer(response)
+    writer.writerow([table.label_heading, *(heading for heading, _unit in table.columns)])
+    for label, values in table.rows:
+        writer.writerow([csv_cell(label), *("" if value is None else value for value in values)])
+    return response
