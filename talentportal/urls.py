@@ -41,5 +41,6 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler403 = "talentportal.views.permission_denied"
 handler404 = "talentportal.views.page_not_found"
 handler500 = "talentportal.views.server_error"

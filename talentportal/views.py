@@ -110,6 +110,17 @@ def page_not_found(request, exception):
     return HttpResponse(template.render({"request_path": request.path}, request), status=404)
 
 
+def permission_denied(request, exception):
+    """Every refusal goes to the security event log (`handler403`)."""
+    from talentportal import security_log
+
+    security_log.record(
+        request, security_log.Kind.PERMISSION_DENIED, outcome=security_log.Outcome.DENIED
+    )
+    template = loader.get_template("403.html")
+    return HttpResponse(template.render({}, request), status=403)
+
+
 @requires_csrf_token
 def server_error(request):
     # No context processors: a broken one must not hide the error page.
