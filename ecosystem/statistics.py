@@ -1,8 +1,8 @@
 """The public statistics dashboard (`/statistics/`): figures computed from the database.
 
-`figures()` is a dozen GROUP BY queries over the whole portal. At a million talent profiles
+`compute_figures()` is a dozen GROUP BY queries over the whole portal. At a million talent profiles
 they take a second or two, so their result (codes and numbers only, the same in both languages)
-is cached for `CACHE_SECONDS`; a page view then costs a few small name lookups. `tables()`
+is cached (see `figures`); a page view then costs a few small name lookups. `tables()`
 turns the figures into labelled tables, each drawn as a chart and downloadable as CSV.
 """
 
@@ -27,7 +27,12 @@ from talentportal.workflow import application_models
 from talents.models import Talent
 
 CACHE_KEY = "ecosystem:statistics:figures"
-CACHE_SECONDS = 15 * 60
+LOCK_KEY = "ecosystem:statistics:computing"
+# Figures younger than this are served as they are; older ones are recomputed by one request
+# while the others keep serving them, so that a cold count never piles up under load.
+FRESH_SECONDS = 15 * 60
+KEEP_SECONDS = 24 * 60 * 60
+LOCK_SECONDS = 5 * 60
 # Rows shown on the page per table; the CSV download has every row.
 PAGE_ROWS = 15
 
@@ -36,8 +41,18 @@ COUNT, DAYS, PERCENT = "count", "days", "percent"
 
 
 def figures() -> dict:
-    """The dashboard's numbers, from the cache when they are fresh enough."""
-    return cache.get_or_set(CACHE_KEY, compute_figures, CACHE_SECONDS)
+    """The dashboard's numbers: cached ones while fresh; recomputed by one request at a time."""
+    cached = cache.get(CACHE_KEY)
+    if cached and timezone.now() - cached["computed_at"] < timedelta(seconds=FRESH_SECONDS):
+        return cached
+    if cached and not cache.add(LOCK_KEY, True, LOCK_SECONDS):
+        return cached  # another request is computing them
+    try:
+        data = compute_figures()
+        cache.set(CACHE_KEY, data, KEEP_SECONDS)
+    finally:
+        cache.delete(LOCK_KEY)
+    return data
 
 
 def _pairs(queryset, key) -> list[tuple]:

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import CreateView, TemplateView, UpdateView
 
+from talentportal import security_log
 from talentportal.forms import AccountForm, SignupForm
 from talentportal.models import AccountKind, Discipline, Industry, Region, RegionLevel, User
 from talentportal.notifications import notification_send
@@ -112,8 +113,6 @@ def page_not_found(request, exception):
 
 def permission_denied(request, exception):
     """Every refusal goes to the security event log (`handler403`)."""
-    from talentportal import security_log
-
     security_log.record(
         request, security_log.Kind.PERMISSION_DENIED, outcome=security_log.Outcome.DENIED
     )
