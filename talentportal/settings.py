@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "import_export",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Retention schedule (talentportal/retention.py, docs/retention.md): days after which each
+# kind of data goes. Run daily: `manage.py enqueue_daily` from cron, `db_worker` executes.
+RETENTION = {
+    "CLOSED_ACCOUNT_DAYS": env_int("RETENTION_CLOSED_ACCOUNT_DAYS", 30),
+    "DRAFT_DAYS": env_int("RETENTION_DRAFT_DAYS", 180),
+    "ORPHAN_UPLOAD_DAYS": 1,
+    "SECURITY_LOG_DAYS": 365,  # at least 183: security events are kept six months or more
+}
+
+# Background tasks (Django's Tasks framework): stored in the database, run by
+# `manage.py db_worker` (django-tasks-db).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SITE_NAME = _("Provincial Talent Service Portal")
 # Absolute links in e-mails.

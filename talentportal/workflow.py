@@ -65,7 +65,9 @@ def applications_of(user: User) -> list[Application]:
     found = []
     for model in application_models():
         mine = model._default_manager.filter(applicant=user)
-        found.extend(mine.select_related(*model.LIST_SELECT_RELATED))
+        if model.LIST_SELECT_RELATED:  # select_related() without names is deprecated
+            mine = mine.select_related(*model.LIST_SELECT_RELATED)
+        found.extend(mine)
     return sorted(found, key=lambda application: application.created_at, reverse=True)
 
 
