@@ -4,6 +4,7 @@ DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL are read here; ever
 is fixed so that development, CI and production behave the same.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -12,6 +13,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from talentportal.env import env_bool, env_int, env_list, env_str
+from talentportal.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,6 +22,9 @@ DEBUG = env_bool("DEBUG", default=False)
 # Without SECRET_KEY, a development key whose "django-insecure-" prefix makes
 # `check --deploy` fail, so it can never pass for a production configuration.
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-development-key-do-not-use-in-production"
+# Rotation: the new key in SECRET_KEY, the old ones here (comma-separated) until the sessions
+# and signed links made with them have expired (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 
@@ -30,7 +35,8 @@ INSTALLED_APPS = [
     "projects",
     "apartments",
     "ecosystem",
-    "django.contrib.admin",
+    # django.contrib.admin, with an admin site that requires two-factor authentication.
+    "talentportal.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,9 +49,18 @@ INSTALLED_APPS = [
     "pghistory",
     "import_export",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    # First: the request id is in every log record of the request, the access line is written
+    # for every answer, redirects and errors included (talentportal.middleware).
+    "talentportal.middleware.RequestIdMiddleware",
+    # A view that loses the database answers a friendly 503, not a 500.
+    "talentportal.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -53,11 +68,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed a second factor (talentportal.otp).
+    "django_otp.middleware.OTPMiddleware",
     # Who changed what: the user and URL of each write request, for the audit trail's triggers.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: an expired staff session leaves a message for the login page.
+    "talentportal.sessions.StaffIdleTimeoutMiddleware",
+    "talentportal.otp.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "talentportal.urls"
@@ -86,14 +108,33 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/talentportal"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
+        # A persistent connection that broke (database restarted) is dropped and reopened at
+        # the start of the next request instead of failing it.
         conn_health_checks=True,
     )
 }
+# An unreachable database host fails a request after this long instead of hanging it until
+# gunicorn's timeout; the page then answers 503 (talentportal.middleware).
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+    "DATABASE_CONNECT_TIMEOUT", 5
+)
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         "TalentPortal runs on PostgreSQL only: DATABASE_URL must be postgres://"
     )
 DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_" + DATABASES["default"]["NAME"]
+# A read replica: reads go there, writes and everything in a transaction to the primary
+# (talentportal/db_router.py). Tests use the primary for both (TEST MIRROR).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["talentportal.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set, the database and local memory otherwise.
@@ -116,6 +157,36 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "home"
 
+# Accounts and access. Axes first: it refuses a locked-out username+IP before any password is
+# checked; ModelBackend logs in by username or e-mail (PortalUserManager.get_by_natural_key).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One counter per account whichever name it was typed as (username or e-mail, any case).
+AXES_USERNAME_CALLABLE = "talentportal.otp.axes_username"
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# The 15 minutes run from the fifth failure; attempts during the lockout do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+
+# Two-factor authentication (django-otp): TOTP apps and single-use backup codes.
+OTP_TOTP_ISSUER = "TalentPortal"
+BACKUP_CODE_COUNT = 10
+
+# Argon2 for new and changed passwords; older hashes are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Length and the common-password list for everyone; privileged accounts (staff, experts) also
+# need three kinds of character (talentportal.passwords).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -124,7 +195,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "talentportal.passwords.PrivilegedCharacterClassValidator"},
 ]
+
+# Sessions: the normal two weeks, but a staff session ends after 30 idle minutes.
+SESSION_COOKIE_AGE = 14 * 24 * 3600
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
 
 # Languages: Simplified Chinese by default (no URL prefix), English under /en/.
 LANGUAGE_CODE = "zh-hans"
@@ -198,12 +274,32 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+# Rate limits (talentportal/ratelimit.py): requests per account, or per client address when
+# logged out, in django-ratelimit's "count/period" form; over the limit, 429 with Retry-After.
+# Counted in the cache (Redis with REDIS_URL). RATELIMIT_ENABLE=0 turns them off (benchmarks).
+RATELIMITS = {
+    "search": "60/m",  # policy and candidate search pages
+    "export": "30/h",  # CSV / spreadsheet downloads
+    "signup": "10/h",  # account creation, per address
+    "submit": "30/h",  # application, registration and feedback submissions (POST)
 }
+RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_FAIL_OPEN = True  # a cache that cannot count lets requests through
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (docs/deployment.md).
+# 0, the default: the header is ignored, since a client can write anything in it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+# The login throttle keys on the same client address as the rate limits.
+AXES_CLIENT_IP_CALLABLE = "talentportal.ratelimit.client_ip"
+
+# Logs on stderr, one JSON object per line in production (LOG_FORMAT=json), readable text when
+# DEBUG; every record carries the request id, personal data in messages is masked
+# (talentportal/logging.py). One access line per request from talentportal.access.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
 
 # Retention schedule (talentportal/retention.py, docs/retention.md): days after which each
 # kind of data goes. Run daily: `manage.py enqueue_daily` from cron, `db_worker` executes.

@@ -5,13 +5,16 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from talentportal import views
+from talentportal import health, views
 
 admin.site.site_header = _("Talent Office Back Office")
 admin.site.site_title = _("TalentPortal back office")
 admin.site.index_title = _("Curate content, verify organisations and process applications")
 
 urlpatterns = [
+    # Outside the language prefixes; docs/operations.md. /healthz is the benchmark's ceiling.
+    path("health/", health.health, name="health"),
+    path("ready/", health.ready, name="ready"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,8 +17,10 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 
 from talentportal import security_log
 from talentportal.forms import AccountForm, SignupForm
+from talentportal.middleware import is_database_outage, service_unavailable
 from talentportal.models import AccountKind, Discipline, Industry, Region, RegionLevel, User
 from talentportal.notifications import notification_send
+from talentportal.ratelimit import RateLimitMixin
 
 
 class HomeView(TemplateView):
@@ -55,8 +59,10 @@ def home_counts() -> dict[str, int]:
     }
 
 
-class SignupView(CreateView):
+class SignupView(RateLimitMixin, CreateView):
     form_class = SignupForm
+    rate_limit_group = "signup"
+    rate_limit_methods = ["POST"]
     template_name = "registration/signup.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -122,6 +128,9 @@ def permission_denied(request, exception):
 
 @requires_csrf_token
 def server_error(request):
+    # The database was lost in a middleware rather than a view: still the friendly 503.
+    if is_database_outage(sys.exc_info()[1]):
+        return service_unavailable(request)
     # No context processors: a broken one must not hide the error page.
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"request": request}))

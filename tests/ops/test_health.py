@@ -1,0 +1,70 @@
+"""/health/ and /ready/: what a load balancer and monitoring see."""
+
+import pytest
+from django.db import OperationalError, connection
+
+from talentportal import health
+
+
+@pytest.mark.django_db
+def test_health_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_ready_reports_database_and_cache_reachable(client):
+    response = client.get("/ready/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_ready_is_503_naming_the_database_when_it_is_down(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/ready/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "status": "unavailable",
+        "checks": {"database": "unavailable", "cache": "ok"},
+    }
+
+
+@pytest.mark.django_db
+def test_ready_is_503_naming_the_cache_when_it_is_down(client, settings):
+    # A Redis server that is not there: the port is closed.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    response = client.get("/ready/")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "cache": "unavailable"}
+
+
+def test_health_urls_have_no_language_prefix(client):
+    assert client.get("/en/health/").status_code == 404
+    assert client.get("/en/ready/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_ready_is_not_rate_limited(client):
+    # Load balancers poll every few seconds from one address.
+    statuses = {client.get("/ready/").status_code for _ in range(60)}
+    assert statuses == {200}
+
+
+def test_cache_check_says_unavailable_when_the_value_does_not_come_back(monkeypatch):
+    monkeypatch.setattr(health.cache, "get", lambda key: None)
+    assert health.cache_check() == "unavailable"

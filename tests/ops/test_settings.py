@@ -1,0 +1,78 @@
+"""Operations settings read from the environment (each case in a fresh interpreter)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "fallbacks": settings.SECRET_KEY_FALLBACKS,
+    "log_format": settings.LOG_FORMAT,
+    "formatter": sorted(settings.LOGGING["formatters"]["default"]),
+    "databases": sorted(settings.DATABASES),
+    "routers": getattr(settings, "DATABASE_ROUTERS", []),
+    "replica_mirror": settings.DATABASES.get("replica", {}).get("TEST", {}).get("MIRROR"),
+}))
+"""
+
+
+def settings_with(**env):
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "LOG_FORMAT", "DATABASE_REPLICA_URL", "SECRET_KEY_FALLBACKS"}
+    }
+    environ.update(env, DJANGO_SETTINGS_MODULE="talentportal.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return result
+
+
+def test_production_defaults_json_logs_no_replica_no_fallbacks():
+    result = settings_with()
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["log_format"] == "json"
+    assert values["formatter"] == ["()"]
+    assert values["fallbacks"] == []
+    assert values["databases"] == ["default"]
+    assert values["routers"] == []
+
+
+def test_debug_logs_text():
+    values = json.loads(settings_with(DEBUG="1").stdout)
+    assert values["log_format"] == "text"
+    assert "format" in values["formatter"]
+
+
+def test_an_unknown_log_format_stops_start_up():
+    result = settings_with(LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be json or text" in result.stderr
+
+
+def test_old_secret_keys_are_read_for_rotation():
+    values = json.loads(settings_with(SECRET_KEY_FALLBACKS="old-key-1, old-key-2").stdout)
+    assert values["fallbacks"] == ["old-key-1", "old-key-2"]
+
+
+def test_a_replica_url_adds_the_replica_and_the_router():
+    values = json.loads(
+        settings_with(DATABASE_REPLICA_URL="postgres://reader@replica.internal:5432/tp").stdout
+    )
+    assert values["databases"] == ["default", "replica"]
+    assert values["routers"] == ["talentportal.db_router.PrimaryReplicaRouter"]
+    assert values["replica_mirror"] == "default"
