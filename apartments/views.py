@@ -77,6 +77,7 @@ from policies.views import csv_cell
 from talentportal import workflow
 from talentportal.charts import Bar, bar_chart
 from talentportal.models import ApplicationDocument, ApplicationStatus, Region, RegionLevel
+from talentportal.ratelimit import RateLimitMixin
 
 S = ApplicationStatus
 LAYOUT_ORDER = {layout: position for position, layout in enumerate(Layout.values)}
@@ -459,12 +460,14 @@ class RoundDetailView(TemplateView):
 
 
 @method_decorator(login_required, name="dispatch")
-class RoundApplyView(View):
+class RoundApplyView(RateLimitMixin, View):
     """`/apartments/rounds/<id>/apply/`: GET shows the form (resuming the draft), POST saves the
     draft (`action=save`) or submits (`action=submit`). One application per person and round:
     a second one, or a double click, finds the first."""
 
     template_name = "apartments/round_apply.html"
+    rate_limit_group = "submit"
+    rate_limit_methods = ["POST"]
 
     def dispatch(self, request, *args, pk, **kwargs):
         self.round = round_or_404(request.user, pk)

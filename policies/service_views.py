@@ -42,6 +42,7 @@ from policies.service_forms import ServiceApplicationForm, material_label
 from talentportal import workflow
 from talentportal.i18n import localized
 from talentportal.models import ApplicationDocument, ApplicationStatus, User
+from talentportal.ratelimit import RateLimitMixin
 from talentportal.uploads import max_upload_bytes
 
 STARTED_SALT = "policies.services.apply.started"
@@ -224,13 +225,15 @@ def started_at(token: str) -> datetime.datetime | None:
 
 
 @method_decorator([login_required, never_cache], name="dispatch")
-class ServiceApplyView(View):
+class ServiceApplyView(RateLimitMixin, View):
     """`/services/<id>/apply/`: GET shows the form (resuming the draft), POST saves the draft
     (`action=save`) or submits it (`action=submit`). An offline service shows how to apply
     in person instead. Never cached: personal answers stay out of shared caches, and the back
     button shows the application as it is now."""
 
     template_name = "policies/services/service_apply.html"
+    rate_limit_group = "submit"
+    rate_limit_methods = ["POST"]
     offline_template_name = "policies/services/service_offline.html"
 
     def dispatch(self, request, *args, pk, **kwargs):

@@ -44,6 +44,7 @@ from policies.services import (
     saved_profile_save,
 )
 from talentportal.models import Region
+from talentportal.ratelimit import RateLimitMixin, rate_limited
 
 #: Header a script sends to get only the results of the search page.
 FRAGMENT_HEADER = "X-Fragment"
@@ -89,7 +90,7 @@ def safe_next(request, fallback: str) -> str:
 
 
 @method_decorator(vary_on_headers(FRAGMENT_HEADER), name="dispatch")
-class PolicyListView(FilterView):
+class PolicyListView(RateLimitMixin, FilterView):
     """`/policies/`: search and filter the library (see `policies.filters`).
 
     Queries: the regions and industries of the filter form, one COUNT of the matching
@@ -98,6 +99,7 @@ class PolicyListView(FilterView):
 
     model = Policy
     filterset_class = PolicyFilterSet
+    rate_limit_group = "search"
     template_name = "policies/policy_list.html"
     paginate_by = 20
     strict = False
@@ -250,6 +252,8 @@ class CompareView(TemplateView):
     template_name = "policies/compare.html"
 
     def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv" and (limited := rate_limited(request, "export")):
+            return limited
         regions = all_regions()
         known = {region.code for region in regions}
         prefill = regions_asked(request)

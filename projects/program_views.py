@@ -32,6 +32,7 @@ from projects.models import (
 from projects.program_filters import ProgramFilterSet
 from projects.program_forms import ApplicationForm, DeclineForm, DocumentForm, ReviewForm
 from talentportal.models import ApplicationDocument, ApplicationStatus
+from talentportal.ratelimit import RateLimitMixin, rate_limit
 
 S = ApplicationStatus
 
@@ -168,11 +169,13 @@ def _published_call(pk) -> Call:
 
 
 @method_decorator(login_required, name="dispatch")
-class CallApplyView(View):
+class CallApplyView(RateLimitMixin, View):
     """`/programs/calls/<id>/apply/`: start an application (a draft) while the call is open.
     After the deadline: a clear message and no form."""
 
     template_name = "projects/programs/apply.html"
+    rate_limit_group = "submit"
+    rate_limit_methods = ["POST"]
 
     def _existing(self, call):
         return (
@@ -332,6 +335,7 @@ def application_document(request, reference):
 
 @require_POST
 @login_required
+@rate_limit("submit")
 def application_submit(request, reference):
     application = _own_application(request, reference)
     try:

@@ -40,6 +40,7 @@ from projects.roadshow_filters import (
     filter_regions,
 )
 from projects.roadshow_forms import CheckinForm, InterestForm, ProjectForm
+from talentportal.ratelimit import rate_limit
 
 
 class TolerantPaginationMixin:
@@ -417,6 +418,7 @@ def roadshow_detail(request, pk):
 
 @require_POST
 @login_required
+@rate_limit("submit")
 def roadshow_register(request, pk):
     roadshow = _published_roadshow(pk)
     try:

@@ -44,6 +44,7 @@ from talentportal.models import (
     ApplicationEvent,
     ApplicationStatus,
 )
+from talentportal.ratelimit import RateLimitMixin, rate_limit
 from talents import services
 from talents.filters import (
     CandidateFilterSet,
@@ -340,7 +341,9 @@ class IndexView(TemplateView):
 SEARCH_FORM_ID = "candidate-search"
 
 
-class CandidateSearchView(VerifiedEnterpriseRequired, TolerantPagination, FilterView):
+class CandidateSearchView(
+    RateLimitMixin, VerifiedEnterpriseRequired, TolerantPagination, FilterView
+):
     """`/talents/search/`: find candidates (see `talents.filters.CandidateFilterSet`).
 
     Queries, however many talents there are: the enterprise, the three catalogues of the
@@ -355,6 +358,7 @@ class CandidateSearchView(VerifiedEnterpriseRequired, TolerantPagination, Filter
 
     model = Talent
     filterset_class = CandidateFilterSet
+    rate_limit_group = "search"
     template_name = "talents/search.html"
     paginate_by = 20
     paginator_class = CappedPaginator
@@ -527,11 +531,13 @@ def contact_request(request, pk, *, enterprise):
     return redirect(safe_next(request, fallback))
 
 
-class EvaluationNominateView(VerifiedEnterpriseRequired, View):
+class EvaluationNominateView(RateLimitMixin, VerifiedEnterpriseRequired, View):
     """`/talents/<id>/nominate/`: an authorised evaluating entity nominates a candidate for a
     tier; the talent office confirms. A 404 for enterprises that are not evaluators."""
 
     template_name = "talents/nominate.html"
+    rate_limit_group = "submit"
+    rate_limit_methods = ["POST"]
 
     def dispatch(self, request, *args, pk, **kwargs):
         self.pk = pk
@@ -901,6 +907,7 @@ class MyDataView(TalentRequired, TemplateView):
 
 @never_cache
 @login_and_talent
+@rate_limit("export")
 def profile_export(request, *, talent):
     """All my data as a JSON file (GET, so that the browser downloads it)."""
     data = services.talent_export(request.user)
@@ -1057,12 +1064,14 @@ class InternshipDetailView(PostingDetailView):
     kind = "internship"
 
 
-class PostingApplyView(LoginRequired, View):
+class PostingApplyView(RateLimitMixin, LoginRequired, View):
     """Apply for a posting through the shared workflow: one application per person and
     posting (the database refuses a second), submitted at once; the enterprise's members
     process it. Talents only."""
 
     template_name = "talents/posting_apply.html"
+    rate_limit_group = "submit"
+    rate_limit_methods = ["POST"]
     model = None
     application_model = None
     posting_field = ""
