@@ -31,7 +31,13 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
-from talentportal.models import Application, ApplicationQuerySet, ApplicationStatus, Region
+from talentportal.models import (
+    Application,
+    ApplicationQuerySet,
+    ApplicationStatus,
+    Region,
+    RegionalQuerySet,
+)
 
 SHA256_HEX = RegexValidator(r"^[0-9a-f]{64}$", _("A SHA-256 digest: 64 lower-case hex digits."))
 
@@ -114,13 +120,9 @@ class LeaseStatus(models.TextChoices):
 # --- communities -------------------------------------------------------------------------------
 
 
-class CommunityQuerySet(models.QuerySet):
+class CommunityQuerySet(RegionalQuerySet):
     def published(self):
         return self.filter(is_published=True)
-
-    def in_region(self, region: Region):
-        """Communities in `region` or any region below it (a prefix match on the code)."""
-        return self.filter(region__code__startswith=region.code_prefix)
 
     def visible_to(self, user):
         """What `user` may see: published ones for everyone, everything in their region for
@@ -353,12 +355,11 @@ class CommunityPhoto(models.Model):
 # --- units ------------------------------------------------------------------------------------
 
 
-class UnitQuerySet(models.QuerySet):
+class UnitQuerySet(RegionalQuerySet):
+    region_field = "community__region"
+
     def available(self):
         return self.filter(status=UnitStatus.AVAILABLE)
-
-    def in_region(self, region: Region):
-        return self.filter(community__region__code__startswith=region.code_prefix)
 
     def fitting(self, household_size: int):
         """Layouts big enough for the household."""
@@ -428,7 +429,9 @@ class Unit(models.Model):
 # --- occupancy summary -------------------------------------------------------------------------
 
 
-class OccupancyQuerySet(models.QuerySet):
+class OccupancyQuerySet(RegionalQuerySet):
+    region_field = "community__region"
+
     def _totals(self):
         return {
             "units": Sum("units"),
@@ -441,9 +444,6 @@ class OccupancyQuerySet(models.QuerySet):
 
     def totals(self) -> dict:
         return {key: value or 0 for key, value in self.aggregate(**self._totals()).items()}
-
-    def in_region(self, region: Region):
-        return self.filter(community__region__code__startswith=region.code_prefix)
 
     def by_community(self):
         return (
@@ -513,12 +513,11 @@ def vacancy_rate(totals: dict) -> float | None:
 # --- allocation rounds -------------------------------------------------------------------------
 
 
-class AllocationRoundQuerySet(models.QuerySet):
+class AllocationRoundQuerySet(RegionalQuerySet):
+    region_field = "community__region"
+
     def public(self):
         return self.exclude(status=RoundStatus.DRAFT).filter(community__is_published=True)
-
-    def in_region(self, region: Region):
-        return self.filter(community__region__code__startswith=region.code_prefix)
 
     def accepting(self, now):
         return self.filter(status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gt=now)
@@ -999,15 +998,14 @@ class Offer(models.Model):
         return f"{self.application_id} → {self.unit}"
 
 
-class LeaseQuerySet(models.QuerySet):
+class LeaseQuerySet(RegionalQuerySet):
+    region_field = "unit__community__region"
+
     def active(self):
         return self.filter(status=LeaseStatus.ACTIVE)
 
     def of(self, user):
         return self.filter(tenant=user)
-
-    def in_region(self, region: Region):
-        return self.filter(unit__community__region__code__startswith=region.code_prefix)
 
     def ending_before(self, day):
         return self.active().filter(end__lt=day)

@@ -664,6 +664,16 @@ class FinancialApplication(Application):
         institutions = set(user.financial_institutions.values_list("pk", flat=True))
         return not institutions or self.product.institution_id in institutions
 
+    def processors(self):
+        """Told about a new submission: the institution's own staff when it has any, else the
+        office's staff with the permission."""
+        own = self.product.institution.staff.filter(is_active=True, is_staff=True)
+        if own.exists():
+            return own
+        return User.objects.with_perm(
+            self._change_permission(), backend="django.contrib.auth.backends.ModelBackend"
+        ).filter(is_staff=True)
+
 
 class KeyEnterpriseListQuerySet(models.QuerySet):
     def published(self, today=None):
@@ -992,4 +1002,6 @@ class Feedback(Application):
 
     def processors(self):
         """Told about a new submission: the staff who route feedback."""
-        return User.objects.with_perm("ecosystem.route_feedback").filter(is_staff=True)
+        return User.objects.with_perm(
+            "ecosystem.route_feedback", backend="django.contrib.auth.backends.ModelBackend"
+        ).filter(is_staff=True)

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
-from talentportal.models import Application, Industry, Region, RegionLevel
+from talentportal.models import Application, Industry, Region, RegionalQuerySet, RegionLevel
 from talentportal.search import document_tokens, search_query, segment
 
 
@@ -204,14 +204,9 @@ def ancestor_codes(region: Region) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-class PolicyQuerySet(models.QuerySet):
+class PolicyQuerySet(RegionalQuerySet):
     def published(self):
         return self.filter(status=PolicyStatus.PUBLISHED)
-
-    def in_region(self, region: Region):
-        """Policies of the region and of every region below it (a province includes its
-        cities and counties)."""
-        return self.filter(region__code__startswith=region.code_prefix)
 
     def applicable_in(self, region: Region):
         """Policies that apply in the region: its own and those of the regions above it
@@ -901,12 +896,9 @@ def validate_form_schema(schema):
             )
 
 
-class ServiceItemQuerySet(models.QuerySet):
+class ServiceItemQuerySet(RegionalQuerySet):
     def published(self):
         return self.filter(is_published=True)
-
-    def in_region(self, region):
-        return self.filter(region__code__startswith=region.code_prefix)
 
 
 class ServiceItem(models.Model):

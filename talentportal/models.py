@@ -110,6 +110,17 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(level=RegionLevel.PROVINCE)
 
 
+class RegionalQuerySet(models.QuerySet):
+    """For rows that belong to a region. `in_region(r)`: r and every region below it, a prefix
+    match on the code that the region key's index serves. `region_field` is the path to the
+    Region foreign key."""
+
+    region_field = "region"
+
+    def in_region(self, region):
+        return self.filter(**{f"{self.region_field}__code__startswith": region.code_prefix})
+
+
 class Region(models.Model):
     """An administrative division, keyed by its official six-digit GB/T 2260 code.
 

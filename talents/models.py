@@ -41,7 +41,14 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
-from talentportal.models import Application, Discipline, Industry, Region, User
+from talentportal.models import (
+    Application,
+    Discipline,
+    Industry,
+    Region,
+    RegionalQuerySet,
+    User,
+)
 from talentportal.search import search_query
 
 MAX_SKILLS = 30
@@ -602,7 +609,7 @@ class Consent(models.Model):
 # Enterprises
 
 
-class EnterpriseQuerySet(models.QuerySet):
+class EnterpriseQuerySet(RegionalQuerySet):
     def verified(self):
         return self.filter(status=VerificationStatus.VERIFIED)
 
@@ -610,9 +617,6 @@ class EnterpriseQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated:
             return self.none()
         return self.filter(members__user=user)
-
-    def in_region(self, region: Region):
-        return self.filter(region__code__startswith=region.code_prefix)
 
     def editable_by(self, user):
         """The enterprises a staff member may verify: all for province-wide staff, their
@@ -766,16 +770,13 @@ class EnterpriseMember(models.Model):
 # Demands and internships
 
 
-class PostingQuerySet(models.QuerySet):
+class PostingQuerySet(RegionalQuerySet):
     def published(self, today=None):
         """Published by a verified enterprise and not closed."""
         today = today or timezone.localdate()
         return self.filter(
             is_published=True, enterprise__status=VerificationStatus.VERIFIED
         ).filter(Q(closing_on__isnull=True) | Q(closing_on__gte=today))
-
-    def in_region(self, region: Region):
-        return self.filter(region__code__startswith=region.code_prefix)
 
     def of_enterprise(self, enterprise):
         return self.filter(enterprise=enterprise)

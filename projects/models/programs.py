@@ -24,7 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from policies.models import Benefit
 from talentportal.choices import Degree
 from talentportal.i18n import localized
-from talentportal.models import Application, Discipline, Industry, Region, User
+from talentportal.models import (
+    Application,
+    Discipline,
+    Industry,
+    Region,
+    RegionalQuerySet,
+    User,
+)
 from talents.models import Enterprise
 
 __all__ = [
@@ -52,12 +59,9 @@ class ProgramLevel(models.TextChoices):
     DISTRICT = "district", _("District / county")
 
 
-class ProgramQuerySet(models.QuerySet):
+class ProgramQuerySet(RegionalQuerySet):
     def published(self):
         return self.filter(is_published=True)
-
-    def in_region(self, region: Region):
-        return self.filter(region__code__startswith=region.code_prefix)
 
     def search(self, text: str):
         """Programs whose name, organiser or summary contains `text` (a few dozen rows)."""

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talentportal.i18n import localized
-from talentportal.models import Application, Industry, Region, User
+from talentportal.models import Application, Industry, Region, RegionalQuerySet, User
 from talentportal.search import document_tokens, search_query
 from talents.models import Enterprise, VerificationStatus
 
@@ -85,13 +85,9 @@ def _memberships(user):
     return Project.members.through.objects.filter(user=user).values("project_id")
 
 
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(RegionalQuerySet):
     def published(self):
         return self.filter(status=ProjectStatus.PUBLISHED)
-
-    def in_region(self, region: Region):
-        """Projects in `region` or any region below it."""
-        return self.filter(region__code__startswith=region.code_prefix)
 
     def of_team(self, user):
         """The projects `user` leads or is a member of."""
