@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from talentportal.models import Discipline, Industry, Notification, Region, User
+from talentportal.models import Discipline, Industry, Notification, Region, SecurityEvent, User
 
 
 @admin.register(User)
@@ -82,4 +82,26 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ["recipient", "subject", "body", "url", "created_at", "read_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The security event log, read-only: the security auditor's and the administrator's."""
+
+    list_display = ["at", "kind", "outcome", "username", "ip", "path", "detail"]
+    list_filter = ["kind", "outcome", "at"]
+    search_fields = ["^username", "ip"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+    fields = ["at", "kind", "outcome", "user", "username", "ip", "path", "detail"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

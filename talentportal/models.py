@@ -1,6 +1,7 @@
 import uuid
 from pathlib import Path
 
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core import validators
 from django.db import models
@@ -459,3 +460,67 @@ class ApplicationDocument(models.Model):
 
     def get_absolute_url(self):
         return reverse("me:document", args=[self.pk])
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN = "login", _("Login")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOCKOUT = "lockout", _("Lockout")
+    LOGOUT = "logout", _("Logout")
+    PERMISSION_DENIED = "denied", _("Permission denied")
+    ADMIN_ACTION = "admin", _("Admin action")
+    EXPORT = "export", _("Export")
+    PASSWORD_CHANGE = "password", _("Password change")
+
+
+class SecurityOutcome(models.TextChoices):
+    SUCCESS = "success", _("Success")
+    FAILURE = "failure", _("Failure")
+    DENIED = "denied", _("Denied")
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security event log (`talentportal.security_log`): who did what, from
+    where, with what outcome. Never a password, an ID number or a query string. Append-only:
+    triggers refuse every UPDATE, and every DELETE of a row younger than the retention floor."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # No database constraint and no cascade: the log outlives deleted accounts unchanged.
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=40, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=12, choices=SecurityEventKind.choices)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=SecurityOutcome.choices)
+    path = models.CharField(_("path"), max_length=200, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [models.Index(fields=["kind", "-at"], name="securityevent_kind_at")]
+        triggers = [
+            pgtrigger.Protect(name="security_event_no_update", operation=pgtrigger.Update),
+            # Rows are kept at least 6 months (183 days); only older ones may be purged.
+            pgtrigger.Protect(
+                name="security_event_keep_6_months",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Condition("OLD.\"at\" > NOW() - INTERVAL '183 days'"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+# Signal receivers, connected once the models exist: the security log's, and the staff roles'
+# sync after every migrate.
+from talentportal import roles, security_log  # noqa: E402, F401

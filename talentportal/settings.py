@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Who changed what: the user and URL of each write request, for the audit trail's triggers.
     "pghistory.middleware.HistoryMiddleware",
+    # The security event log: admin bulk actions, and the request for receivers without one.
+    "talentportal.security_log.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: an expired staff session leaves a message for the login page.
     "talentportal.sessions.StaffIdleTimeoutMiddleware",
