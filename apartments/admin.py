@@ -16,8 +16,6 @@ region and the regions below it, and everything that belongs to them; the servic
 same scope again.
 """
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +29,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import MediaStorage
@@ -55,6 +53,7 @@ from apartments.models import (
     vacancy_rate,
 )
 from talentportal import workflow
+from talentportal.exports import FormulaSafeResource, csv_writer
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus
 
 FORMATS = [CSV, XLSX]
@@ -216,7 +215,7 @@ class CommunityAdmin(RegionScopedAdmin):
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="vacancy-report.csv"'
             response.write("\ufeff")
-            writer = csv.writer(response)
+            writer = csv_writer(response)  # no cell can run as a formula
             writer.writerow(
                 [
                     gettext("Community"),
@@ -232,8 +231,8 @@ class CommunityAdmin(RegionScopedAdmin):
             for c in communities:
                 writer.writerow(
                     [
-                        _csv(c.name_zh),
-                        _csv(c.region.name),
+                        c.name_zh,
+                        c.region.name,
                         c.units_total,
                         c.units_let,
                         c.units_offered,
@@ -256,15 +255,10 @@ class CommunityAdmin(RegionScopedAdmin):
         )
 
 
-def _csv(value) -> str:
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 # Units -----------------------------------------------------------------------------------------
 
 
-class UnitResource(resources.ModelResource):
+class UnitResource(FormulaSafeResource):
     """Units by spreadsheet. Columns: community (its number), building, floor, number, layout
     (studio, one_bed, two_bed, three_bed), area_m2, monthly_rent, furnished, accessible, status.
     A row whose community, building and number exist updates that unit; otherwise it adds one.

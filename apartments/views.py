@@ -17,7 +17,6 @@ Every page runs a fixed number of queries whatever the number of units and appli
 without JavaScript and answers bad input with a message or a 4xx, never a server error.
 """
 
-import csv
 from dataclasses import dataclass, replace
 
 from django.contrib import messages
@@ -73,9 +72,9 @@ from apartments.models import (
     UnitStatus,
 )
 from policies.filters import region_choices
-from policies.views import csv_cell
 from talentportal import workflow
 from talentportal.charts import Bar, bar_chart
+from talentportal.exports import csv_writer
 from talentportal.models import ApplicationDocument, ApplicationStatus, Region, RegionLevel
 from talentportal.ratelimit import RateLimitMixin
 
@@ -1040,7 +1039,7 @@ class OccupancyView(TemplateView):
         suffix = f"-{self.region.code}" if self.region else ""
         response["Content-Disposition"] = f'attachment; filename="occupancy-{level}{suffix}.csv"'
         response.write("\ufeff")  # so that spreadsheets read UTF-8 Chinese names correctly
-        writer = csv.writer(response)
+        writer = csv_writer(response)  # no cell can run as a formula
         writer.writerow(
             [
                 _("Code") if level != "community" else _("Community number"),
@@ -1057,8 +1056,8 @@ class OccupancyView(TemplateView):
         for row in rows:
             writer.writerow(
                 [
-                    csv_cell(row.code),
-                    csv_cell(row.name),
+                    row.code,
+                    row.name,
                     *(getattr(row, column) for column in CSV_COLUMNS),
                     _percent(row.vacancy_rate),
                 ]

@@ -18,11 +18,12 @@ whose calculator result changes.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from policies.models import Benefit, Policy
 from policies.permissions import may_edit_region, policies_editable_by
 from policies.services import benefit_update
+from talentportal.exports import FormulaSafeResource
 from talentportal.models import Industry, Region
 
 
@@ -76,8 +77,9 @@ class ArrayWidget(widgets.SimpleArrayWidget):
         return [part.strip() for part in str(value).split(self.separator) if part.strip()]
 
 
-class ScopedResource(resources.ModelResource):
-    """Knows who imports (`user`), to keep region-scoped staff to their region."""
+class ScopedResource(FormulaSafeResource):
+    """Knows who imports (`user`), to keep region-scoped staff to their region. Exported
+    text cannot run as a spreadsheet formula."""
 
     def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)

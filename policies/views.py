@@ -5,8 +5,6 @@ Every page works without JavaScript and answers bad query strings with a message
 policies and benefits there are.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
@@ -43,6 +41,7 @@ from policies.services import (
     policy_unfollow,
     saved_profile_save,
 )
+from talentportal.exports import csv_writer
 from talentportal.models import Region
 from talentportal.ratelimit import RateLimitMixin, rate_limited
 
@@ -238,14 +237,6 @@ class PolicyDetailView(DetailView):
 # Comparison -----------------------------------------------------------------------------
 
 
-def csv_cell(value) -> str:
-    """Text for a spreadsheet cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 class CompareView(TemplateView):
     """`/policies/compare/?regions=330100,330200,320400&group=doctoral` (and `&format=csv`)."""
 
@@ -303,9 +294,9 @@ class CompareView(TemplateView):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="policy-comparison-{codes}.csv"'
         response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-        writer = csv.writer(response)
+        writer = csv_writer(response)  # no cell can run as a formula
         for row in table.csv_rows():
-            writer.writerow([csv_cell(cell) for cell in row])
+            writer.writerow(row)
         return response
 
 

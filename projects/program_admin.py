@@ -5,7 +5,6 @@ assignment), the ranking per track with decisions within quota, and read-only re
 Every action calls the same services as the site (`projects.program_services`,
 `projects.expert_draw`)."""
 
-import csv
 import json
 
 from django import forms
@@ -41,6 +40,7 @@ from projects.models import (
     Track,
 )
 from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
+from talentportal.exports import csv_writer
 from talentportal.models import ApplicationStatus
 
 TEMPLATES = "projects/programs/admin"
@@ -214,7 +214,7 @@ class CallAdmin(RegionScopedAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="ranking-call-{call.pk}.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_writer(response)  # no cell can run as a formula
         writer.writerow(
             [
                 "track",

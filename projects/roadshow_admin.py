@@ -2,8 +2,6 @@
 `projects.roadshow_services`: publishing a project approves its submission in the shared
 workflow, verifying an investor records who did it, check-in checks the code."""
 
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from projects.models import (
     Roadshow,
     RoadshowSlot,
 )
+from talentportal.exports import csv_writer
 
 
 def _each(modeladmin, request, queryset, action, done_message):
@@ -328,7 +327,7 @@ class RoadshowAdmin(admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
         response.write("\ufeff")
-        writer = csv.writer(response)
+        writer = csv_writer(response)  # no cell can run as a formula
         writer.writerow(
             ["roadshow", "name", "username", "investor", "status", "code", "checked_in"]
         )
