@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from pghistory.admin import EventsAdmin
+from pghistory.models import Events
 
 from talentportal.models import Discipline, Industry, Notification, Region, SecurityEvent, User
 
@@ -105,3 +107,20 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Events)
+class AuditTrailAdmin(EventsAdmin):
+    """The audit trail of content and applications (django-pghistory's triggers), across every
+    tracked model, read-only: the security auditor's and the administrator's
+    (`pghistory.view_events`). The per-model event tables also refuse changes in the database."""
+
+    change_list_template = "admin/change_list.html"
+    list_display = ["pgh_created_at", "pgh_label", "pgh_obj_model", "pgh_obj_id", "who", "pgh_diff"]
+    show_full_result_count = False
+
+    @admin.display(description=_("by"))
+    def who(self, obj):
+        # The request's user id and URL (pghistory's middleware), or a command's name.
+        context = obj.pgh_context or {}
+        return context.get("user") or context.get("command") or ""
