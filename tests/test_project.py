@@ -42,9 +42,30 @@ PRODUCTION = {
 }
 
 
-def test_deploy_check_is_clean_with_production_settings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"REDIS_URL": "redis://127.0.0.1:6379/0", "TRUSTED_PROXY_COUNT": "1"}],
+    ids=["local cache", "redis behind a proxy"],
+)
+def test_deploy_check_is_clean_with_production_settings(extra):
+    # Warnings fail too: Django's security checks and those of axes, django-otp and the tasks.
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **extra)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_check_fails_with_debug_on():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "DEBUG": "1"}
+    )
+    assert result.returncode != 0
+    assert "security.W018" in result.stdout + result.stderr
+
+
+def test_a_negative_proxy_count_stops_start_up():
+    result = run_manage("check", TRUSTED_PROXY_COUNT="-1")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in result.stderr
 
 
 def test_deploy_check_fails_without_a_real_secret_key():
