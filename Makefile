@@ -12,12 +12,13 @@ PY := .venv/bin/python
 WITH_DB = DATABASE_URL="$$($(PY) scripts/database.py ensure)"
 SCALE ?= small
 
-.PHONY: help venv run test lint bench messages clean
+.PHONY: help venv run test lint audit bench messages clean
 
 help:
 	@echo "make run    serve the portal with demo data at http://127.0.0.1:8000/"
 	@echo "make test   the whole test suite, lint included"
 	@echo "make bench  load the large data set and measure the pages (docs/benchmarks.md)"
+	@echo "make audit  known vulnerabilities in the locked dependencies (pip-audit; make test runs it)"
 
 venv: .venv/.synced
 
@@ -41,11 +42,21 @@ test: venv
 	@$(WITH_DB); export DATABASE_URL; \
 	$(PY) manage.py makemigrations --check --dry-run; \
 	.venv/bin/pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory audit
 
 lint: venv
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports
+
+# Known vulnerabilities in every locked package (dev tools too), from PyPI's advisory data.
+# --strict: a package that could not be looked up (network down, unknown to the index) fails
+# the audit instead of being skipped, so no lookup failure ever reads as "no vulnerabilities".
+audit: venv
+	@requirements="$$(mktemp)"; trap 'rm -f "$$requirements"' EXIT; \
+	$(UV) export --frozen --no-emit-project --format requirements-txt --quiet -o "$$requirements"; \
+	.venv/bin/pip-audit --requirement "$$requirements" --disable-pip --require-hashes --strict \
+	  --progress-spinner off
 
 # BENCH_ARGS, e.g. "--queries-only" or "--only / /en/ --duration 5" (python -m tests.perf.bench -h)
 bench: venv
