@@ -164,7 +164,9 @@ def error_codes(error: ValidationError) -> set[str]:
 
 def safe_next(request, fallback: str) -> str:
     url = request.POST.get("next") or request.GET.get("next") or ""
-    if url and url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() would take "0" or "home" for a view name to
+    # reverse (a 500 when there is none).
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
