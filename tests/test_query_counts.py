@@ -17,12 +17,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from ecosystem.models import Feedback
 from policies.models import ServiceItem
 from projects.models import Expert
 from talentportal.models import AccountKind, Notification, User
+from talentportal.workflow import reference_next
 from tests.apartments.factories import CommunityFactory, UnitFactory
+from tests.ecosystem.factories import (
+    AllianceFactory,
+    DepartmentFactory,
+    MembershipFactory,
+    ProductFactory,
+    ServicePointFactory,
+)
 from tests.policies.factories import REGIONS, PolicyFactory, region
 from tests.projects.program_factories import (
     ExpertFactory,
@@ -152,6 +161,53 @@ def endorsement_requests(n: int, user: User | None) -> None:
         )
 
 
+def service_points(n: int, user: User | None) -> None:
+    """Published service points in n regions, each offering a service."""
+    item = ServiceItem.objects.filter(is_published=True).first()
+    for place in _regions(n):
+        point = ServicePointFactory(region=place)
+        if item is not None:
+            point.services.add(item)
+
+
+def alliances(n: int, user: User | None) -> None:
+    """Published alliances in n regions, each with a member enterprise."""
+    for place in _regions(n):
+        MembershipFactory(alliance=AllianceFactory(region=place))
+
+
+def financial_products(n: int, user: User | None) -> None:
+    for place in _regions(n):
+        ProductFactory(region=place)
+
+
+def answered_feedback(n: int, user: User | None) -> None:
+    """Feedback on the public board in n regions (written as the services leave it)."""
+    department = DepartmentFactory()
+    answerer = UserFactory(kind=AccountKind.STAFF, is_staff=True)
+    asker = UserFactory(kind=AccountKind.TALENT)
+    now = timezone.now()
+    for place in _regions(n):
+        Feedback.objects.create(
+            applicant=asker,
+            reference=reference_next("FB"),
+            status="approved",
+            submitted_at=now,
+            category="housing",
+            region=place,
+            title="人才公寓申请进度",
+            description="问题",
+            department=department,
+            routed_at=now,
+            answer="答复",
+            answered_at=now,
+            answered_by=answerer,
+            publish_consent=True,
+            is_published=True,
+            published_at=now,
+        )
+
+
 # Rows every page gets, for what the layout itself may show (the header's notifications).
 EVERY_PAGE = (talents, notifications)
 
@@ -187,6 +243,10 @@ LIST_PAGES = [
     ),
     ListPage("apartments:index", rows=(communities,)),
     ListPage("apartments:occupancy", rows=(communities,)),
+    ListPage("ecosystem:service_points", rows=(services, service_points)),
+    ListPage("ecosystem:alliances", rows=(alliances,)),
+    ListPage("ecosystem:products", rows=(financial_products,)),
+    ListPage("ecosystem:feedback_board", rows=(answered_feedback,)),
 ]
 
 
