@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from ecosystem import statistics
 from talentportal.exports import csv_writer
+from talentportal.ratelimit import rate_limit
 
 
 class StatisticsView(TemplateView):
@@ -17,6 +18,7 @@ class StatisticsView(TemplateView):
         )
 
 
+@rate_limit("export")
 def statistics_csv(request, key):
     """Every row of one table (the page shows the largest ones only)."""
     table = next((table for table in statistics.tables() if table.key == key), None)

@@ -52,6 +52,7 @@ from ecosystem.models import (
 from policies.models import EnterpriseType
 from talentportal.choices import TalentTier
 from talentportal.models import ApplicationStatus
+from talentportal.ratelimit import RateLimitMixin, rate_limit
 from talents.models import EnterpriseMember, VerificationStatus
 
 
@@ -236,6 +237,7 @@ def product_context(request, product, form=None) -> dict:
 
 
 @require_POST
+@rate_limit("submit")
 def product_apply(request, pk):
     """Save the draft (`action=save`) or submit it (`action=submit`). A second submit (a
     double click) finds the application submitted and says so; nothing is lost."""
@@ -331,8 +333,10 @@ class FeedbackBoardView(PortalListView):
         )
 
 
-class FeedbackCreateView(FormView):
+class FeedbackCreateView(RateLimitMixin, FormView):
     form_class = FeedbackForm
+    rate_limit_group = "submit"
+    rate_limit_methods = ["POST"]
     template_name = "ecosystem/feedback_form.html"
 
     def dispatch(self, request, *args, **kwargs):

@@ -78,7 +78,9 @@ def rate_limited(request, group: str, *, methods=ALL):
     if not usage or not usage["should_limit"]:
         return None
     logger.info("rate limit %s reached by %s", group, client_key(group, request))
-    return too_many_requests(request, max(usage["time_left"], 1))
+    # django-ratelimit's window still holds at its last second ("time_left" 0): it ends a
+    # second later.
+    return too_many_requests(request, usage["time_left"] + 1)
 
 
 def too_many_requests(request, retry_after: int):

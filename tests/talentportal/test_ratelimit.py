@@ -11,6 +11,7 @@ from django.urls import reverse
 from talentportal.models import AccountKind
 from talentportal.ratelimit import client_ip
 from tests.apartments.web import accepting_round
+from tests.ecosystem.factories import ProductFactory
 from tests.projects.program_factories import CallFactory, ProgramApplicationFactory, TrackFactory
 from tests.projects.roadshow_factories import RoadshowFactory
 from tests.talentportal.factories import UserFactory
@@ -21,7 +22,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limits(settings):
+def clock(monkeypatch):
+    """The rate limits' clock, stopped: a window cannot end between two requests of a test."""
+    now = {"time": time.time()}
+    monkeypatch.setattr("django_ratelimit.core.time.time", lambda: now["time"])
+    return now
+
+
+@pytest.fixture
+def limits(settings, clock):
     """Small limits, so that a test reaches them in a few requests."""
 
     def set_limit(group, rate):
@@ -66,13 +75,15 @@ def test_other_clients_are_not_affected(client, limits):
     assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 429
 
 
-def test_the_limit_resets_when_its_window_ends(client, limits, monkeypatch):
+def test_the_limit_resets_when_its_window_ends(client, limits, clock):
     limits("search", "1/m")
     url = reverse("policies:index")
     assert client.get(url).status_code == 200
-    assert client.get(url).status_code == 429
-    later = time.time() + 61
-    monkeypatch.setattr("django_ratelimit.core.time.time", lambda: later)
+    response = client.get(url)
+    assert response.status_code == 429
+    clock["time"] += int(response["Retry-After"]) - 1
+    assert client.get(url).status_code == 429  # not a second early
+    clock["time"] += 1
     assert client.get(url).status_code == 200
 
 
@@ -119,6 +130,13 @@ def test_comparison_csv_export_is_limited_but_not_the_page(client, limits):
     assert client.get(url, {"regions": "330100,330200"}).status_code == 200
 
 
+def test_statistics_csv_is_limited(client, limits):
+    limits("export", "1/h")
+    url = "/statistics/talents-by-degree.csv"
+    assert client.get(url).status_code == 200
+    assert_limited(client.get(url))
+
+
 def test_personal_data_export_is_limited(client, limits):
     limits("export", "1/h")
     client.force_login(UserFactory(kind=AccountKind.TALENT))
@@ -154,6 +172,10 @@ def demand_apply():
     return reverse("talents:demand_apply", args=[DemandFactory().pk])
 
 
+def product_apply():
+    return reverse("ecosystem:product_apply", args=[ProductFactory().pk])
+
+
 SUBMIT_VIEWS = {
     "service": lambda user: service_apply(),
     "program call": lambda user: call_apply(),
@@ -161,6 +183,8 @@ SUBMIT_VIEWS = {
     "roadshow": lambda user: roadshow_register(),
     "apartment round": lambda user: round_apply(),
     "demand": lambda user: demand_apply(),
+    "financial product": lambda user: product_apply(),
+    "feedback": lambda user: reverse("ecosystem:feedback_new"),
 }
 
 
