@@ -3,7 +3,8 @@ reported on the page, never fatal (see `talentportal.filters.PortalFilterSet`).
 
     /service-points/   q (name, host, address), kind, region (with the regions below), service
     /alliances/        q (name, lead organisation), kind, industry, region
-    /finance/          kind, institution, tier (products open to that tier), enterprise_type
+    /finance/          q (name, description), kind, institution, tier (products open to that
+                       tier), enterprise_type
     /feedback/         category, region
 
 Choice lists (regions, services, industries, institutions) hold only what the published rows
@@ -180,6 +181,10 @@ class EnterpriseTypeFilter(ChoiceFilter):
 
 
 class ProductFilterSet(PortalFilterSet):
+    q = WordsFilter(
+        label=_("Name or description"),
+        fields=("name_zh", "name_en", "description_zh", "description_en"),
+    )
     kind = ChoiceFilter(label=_("Kind"), choices=ProductKind.choices, empty_label=_("All kinds"))
     institution = ChoiceFilter(
         label=_("Institution"),

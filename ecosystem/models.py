@@ -852,6 +852,8 @@ class Feedback(Application):
 
     REFERENCE_PREFIX = "FB"
     LIST_SELECT_RELATED = ()
+    # Department, deadline, answer and the link to rate it, on the "My applications" page.
+    DETAIL_TEMPLATE = "ecosystem/includes/feedback_panel.html"
 
     category = models.CharField(_("category"), max_length=16, choices=FeedbackCategory.choices)
     region = models.ForeignKey(
@@ -1001,7 +1003,13 @@ class Feedback(Application):
         return self.can_route(user) or self.is_department_member(user)
 
     def processors(self):
-        """Told about a new submission: the staff who route feedback."""
+        """Told about a new submission: the staff who route feedback of its region (those
+        scoped to it, its city or its province, and province-wide staff)."""
+        code = self.region_id
         return User.objects.with_perm(
             "ecosystem.route_feedback", backend="django.contrib.auth.backends.ModelBackend"
-        ).filter(is_staff=True)
+        ).filter(
+            Q(staff_region__isnull=True)
+            | Q(staff_region__in={code, code[:4] + "00", code[:2] + "0000"}),
+            is_staff=True,
+        )

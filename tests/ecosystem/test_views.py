@@ -188,6 +188,8 @@ def test_product_list_filters(client):
     assert insurance.name_zh in html and loan.name_zh not in html
     html = page(client, "products", query=f"institution={loan.institution_id}")
     assert loan.name_zh in html and insurance.name_zh not in html
+    html = page(client, "products", query="q=人才贷A")
+    assert loan.name_zh in html and insurance.name_zh not in html
     html = page(client, "products", query="tier=Z&institution=abc")
     assert 'role="alert"' in html
 
@@ -343,6 +345,9 @@ def test_file_feedback_and_track_it(client, kind):
     assert "人才公寓排队太久" in html
     assert "Not routed yet" in page(client, "feedback", feedback.reference, language="en")
     assert feedback.reference in client.get(reverse("me:applications")).content.decode()
+    # The "My applications" page of the feedback links to its tracking page.
+    mine = client.get(reverse("me:application", args=[feedback.reference])).content.decode()
+    assert url("feedback", feedback.reference) in mine
 
 
 def test_feedback_bad_input(client):
