@@ -55,6 +55,7 @@ from apartments.models import (
 from talentportal import workflow
 from talentportal.exports import FormulaSafeResource, csv_writer
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus
+from talentportal.ratelimit import RateLimitedExportMixin
 
 FORMATS = [CSV, XLSX]
 S = ApplicationStatus
@@ -330,7 +331,7 @@ class LayoutFilter(admin.SimpleListFilter):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportMixin, RegionScopedAdmin):
+class UnitAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
     region_field = "community__region"
     resource_classes = [UnitResource]
     tmp_storage_class = MediaStorage

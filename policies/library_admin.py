@@ -38,6 +38,7 @@ from policies.models import (
 from policies.resources import BenefitResource, PolicyResource
 from policies.services import benefit_update, policy_expire, policy_publish, policy_repeal
 from talentportal.models import Region, RegionLevel, User
+from talentportal.ratelimit import RateLimitedExportMixin
 from talentportal.search import search_query
 
 STALE_AFTER_DAYS = 365
@@ -276,7 +277,7 @@ class BenefitChangeList(ChangeList):
 
 
 @admin.register(Policy)
-class PolicyAdmin(ImportExportMixin, admin.ModelAdmin):
+class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, admin.ModelAdmin):
     form = PolicyAdminForm
     resource_classes = [PolicyResource]
     tmp_storage_class = MediaStorage
@@ -663,7 +664,7 @@ def audit_events(policy, limit: int = 200) -> list[dict]:
 
 
 @admin.register(Benefit)
-class BenefitAdmin(ImportExportMixin, admin.ModelAdmin):
+class BenefitAdmin(RateLimitedExportMixin, ImportExportMixin, admin.ModelAdmin):
     form = BenefitForm
     resource_classes = [BenefitResource]
     tmp_storage_class = MediaStorage

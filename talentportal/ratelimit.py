@@ -122,3 +122,13 @@ class RateLimitMixin:
         if limited:
             return limited
         return super().dispatch(request, *args, **kwargs)
+
+
+class RateLimitedExportMixin:
+    """For admins with django-import-export's export: put it before ImportExportMixin; each
+    export (the export form posted) counts against "export"."""
+
+    def export_action(self, request):
+        if request.method == "POST" and (limited := rate_limited(request, "export")):
+            return limited
+        return super().export_action(request)

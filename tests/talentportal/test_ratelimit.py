@@ -222,3 +222,12 @@ def test_behind_one_proxy_the_address_it_saw_counts_not_what_the_client_wrote(se
 def test_a_missing_or_malformed_forwarded_for_falls_back_to_the_peer(settings, forwarded):
     settings.TRUSTED_PROXY_COUNT = 1
     assert client_ip(request_from("10.0.0.2", forwarded)) == "10.0.0.2"
+
+
+def test_admin_spreadsheet_exports_are_limited(admin_client, limits):
+    limits("export", "1/h")
+    url = reverse("admin:policies_policy_export")
+    data = {"format": "0", "resource": "0", "policyresource_title_zh": "on"}
+    assert admin_client.get(url).status_code == 200  # the export form is not counted
+    assert admin_client.post(url, data).status_code == 200
+    assert_limited(admin_client.post(url, data))
