@@ -19,6 +19,8 @@ same scope again.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -56,6 +58,7 @@ from talentportal import workflow
 from talentportal.exports import FormulaSafeResource, csv_writer
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus
 from talentportal.ratelimit import RateLimitedExportMixin
+from talentportal.uploads import JPEG, PNG, clean_upload
 
 FORMATS = [CSV, XLSX]
 S = ApplicationStatus
@@ -106,8 +109,25 @@ class RentRuleInline(admin.TabularInline):
     extra = 0
 
 
+class PhotoForm(forms.ModelForm):
+    """A photo uploaded in the admin gets the site's check: type by content (JPEG or PNG),
+    size cap, re-encoded so that nothing but pixels is stored (talentportal.uploads)."""
+
+    class Meta:
+        model = CommunityPhoto
+        fields = ["image", "caption_zh", "caption_en", "position"]
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not isinstance(upload, UploadedFile):  # unchanged: the stored photo
+            return upload
+        content, file_type = clean_upload(upload, allowed=(JPEG, PNG))
+        return ContentFile(content.read(), name=f"photo{file_type.extension}")
+
+
 class PhotoInline(admin.TabularInline):
     model = CommunityPhoto
+    form = PhotoForm
     extra = 0
     fields = ["image", "caption_zh", "caption_en", "position"]
 

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class PoliciesConfig(AppConfig):
     name = "policies"
     verbose_name = _("Policies")
+
+    def ready(self):
+        from policies.models import Policy, PolicyAttachment, PolicyStatus
+        from talentportal import downloads
+
+        # Attachments of a policy anyone may read are public; a draft's only for its editors.
+        downloads.register(
+            PolicyAttachment,
+            "file",
+            public=lambda attachment: attachment.policy.status != PolicyStatus.DRAFT,
+            can_read=lambda user, attachment: (
+                Policy.objects.visible_to(user).filter(pk=attachment.policy_id).exists()
+            ),
+            filename=lambda attachment: attachment.title,
+            select_related=["policy"],
+        )

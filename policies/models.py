@@ -36,6 +36,7 @@ from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
 from talentportal.models import Application, Industry, Region, RegionalQuerySet, RegionLevel
 from talentportal.search import document_tokens, search_query, segment
+from talentportal.uploads import RandomName
 
 
 class Category(models.TextChoices):
@@ -540,7 +541,7 @@ class PolicyAttachment(models.Model):
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(
         _("file (PDF)"),
-        upload_to="policies/attachments/",
+        upload_to=RandomName("policies/attachments", ".pdf"),
         max_length=200,
         validators=[FileExtensionValidator(["pdf"]), validate_pdf, validate_attachment_size],
     )

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from talentportal.models import (
     ApplicationStatus,
     Notification,
 )
+from talentportal.uploads import file_response
 
 
 class RespondForm(forms.Form):
@@ -125,15 +126,8 @@ def document_download(request, pk):
     document = get_object_or_404(ApplicationDocument, pk=pk)
     if not workflow.document_readable_by(document, request.user):
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
-        content_type=document.content_type,
+    return file_response(
+        document.file, filename=document.original_name, content_type=document.content_type
     )
 
 

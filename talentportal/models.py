@@ -378,6 +378,11 @@ class Application(models.Model):
         """Whether `user` may review and decide this application."""
         return user.is_active and user.is_staff and user.has_perm(self._change_permission())
 
+    def can_read_documents(self, user) -> bool:
+        """Whether `user`, who is not the applicant, may read the application's documents:
+        whoever may process it (staff of the section and region)."""
+        return self.can_process(user)
+
     def processors(self):
         """The people told about a new submission: staff who may process it."""
         return User.objects.with_perm(self._change_permission()).filter(is_staff=True)

@@ -1,13 +1,22 @@
 """Uploaded files: the type is checked by content, not by name, and images are re-encoded
-so that nothing but pixels survives (no metadata, no polyglot payloads)."""
+so that nothing but pixels survives (no metadata, no polyglot payloads). Files are stored under
+random names (`RandomName`) and served only by views that check who asks (`file_response`,
+`talentportal.downloads`), never from a public /media/ URL."""
 
 import io
+import mimetypes
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -76,3 +85,51 @@ def _reencode(upload, file_type: FileType) -> ContentFile:
     output = io.BytesIO()
     clean.save(output, format=file_type.pillow_format)
     return ContentFile(output.getvalue())
+
+
+@deconstructible
+class RandomName:
+    """An `upload_to` that keeps nothing of the uploaded name (often a person's name):
+    `<prefix>/<year>/<month>/<32 random hex digits><extension>`."""
+
+    def __init__(self, prefix: str, extension: str = ""):
+        self.prefix = prefix.strip("/")
+        self.extension = extension
+
+    def __call__(self, instance, filename: str) -> str:
+        extension = self.extension or Path(filename).suffix.lower()[:5]
+        return f"{self.prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, RandomName) and (self.prefix, self.extension) == (
+            other.prefix,
+            other.extension,
+        )
+
+
+def file_response(
+    field_file, *, filename: str = "", content_type: str = "", public: bool = False
+) -> FileResponse:
+    """A stored file as a download: always `Content-Disposition: attachment` (a browser never
+    renders it as a page of this site) and `nosniff` (it never guesses another type). Private
+    files are not kept in shared caches. A 404 when the file is missing from storage."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    stored = Path(field_file.name)
+    try:
+        filename = get_valid_filename(filename) if filename else stored.name
+    except SuspiciousFileOperation:  # nothing usable left of the given name
+        filename = stored.name
+    if not Path(filename).suffix:
+        filename += stored.suffix
+    content_type = (
+        content_type or mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response

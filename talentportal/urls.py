@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from talentportal import health, views
+from talentportal import downloads, health, views
 
 admin.site.site_header = _("Talent Office Back Office")
 admin.site.site_title = _("TalentPortal back office")
@@ -16,6 +16,8 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("ready/", health.ready, name="ready"),
     path("healthz", views.healthz, name="healthz"),
+    # Uploaded files, for whoever may read them (never from a public /media/ URL).
+    path("files/<str:label>/<int:pk>/<str:field>/", downloads.download, name="download"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -267,6 +267,11 @@ def document_attach(
 
 
 def document_readable_by(document: ApplicationDocument, user: User) -> bool:
-    return user.is_authenticated and (
-        document.owner_id == user.pk or (user.is_active and user.is_staff)
-    )
+    """The applicant, and whoever the application admits (staff of its section and region,
+    its assigned experts where the section says so)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if document.owner_id == user.pk:
+        return True
+    application = application_get(document.reference)
+    return application is not None and application.can_read_documents(user)

@@ -424,6 +424,18 @@ class ProgramApplication(Application):
         scope = user.staff_region
         return scope is None or self.call.program.region_id.startswith(scope.code_prefix)
 
+    def can_read_documents(self, user) -> bool:
+        """Staff who may process it, and its experts once they declared no conflict, unless
+        the review is blind (documents would tell who applied)."""
+        if self.can_process(user):
+            return True
+        return (
+            not self.call.blind
+            and self.assignments.of_expert_user(user)
+            .filter(status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED])
+            .exists()
+        )
+
     def age_in(self, year: int) -> int:
         return year - self.birth_year
 

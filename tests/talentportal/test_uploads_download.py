@@ -1,0 +1,205 @@
+"""Uploaded files are downloads only for whoever may see them: `Content-Disposition:
+attachment`, `nosniff`, a login redirect for anonymous users and a 404 for everyone else;
+pages never link to a public /media/ URL."""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from apartments.models import CommunityPhoto
+from policies.models import PolicyAttachment, PolicyStatus
+from talentportal import workflow
+from talentportal.downloads import download_url
+from tests.apartments.factories import CommunityFactory
+from tests.policies.factories import PolicyFactory, region
+from tests.projects.program_factories import (
+    ExpertFactory,
+    ProgramApplicationFactory,
+    ReviewAssignmentFactory,
+)
+from tests.talentportal.factories import StaffFactory, UserFactory
+from tests.talentportal.workflow_factories import ServiceApplicationFactory, case_officer
+
+pytestmark = pytest.mark.django_db
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def sign_in(client, user):
+    """Log in, past the second factor that staff and experts need where it is installed."""
+    try:
+        from tests.auth_helpers import login_verified
+    except ImportError:
+        client.force_login(user)
+    else:
+        login_verified(client, user)
+
+
+def attach(application):
+    return workflow.document_attach(
+        application=application,
+        by=application.applicant,
+        upload=SimpleUploadedFile("张三 身份证.pdf", PDF_BYTES),
+    )
+
+
+def assert_download(response, content: bytes, *, private=True):
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert ("no-store" in response["Cache-Control"]) is private
+    assert b"".join(response.streaming_content) == content
+
+
+def assert_login_redirect(response):
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+# --- application documents ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def document():
+    application = ServiceApplicationFactory(service__region=region("330100"))
+    return attach(application)
+
+
+def test_the_applicant_downloads_their_document(client, document):
+    sign_in(client, document.owner)
+    response = client.get(document.get_absolute_url())
+    assert_download(response, PDF_BYTES)
+    assert "filename*=utf-8''" in response["Content-Disposition"]  # their own file name back
+
+
+def test_a_stranger_gets_a_404(client, document):
+    sign_in(client, UserFactory())
+    assert client.get(document.get_absolute_url()).status_code == 404
+
+
+def test_anonymous_users_are_sent_to_log_in(client, document):
+    assert_login_redirect(client.get(document.get_absolute_url()))
+
+
+def test_staff_of_the_section_and_region_only(client, document):
+    sign_in(client, case_officer())
+    assert_download(client.get(document.get_absolute_url()), PDF_BYTES)
+
+    sign_in(client, UserFactory(kind="staff", is_staff=True))  # no permission for services
+    assert client.get(document.get_absolute_url()).status_code == 404
+
+    sign_in(client, case_officer(staff_region=region("320000")))  # another province
+    assert client.get(document.get_absolute_url()).status_code == 404
+
+
+def test_experts_read_documents_of_applications_they_review_openly(client):
+    application = ProgramApplicationFactory(track__call__blind=False)
+    document = attach(application)
+    reviewer = ReviewAssignmentFactory(application=application, status="accepted").expert
+    undecided = ReviewAssignmentFactory(application=application).expert  # not yet accepted
+    sign_in(client, reviewer.user)
+    assert_download(client.get(document.get_absolute_url()), PDF_BYTES)
+    for other in (undecided, ExpertFactory()):
+        sign_in(client, other.user)
+        assert client.get(document.get_absolute_url()).status_code == 404
+
+
+def test_blind_reviews_keep_the_documents_from_the_experts(client):
+    application = ProgramApplicationFactory(track__call__blind=True)
+    document = attach(application)
+    expert = ReviewAssignmentFactory(application=application, status="accepted").expert
+    sign_in(client, expert.user)
+    assert client.get(document.get_absolute_url()).status_code == 404
+
+
+def test_a_file_missing_from_storage_is_a_404(client, document):
+    document.file.storage.delete(document.file.name)
+    sign_in(client, document.owner)
+    assert client.get(document.get_absolute_url()).status_code == 404
+
+
+# --- policy attachments and community photos ---------------------------------------------------
+
+
+def policy_attachment(**policy_fields):
+    attachment = PolicyAttachment(
+        policy=PolicyFactory(region=region("330100"), **policy_fields), title="实施细则 (全文)"
+    )
+    attachment.file.save("细则.pdf", ContentFile(PDF_BYTES), save=True)
+    return attachment
+
+
+def png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(output, format="PNG")
+    return output.getvalue()
+
+
+def community_photo(**community_fields):
+    photo = CommunityPhoto(community=CommunityFactory(**community_fields), caption_zh="外景")
+    photo.image.save("photo.png", ContentFile(png()), save=True)
+    return photo
+
+
+def test_attachments_of_published_policies_are_public_and_linked_through_the_view(client):
+    attachment = policy_attachment()
+    page = client.get(attachment.policy.get_absolute_url())
+    assert download_url(attachment, "file") in page.text
+    assert "/media/" not in page.text
+
+    response = client.get(download_url(attachment, "file"))
+    assert_download(response, PDF_BYTES, private=False)
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert response["Content-Disposition"].endswith(".pdf")
+
+
+def test_attachments_of_draft_policies_are_for_their_editors_only(client):
+    attachment = policy_attachment(status=PolicyStatus.DRAFT)
+    url = download_url(attachment, "file")
+    assert_login_redirect(client.get(url))
+    sign_in(client, UserFactory())
+    assert client.get(url).status_code == 404
+    sign_in(client, StaffFactory())
+    assert_download(client.get(url), PDF_BYTES, private=True)
+
+
+def test_community_photos_are_served_through_the_view(client):
+    photo = community_photo()
+    page = client.get(photo.community.get_absolute_url())
+    assert download_url(photo, "image") in page.text
+    assert "/media/" not in page.text
+    response = client.get(download_url(photo, "image"))
+    assert_download(response, photo.image.read(), private=False)
+    assert response["Content-Type"] == "image/png"
+
+
+def test_photos_of_unpublished_communities_are_for_staff_only(client):
+    photo = community_photo(is_published=False)
+    url = download_url(photo, "image")
+    assert_login_redirect(client.get(url))
+    sign_in(client, UserFactory())
+    assert client.get(url).status_code == 404
+    sign_in(client, UserFactory(kind="staff", is_staff=True))  # province-wide staff
+    assert_download(client.get(url), photo.image.read(), private=True)
+
+
+@pytest.mark.parametrize(
+    "label, field",
+    [("talents.talent", "resume"), ("policies.policyattachment", "title"), ("x.y", "file")],
+)
+def test_files_not_registered_for_download_are_a_404(client, label, field):
+    sign_in(client, StaffFactory())
+    assert client.get(reverse("download", args=[label, 1, field])).status_code == 404
+
+
+def test_unknown_objects_are_a_404(client):
+    response = client.get(reverse("download", args=["policies.policyattachment", 999999, "file"]))
+    assert response.status_code == 404
+
+
+def test_media_is_not_served_by_the_application(client, document):
+    sign_in(client, document.owner)
+    assert client.get(f"/media/{document.file.name}").status_code == 404
