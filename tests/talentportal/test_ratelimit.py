@@ -231,3 +231,10 @@ def test_admin_spreadsheet_exports_are_limited(admin_client, limits):
     assert admin_client.get(url).status_code == 200  # the export form is not counted
     assert admin_client.post(url, data).status_code == 200
     assert_limited(admin_client.post(url, data))
+
+
+def test_health_checks_are_never_limited(client, settings):
+    settings.RATELIMITS = dict.fromkeys(settings.RATELIMITS, "0/m")
+    for _ in range(3):
+        assert client.get("/health/").status_code == 200
+        assert client.get("/ready/").status_code == 200
