@@ -16,7 +16,7 @@ from tests.projects.program_factories import CallFactory, ProgramApplicationFact
 from tests.projects.roadshow_factories import RoadshowFactory
 from tests.talentportal.factories import UserFactory
 from tests.talentportal.workflow_factories import ServiceItemFactory
-from tests.talents.factories import DemandFactory, recruiter
+from tests.talents.factories import DemandFactory, TalentFactory, recruiter
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +193,15 @@ def test_every_submission_view_is_limited(client, limits, make_url):
     user = UserFactory(kind=AccountKind.TALENT)
     client.force_login(user)
     url = make_url(user)
+    limits("submit", "1/h")
+    assert client.post(url, {}).status_code != 429
+    assert_limited(client.post(url, {}))
+
+
+def test_evaluation_nominations_are_limited(client, limits):
+    client.force_login(recruiter(evaluator=True))
+    url = reverse("talents:nominate", args=[TalentFactory().pk])
+    assert client.get(url).status_code == 200
     limits("submit", "1/h")
     assert client.post(url, {}).status_code != 429
     assert_limited(client.post(url, {}))
