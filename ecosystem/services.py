@@ -145,7 +145,8 @@ def feedback_submit(
 
 def feedback_route(*, feedback: Feedback, department: Department, by: User) -> Feedback:
     """Send the feedback to the department that must answer it, with a deadline of N working
-    days from today. The submitter is told (in their language) who answers and by when."""
+    days from today. The submitter is told (in their language) who answers and by when, and
+    the department's members what to answer."""
     with transaction.atomic():
         locked = _locked_feedback(feedback)
         if not locked.can_route(by):
@@ -175,6 +176,15 @@ def feedback_route(*, feedback: Feedback, department: Department, by: User) -> F
         locked = workflow.application_transition(
             application=locked, to=S.IN_REVIEW, by=by, comment=comment
         )
+        # The department's members learn what to answer and by when (no submitter's name).
+        locked.department = department
+        for member in department.members.filter(is_active=True):
+            notification_send(
+                recipient=member,
+                template="ecosystem/notifications/feedback_routed",
+                context={"application": locked},
+                url=locked.get_admin_url(),
+            )
     _refresh(feedback, locked, FEEDBACK_STATE)
     return locked
 

@@ -73,6 +73,18 @@ def test_only_talents_and_enterprise_members_file_feedback(kind):
     assert not Feedback.objects.exists()
 
 
+def test_submission_is_announced_to_the_routers_of_its_region():
+    province, hangzhou, ningbo = router(), router(region("330100")), router(region("330200"))
+    feedback = submit(UserFactory(kind=AccountKind.TALENT))  # in Xihu, Hangzhou
+    told = set(
+        Notification.objects.filter(subject__contains=feedback.reference).values_list(
+            "recipient", flat=True
+        )
+    )
+    assert {province.pk, hangzhou.pk} <= told
+    assert ningbo.pk not in told
+
+
 def test_attachment_is_checked_and_a_bad_one_saves_nothing():
     talent = UserFactory(kind=AccountKind.TALENT)
     pdf = SimpleUploadedFile("notice.pdf", b"%PDF-1.4 notice", content_type="application/pdf")
@@ -88,6 +100,7 @@ def test_attachment_is_checked_and_a_bad_one_saves_nothing():
 def test_route_sets_department_and_a_deadline_of_ten_working_days():
     feedback = feedback_at("submitted")
     department = DepartmentFactory()
+    department_member(department)
     staff = router()
     with at(2026, 11, 20):  # a Friday
         services.feedback_route(feedback=feedback, department=department, by=staff)
@@ -100,6 +113,12 @@ def test_route_sets_department_and_a_deadline_of_ten_working_days():
     message = Notification.objects.filter(recipient=feedback.applicant).latest("pk")
     assert department.name_zh in message.body
     assert "2026-12-04" in message.body
+    # The department is told what to answer and by when, without the submitter's name.
+    (told,) = Notification.objects.filter(recipient=department.members.get())
+    assert feedback.reference in told.subject
+    assert "2026-12-04" in told.body and department.name_zh in told.body
+    assert feedback.applicant.display_name not in told.body
+    assert told.url == feedback.get_admin_url()
 
 
 def test_deadline_follows_the_setting(settings):
