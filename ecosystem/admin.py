@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem import services
@@ -42,7 +42,7 @@ from ecosystem.models import (
     ServicePointEvent,
 )
 from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
-from talentportal.models import ApplicationStatus
+from talentportal.models import ApplicationEvent, ApplicationStatus
 
 S = ApplicationStatus
 OPEN = [S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.RESUBMITTED]
@@ -346,6 +346,39 @@ class FeedbackAdmin(ApplicationAdmin):
 
     def get_queryset(self, request):
         return services.feedback_visible_to(super().get_queryset(request), request.user)
+
+    @staticmethod
+    def _is_router(user) -> bool:
+        return user.is_superuser or user.has_perm("ecosystem.route_feedback")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "anonymised_timeline"]
+
+    def get_fields(self, request, obj=None):
+        """A department answers the question, not the person: its members see neither the
+        submitter nor their enterprise, and the timeline names the submitter by role."""
+        fields = super().get_fields(request, obj)
+        if self._is_router(request.user):
+            return [f for f in fields if f != "anonymised_timeline"]
+        hidden = {"applicant", "enterprise", "timeline"}
+        return [f for f in fields if f not in hidden]
+
+    @admin.display(description=_("timeline"))
+    def anonymised_timeline(self, obj):
+        events = ApplicationEvent.objects.filter(reference=obj.reference).select_related("actor")
+        return format_html_join(
+            "",
+            "<p>{} · {} · {} {}</p>",
+            (
+                (
+                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
+                    _("submitter") if e.actor_id == obj.applicant_id else (e.actor or "—"),
+                    e.get_to_status_display() if e.to_status else "",
+                    e.comment,
+                )
+                for e in events
+            ),
+        )
 
     @admin.display(boolean=True, description=_("on the board"))
     def board(self, obj):

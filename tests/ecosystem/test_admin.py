@@ -118,6 +118,7 @@ def test_router_routes_from_the_admin(client):
     DepartmentFactory(region=region("330200"))  # Ningbo's: not offered for Hangzhou feedback
     page = client.get(url("feedback", "change", feedback.pk))
     assert url("feedback", "route", feedback.pk) in page.content.decode()
+    assert feedback.applicant.display_name in page.content.decode()  # routers see who
 
     form = client.get(url("feedback", "route", feedback.pk))
     assert list(form.context["form"].fields["department"].queryset) == [department]
@@ -146,6 +147,10 @@ def test_department_member_sees_and_answers_only_their_feedback(client):
     page = client.get(url("feedback", "change", mine.pk)).content.decode()
     assert url("feedback", "answer", mine.pk) in page
     assert url("feedback", "route", mine.pk) not in page
+    # The department answers the question, not the person: no submitter's name.
+    assert mine.title in page
+    assert mine.applicant.display_name not in page
+    assert mine.applicant.username not in page
 
     response = client.post(url("feedback", "answer", mine.pk), {"answer": "已协调解决。"})
     assert response.status_code == 302
