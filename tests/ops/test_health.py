@@ -1,7 +1,8 @@
 """/health/ and /ready/: what a load balancer and monitoring see."""
 
+import psycopg
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, close_old_connections, connection
 
 from talentportal import health
 
@@ -68,3 +69,19 @@ def test_ready_is_not_rate_limited(client):
 def test_cache_check_says_unavailable_when_the_value_does_not_come_back(monkeypatch):
     monkeypatch.setattr(health.cache, "get", lambda key: None)
     assert health.cache_check() == "unavailable"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broken_persistent_connection_is_replaced_at_the_next_request(client, settings):
+    """The database restarted: the worker's kept connection is dead. CONN_HEALTH_CHECKS (with
+    CONN_MAX_AGE) drops it when the next request starts, instead of failing that request."""
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]
+    assert connection.settings_dict["CONN_MAX_AGE"] > 0
+    connection.ensure_connection()
+    old_pid = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [old_pid])
+    # What the request_started signal does in production (the test client leaves it out).
+    close_old_connections()
+    assert client.get("/ready/").status_code == 200
+    assert connection.connection.info.backend_pid != old_pid
