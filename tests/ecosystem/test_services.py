@@ -339,6 +339,23 @@ def test_two_members_answering_at_once_answer_once():
     )
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_double_submit_on_two_connections_makes_one_application():
+    product = ProductFactory()
+    applicant = talent_of_tier("A")
+    outcomes = race(
+        *(
+            lambda: services.financial_application_save(
+                product=product, applicant=applicant, amount=100, purpose="研发", submit=True
+            )
+            for _ in range(2)
+        )
+    )
+    assert sum(isinstance(o, FinancialApplication) for o in outcomes) == 1
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
+    assert FinancialApplication.objects.get().status == S.SUBMITTED
+
+
 # Financial applications ----------------------------------------------------------------
 
 
