@@ -12,13 +12,15 @@ PY := .venv/bin/python
 WITH_DB = DATABASE_URL="$$($(PY) scripts/database.py ensure)"
 SCALE ?= small
 
-.PHONY: help venv run test lint audit bench messages clean
+.PHONY: help venv run test lint audit bench load fault messages clean
 
 help:
 	@echo "make run    serve the portal with demo data at http://127.0.0.1:8000/"
 	@echo "make test   the whole test suite, lint included"
 	@echo "make bench  load the large data set and measure the pages (docs/benchmarks.md)"
 	@echo "make audit  known vulnerabilities in the locked dependencies (pip-audit; make test runs it)"
+	@echo "make load   two minutes of mixed traffic (browse, search, apply) with locust (docs/benchmarks.md)"
+	@echo "make fault  stop a private PostgreSQL under load for 10 s: 503 page, recovery, no lost application"
 
 venv: .venv/.synced
 
@@ -61,6 +63,17 @@ audit: venv
 # BENCH_ARGS, e.g. "--queries-only" or "--only / /en/ --duration 5" (python -m tests.perf.bench -h)
 bench: venv
 	@$(WITH_DB); export DATABASE_URL; $(PY) -m tests.perf.bench $(BENCH_ARGS)
+
+# Not part of `make test` (two minutes). LOAD_ARGS, e.g. "--users 32 --duration 60"
+# (python -m tests.perf.load -h). Seeds <database>_load beside the resolved database.
+load: venv
+	@$(WITH_DB); export DATABASE_URL; $(PY) -m tests.perf.load $(LOAD_ARGS)
+
+# A private cluster in a temporary directory on its own port (never the shared server).
+# FAULT_ARGS, e.g. "--clients 8 --outage 20" (python -m tests.perf.fault -h). `make test` runs
+# a shorter version (tests/ops/test_fault.py).
+fault: venv
+	$(PY) -m tests.perf.fault $(FAULT_ARGS)
 
 messages: venv
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete
