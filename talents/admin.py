@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models.functions import Lower
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentportal import workflow
 from talentportal.models import ApplicationStatus
+from talentportal.uploads import file_response
 from talents import services
 from talents.models import (
     Demand,
@@ -360,11 +361,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
         enterprise = get_object_or_404(self.get_queryset(request), pk=pk)
         if not enterprise.evidence:
             raise Http404
-        try:
-            handle = enterprise.evidence.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        return FileResponse(handle, as_attachment=True, filename=enterprise.evidence.name)
+        return file_response(enterprise.evidence, filename=f"enterprise-{enterprise.pk}-licence")
 
     @admin.display(description=_("business licence"))
     def evidence_link(self, obj):

@@ -45,6 +45,7 @@ from talentportal.models import (
     ApplicationStatus,
 )
 from talentportal.ratelimit import RateLimitMixin, rate_limit
+from talentportal.uploads import file_response
 from talents import services
 from talents.filters import (
     CandidateFilterSet,
@@ -742,13 +743,7 @@ def resume_download(request, *, talent):
     """The talent's own résumé (no log entry: it is their own)."""
     if talent is None or not talent.resume:
         raise Http404
-    try:
-        handle = talent.resume.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename="resume.pdf", content_type="application/pdf"
-    )
+    return file_response(talent.resume, filename="resume.pdf", content_type="application/pdf")
 
 
 class PrivacyView(TalentRequired, View):

@@ -203,3 +203,25 @@ def test_unknown_objects_are_a_404(client):
 def test_media_is_not_served_by_the_application(client, document):
     sign_in(client, document.owner)
     assert client.get(f"/media/{document.file.name}").status_code == 404
+
+
+# --- résumés ---------------------------------------------------------------------------------
+
+
+def test_a_talent_downloads_their_own_resume_and_nobody_else_through_that_url(client):
+    from talents.models import ConsentPurpose
+    from talents.services import talent_resume_set
+    from tests.talents.factories import TalentFactory
+
+    talent = TalentFactory(
+        consents=[ConsentPurpose.PROFILE_SEARCH, ConsentPurpose.RESUME_PROCESSING]
+    )
+    talent_resume_set(talent=talent, upload=SimpleUploadedFile("张三.pdf", PDF_BYTES))
+    url = reverse("talents:me_resume_download")
+    assert_login_redirect(client.get(url))
+    sign_in(client, talent.user)
+    response = client.get(url)
+    assert_download(response, PDF_BYTES)
+    assert response["Content-Disposition"] == 'attachment; filename="resume.pdf"'
+    sign_in(client, UserFactory())  # a talent without a résumé gets nothing of anyone's
+    assert client.get(url).status_code == 404
