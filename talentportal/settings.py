@@ -147,6 +147,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "talentportal",
+            # An unreachable Redis fails fast (/ready/ says so) instead of holding a worker for
+            # the operating system's TCP timeout of minutes.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
