@@ -20,6 +20,11 @@ urlpatterns = [
     path("feedback/new/", views.FeedbackCreateView.as_view(), name="feedback_new"),
     path("feedback/<str:reference>/", views.feedback_track, name="feedback"),
     path("feedback/<str:reference>/rate/", views.feedback_rate, name="feedback_rate"),
+    path(
+        "feedback/<str:reference>/unpublish/",
+        views.feedback_unpublish,
+        name="feedback_unpublish",
+    ),
     path("statistics/", statistics_views.StatisticsView.as_view(), name="statistics"),
     path("statistics/<slug:key>.csv", statistics_views.statistics_csv, name="statistics_csv"),
 ]

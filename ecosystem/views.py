@@ -13,6 +13,7 @@
     /feedback/new/                   a talent or enterprise member files a problem or suggestion
     /feedback/<reference>/           the submitter's tracking page (404 for anyone else)
     /feedback/<reference>/rate/      the submitter rates the answer and may consent to publish
+    /feedback/<reference>/unpublish/ the submitter withdraws the consent (off the public board)
 
 Views stay thin: reads through the models' QuerySets, writes through `ecosystem.services`.
 """
@@ -420,4 +421,16 @@ def feedback_rate(request, reference):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Thank you for rating the answer."))
+    return redirect("ecosystem:feedback", reference=feedback.reference)
+
+
+@require_POST
+def feedback_unpublish(request, reference):
+    """The submitter takes their question off the public board (and withdraws the consent)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    feedback = own_feedback(request, reference)
+    if feedback.publish_consent or feedback.is_published:
+        services.feedback_unpublish(feedback=feedback, by=request.user)
+        messages.success(request, _("Your question is off the public board."))
     return redirect("ecosystem:feedback", reference=feedback.reference)

@@ -428,3 +428,18 @@ def test_public_board_shows_published_answers_without_names(client):
     html = page(client, "feedback_board", query="category=bogus")
     assert 'role="alert"' in html and "子女入学咨询" in html
     assert consented.title not in page(client, "feedback_board", language="en")
+
+
+def test_the_submitter_takes_it_off_the_board(client):
+    feedback = feedback_at("published", title="子女入学咨询")
+    assert "子女入学咨询" in page(client, "feedback_board")
+    other = TalentFactory().user
+    client.force_login(other)
+    assert client.post(url("feedback_unpublish", feedback.reference)).status_code == 404
+    client.force_login(feedback.applicant)
+    assert client.get(url("feedback_unpublish", feedback.reference)).status_code == 405
+    response = client.post(url("feedback_unpublish", feedback.reference))
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert not feedback.is_published and not feedback.publish_consent
+    assert "子女入学咨询" not in page(client, "feedback_board")
