@@ -1096,3 +1096,7 @@ class Lease(models.Model):
     @property
     def months(self) -> int:
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+
+
+# The audit trail's event models (apartments/audit.py) belong to this app: import them last.
+from apartments import audit  # noqa: E402, F401

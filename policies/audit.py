@@ -19,7 +19,16 @@ the triggers.
 import pghistory
 from django.db import models
 
-from policies.models import Benefit, Policy
+from policies.models import (
+    Benefit,
+    Interpretation,
+    Policy,
+    PolicyAttachment,
+    ServiceApplication,
+    ServiceItem,
+    ServiceMaterial,
+)
+from talentportal.audit import track
 
 
 def trackers():
@@ -80,3 +89,12 @@ class BenefitEvent(
     )
 ):
     """A benefit as it was after an insert or update, or before a delete."""
+
+
+# The rest of the policy library and the public-service catalogue (talentportal.audit.track).
+track(PolicyAttachment)
+track(Interpretation)
+track(ServiceItem)
+track(ServiceMaterial)
+# Answers to a service's form may hold ID numbers and phone numbers: not copied.
+track(ServiceApplication, exclude=["answers"])

@@ -527,5 +527,5 @@ class SecurityEvent(models.Model):
 
 
 # Signal receivers, connected once the models exist: the security log's, and the staff roles'
-# sync after every migrate.
-from talentportal import roles, security_log  # noqa: E402, F401
+# sync after every migrate; and the audit trail's event models (talentportal/audit.py).
+from talentportal import audit, roles, security_log  # noqa: E402, F401

@@ -1257,3 +1257,7 @@ class ProfileAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("ProfileAccess rows cannot be deleted.")
+
+
+# The audit trail's event models (talents/audit.py) belong to this app: import them last.
+from talents import audit  # noqa: E402, F401
