@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem import services
@@ -239,7 +240,7 @@ class KeyEnterpriseListAdmin(RegionScopedAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(RegionScopedAdmin):
-    list_display = ["name_zh", "region", "open_count"]
+    list_display = ["name_zh", "region", "open_count", "late_count"]
     search_fields = ["name_zh", "name_en"]
     list_filter = ["region__level"]
     list_select_related = ["region"]
@@ -249,12 +250,31 @@ class DepartmentAdmin(RegionScopedAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(open_count=Count("feedback", filter=Q(feedback__status__in=OPEN)))
+            .annotate(
+                open_count=Count("feedback", filter=Q(feedback__status__in=OPEN)),
+                late_count=Count(
+                    "feedback",
+                    filter=Q(feedback__status__in=OPEN, feedback__due_on__lt=timezone.localdate()),
+                ),
+            )
         )
 
     @admin.display(description=_("open feedback"), ordering="open_count")
     def open_count(self, obj):
         return obj.open_count
+
+    @admin.display(description=_("overdue"), ordering="late_count")
+    def late_count(self, obj):
+        """Links to the department's overdue feedback in the queue."""
+        if not obj.late_count:
+            return 0
+        query = urlencode({"department": obj.pk, "overdue": "yes"})
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            reverse("admin:ecosystem_feedback_changelist"),
+            query,
+            obj.late_count,
+        )
 
 
 class RouteForm(forms.Form):

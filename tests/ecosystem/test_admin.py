@@ -2,6 +2,8 @@
 through the services, department members see only their department's feedback, region-scoped
 staff only their region, institution staff only their products' applications."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -219,3 +221,15 @@ def test_verify_institution_action(superuser_client):
     )
     institution = FinancialInstitution.objects.get(pk=institution.pk)
     assert institution.is_verified and institution.verified_at and institution.verified_by
+
+
+def test_departments_list_their_overdue_feedback(superuser_client):
+    department = DepartmentFactory()
+    late = feedback_at("routed", department=department)
+    feedback_at("routed", department=department)
+    Feedback.objects.filter(pk=late.pk).update(due_on=datetime.date(2020, 1, 6))
+    page = superuser_client.get(url("department"))
+    row = next(d for d in page.context["cl"].result_list if d.pk == department.pk)
+    assert (row.open_count, row.late_count) == (2, 1)
+    queue = superuser_client.get(url("feedback"), {"department": department.pk, "overdue": "yes"})
+    assert list(queue.context["cl"].result_list) == [late]
