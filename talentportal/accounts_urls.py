@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from talentportal import forms, views
+from talentportal import forms, otp_views, views
 
 app_name = "accounts"
 
@@ -30,7 +30,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
+        otp_views.ThrottledPasswordResetView.as_view(
             success_url=reverse_lazy("accounts:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
@@ -54,4 +54,13 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("two-factor/", otp_views.overview, name="two_factor"),
+    path("two-factor/setup/", otp_views.setup, name="two_factor_setup"),
+    path("two-factor/verify/", otp_views.verify, name="two_factor_verify"),
+    path(
+        "two-factor/backup-codes/",
+        otp_views.backup_codes_regenerate,
+        name="two_factor_backup_codes",
+    ),
+    path("two-factor/remove/", otp_views.remove, name="two_factor_remove"),
 ]

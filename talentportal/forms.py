@@ -76,3 +76,22 @@ class AccountForm(forms.ModelForm):
         if phone and not (phone.lstrip("+").isdigit() and 7 <= len(phone.lstrip("+")) <= 15):
             raise forms.ValidationError(_("Enter a phone number of 7 to 15 digits."))
         return phone
+
+
+class TokenForm(forms.Form):
+    """A six-digit code from the authenticator app, or an eight-digit backup code."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        help_text=_("The 6-digit code your authenticator app shows, or one of your backup codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit() or len(token) not in (6, 8):
+            raise forms.ValidationError(_("Enter the 6-digit code or an 8-digit backup code."))
+        return token

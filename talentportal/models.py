@@ -385,7 +385,10 @@ class Application(models.Model):
 
     def processors(self):
         """The people told about a new submission: staff who may process it."""
-        return User.objects.with_perm(self._change_permission()).filter(is_staff=True)
+        # django-axes comes first in AUTHENTICATION_BACKENDS; permissions are ModelBackend's.
+        return User.objects.with_perm(
+            self._change_permission(), backend="django.contrib.auth.backends.ModelBackend"
+        ).filter(is_staff=True)
 
     def _change_permission(self) -> str:
         return f"{self._meta.app_label}.change_{self._meta.model_name}"

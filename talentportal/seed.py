@@ -13,17 +13,24 @@ import random
 import re
 import time
 import unicodedata
+from base64 import b32encode
 from datetime import datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from talentportal.models import AccountKind, User
 
 DEMO_PASSWORD = "portal-demo-2026"
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
+# The admin needs a second factor: demo-staff has an authenticator with this fixed, published
+# key (a demo only: never in production). Add it to an authenticator app, or print the current
+# code with `manage.py demo_totp`.
+DEMO_TOTP_KEY = b"TalentPortal-demo-2F"
+DEMO_TOTP_USERNAME = "demo-staff"
 
 USER_COUNTS = {"small": 400, "large": 200_000}
 
@@ -133,8 +140,22 @@ def demo_accounts_ensure() -> list[User]:
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        if username == DEMO_TOTP_USERNAME:
+            demo_totp_device_ensure(user)
         accounts.append(user)
     return accounts
+
+
+def demo_totp_device_ensure(user: User) -> TOTPDevice:
+    device, _created = TOTPDevice.objects.update_or_create(
+        user=user, name="demo", defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True}
+    )
+    return device
+
+
+def demo_totp_secret() -> str:
+    """The demo key as authenticator apps take it (base32)."""
+    return b32encode(DEMO_TOTP_KEY).decode()
 
 
 def user_rows(count: int, rng: random.Random):

@@ -13,3 +13,17 @@ class TalentsConfig(AppConfig):
         from talents.services import talent_delete
 
         register_account_eraser(talent_delete)
+
+        # Enterprise administrators (who add members and see candidates' contact details)
+        # must use two-factor authentication like staff (talentportal.otp).
+        from talentportal.otp import register_two_factor_requirement
+
+        register_two_factor_requirement(enterprise_admin)
+
+
+def enterprise_admin(user) -> bool:
+    from talents.models import MemberRole
+
+    return user.kind == "enterprise" and (
+        user.enterprise_memberships.filter(role=MemberRole.ADMIN).exists()
+    )

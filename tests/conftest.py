@@ -4,6 +4,7 @@ from django.utils import translation
 
 from talentportal.catalogues import load_catalogues
 from talentportal.models import Region
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import StaffFactory, UserFactory
 
 
@@ -59,3 +60,10 @@ def enterprise_member(db):
 @pytest.fixture
 def staff(db):
     return StaffFactory()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor the admin requires."""
+    login_verified(client, admin_user)
+    return client

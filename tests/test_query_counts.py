@@ -25,6 +25,7 @@ from projects.models import Expert
 from talentportal.models import AccountKind, Notification, User
 from talentportal.workflow import reference_next
 from tests.apartments.factories import CommunityFactory, UnitFactory
+from tests.auth_helpers import login_verified
 from tests.ecosystem.factories import (
     AllianceFactory,
     DepartmentFactory,
@@ -263,7 +264,7 @@ def test_queries_do_not_grow_with_the_rows_listed(
     user = None
     if role:
         user = UserFactory(kind=role)
-        client.force_login(user)
+        login_verified(client, user)
     with translation.override(language):
         url = reverse(list_page.url_name, kwargs=list_page.kwargs)
     add_rows = (*EVERY_PAGE, *list_page.rows)

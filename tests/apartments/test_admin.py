@@ -36,6 +36,7 @@ from tests.apartments.factories import (
     superuser,
 )
 from tests.apartments.web import accepting_round, offered_round
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def messages_of(response) -> list[str]:
 @pytest.fixture
 def staff(client):
     user = apartment_staff()
-    client.force_login(user)
+    login_verified(client, user)
     return user
 
 
@@ -205,7 +206,7 @@ def test_form_less_steps_are_post_only(client, staff):
 
 def test_staff_without_the_permission_cannot_run_steps(client):
     round = accepting_round()
-    client.force_login(UserFactory(kind="staff", is_staff=True))
+    login_verified(client, UserFactory(kind="staff", is_staff=True))
     assert client.post(step("close", round)).status_code in (403, 404)
     assert AllocationRound.objects.get(pk=round.pk).status == RoundStatus.OPEN
 
@@ -218,7 +219,7 @@ def test_region_scoped_staff_see_only_their_region(client):
     hangzhou = accepting_round(community=CommunityFactory(region=region(HANGZHOU_DISTRICT)))
     apply(changzhou, now=timezone.now())
     apply(hangzhou, now=timezone.now())
-    client.force_login(apartment_staff(region_code="330100"))
+    login_verified(client, apartment_staff(region_code="330100"))
 
     for model, expected in [
         ("community", hangzhou.community),
@@ -241,7 +242,7 @@ def test_region_scoped_staff_see_only_their_region(client):
 
 def test_region_scoped_staff_choose_only_their_regions_and_communities(client):
     CommunityFactory()  # Changzhou
-    client.force_login(apartment_staff(region_code="330100"))
+    login_verified(client, apartment_staff(region_code="330100"))
     form = client.get(reverse("admin:apartments_allocationround_add")).context["adminform"].form
     assert {c.region_id[:4] for c in form.fields["community"].queryset} <= {"3301"}
 
@@ -254,13 +255,13 @@ def test_vacancy_report_is_scoped_and_downloads(client):
     UnitFactory(community=changzhou)
     url = reverse("admin:apartments_community_vacancy")
 
-    client.force_login(apartment_staff())
+    login_verified(client, apartment_staff())
     response = client.get(url)
     assert [c.name_zh for c in response.context["communities"]] == ["杭州公寓", "常州公寓"]
     rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode())))
     assert rows[1][7] == "100.0%" and rows[2][7] == "50.0%"
 
-    client.force_login(apartment_staff(region_code="330100"))
+    login_verified(client, apartment_staff(region_code="330100"))
     assert [c.name_zh for c in client.get(url).context["communities"]] == ["杭州公寓"]
 
 
@@ -436,7 +437,7 @@ def test_units_import_reports_bad_rows_and_imports_nothing(client, staff):
 
 def test_region_scoped_staff_import_only_into_their_region(client):
     changzhou = CommunityFactory()
-    client.force_login(apartment_staff(region_code="330100"))
+    login_verified(client, apartment_staff(region_code="330100"))
     _preview, done = import_units(
         client, units_csv(f"{changzhou.pk},1,1,0101,studio,30,1500,1,0,available")
     )

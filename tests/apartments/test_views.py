@@ -35,6 +35,7 @@ from tests.apartments.factories import (
     superuser,
 )
 from tests.apartments.web import accepting_round, form_data, offered_round, other_talent, pdf
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,9 +128,9 @@ def test_community_page_queries_do_not_grow_with_units(client, django_assert_max
 def test_unpublished_community_is_a_404_except_for_its_staff(client):
     community = CommunityFactory(is_published=False)
     assert client.get(community.get_absolute_url()).status_code == 404
-    client.force_login(apartment_staff())
+    login_verified(client, apartment_staff())
     assert client.get(community.get_absolute_url()).status_code == 200
-    client.force_login(apartment_staff(region_code="330100"))  # Hangzhou's office
+    login_verified(client, apartment_staff(region_code="330100"))  # Hangzhou's office
     assert client.get(community.get_absolute_url()).status_code == 404
 
 
@@ -171,7 +172,7 @@ def test_do_i_qualify_knows_the_visitor_already_rents(client):
         end=datetime.date(2027, 1, 1),
         monthly_rent=1000,
     )
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.get(community.get_absolute_url())
     checks = {check.rule: check.passed for check in response.context["qualify"].checks}
     assert checks["not_tenant"] is False
@@ -195,13 +196,13 @@ def test_draft_round_is_a_404_for_the_public(client):
     round = RoundFactory()
     assert client.get(round.get_absolute_url()).status_code == 404
     assert client.get(reverse("apartments:round_verify", args=[round.pk])).status_code == 404
-    client.force_login(apartment_staff())
+    login_verified(client, apartment_staff())
     assert client.get(round.get_absolute_url()).status_code == 200
 
 
 def test_round_page_after_the_draw_shows_the_order_and_my_rank(client):
     round, ordered = drawn_round(applicants=4, unit_count=2)
-    client.force_login(ordered[2].applicant)
+    login_verified(client, ordered[2].applicant)
     response = client.get(round.get_absolute_url())
     page = response.content.decode()
     assert round.revealed_seed in page
@@ -237,7 +238,7 @@ def test_apply_needs_a_login(client):
 def test_apply_submits_an_application_on_the_shared_workflow(client):
     round = accepting_round()
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     url = reverse("apartments:round_apply", args=[round.pk])
 
     assert client.get(url).status_code == 200
@@ -259,7 +260,7 @@ def test_apply_submits_an_application_on_the_shared_workflow(client):
 
 def test_apply_shows_errors_next_to_fields_and_keeps_what_was_typed(client):
     round = accepting_round()
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     url = reverse("apartments:round_apply", args=[round.pk])
     bad_id = resident_id()[:-1] + ("0" if resident_id()[-1] != "0" else "1")
     response = client.post(url, form_data(id_number=bad_id, full_name="王芳", declaration=""))
@@ -277,7 +278,7 @@ def test_apply_shows_errors_next_to_fields_and_keeps_what_was_typed(client):
 )
 def test_apply_explains_what_is_wrong_with_an_id_number(client, id_number, code):
     round = accepting_round()
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     response = client.post(
         reverse("apartments:round_apply", args=[round.pk]), form_data(id_number=id_number)
     )
@@ -287,7 +288,7 @@ def test_apply_explains_what_is_wrong_with_an_id_number(client, id_number, code)
 
 def test_apply_checks_the_birth_date_against_the_id_number(client):
     round = accepting_round()
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     response = client.post(
         reverse("apartments:round_apply", args=[round.pk]), form_data(birth_date="1990-01-01")
     )
@@ -298,7 +299,7 @@ def test_apply_checks_the_birth_date_against_the_id_number(client):
 def test_apply_saves_a_draft_and_resumes_it(client):
     round = accepting_round()
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     url = reverse("apartments:round_apply", args=[round.pk])
 
     response = client.post(url, form_data(action="save", employer="常州研究院"))
@@ -317,7 +318,7 @@ def test_apply_saves_a_draft_and_resumes_it(client):
 def test_a_second_submission_finds_the_first_application(client):
     round = accepting_round()
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     url = reverse("apartments:round_apply", args=[round.pk])
     client.post(url, form_data())
     application = ApartmentApplication.objects.get(applicant=talent)
@@ -332,7 +333,7 @@ def test_a_second_submission_finds_the_first_application(client):
 def test_an_ineligible_application_is_submitted_with_the_reasons(client):
     round = accepting_round()
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     client.post(
         reverse("apartments:round_apply", args=[round.pk]), form_data(owns_home_in_city="yes")
     )
@@ -348,7 +349,7 @@ def test_an_ineligible_application_is_submitted_with_the_reasons(client):
 def test_a_refused_document_keeps_the_draft(client):
     round = accepting_round()
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     fake = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00not a pdf", content_type="application/pdf")
@@ -365,7 +366,7 @@ def test_apply_after_the_window_is_refused_without_saving(client):
     AllocationRound.objects.filter(pk=round.pk).update(
         status="open", seed_commitment=lottery.commitment(SEED)
     )
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     url = reverse("apartments:round_apply", args=[round.pk])
     assert client.get(url).status_code == 200
     assert client.post(url, form_data()).status_code == 400
@@ -495,15 +496,15 @@ def test_application_page_shows_rank_and_totals_to_its_applicant_only(client):
     _round, ordered = drawn_round(applicants=4, unit_count=2)
     mine = ordered[1]
     url = reverse("apartments:application", args=[mine.reference])
-    client.force_login(mine.applicant)
+    login_verified(client, mine.applicant)
     response = client.get(url)
     assert response.status_code == 200
     standing = response.context["standing"]
     assert (standing.general_rank, standing.applicants, standing.units) == (2, 4, 2)
 
-    client.force_login(ordered[0].applicant)
+    login_verified(client, ordered[0].applicant)
     assert client.get(url).status_code == 404
-    client.force_login(apartment_staff())
+    login_verified(client, apartment_staff())
     assert client.get(url).status_code == 404
 
 
@@ -511,7 +512,7 @@ def test_applicant_accepts_an_offer_and_sees_the_lease(client):
     _round, _ordered, offers = offered_round(applicants=3, unit_count=2)
     offer = offers[0]
     applicant = offer.application.applicant
-    client.force_login(applicant)
+    login_verified(client, applicant)
 
     page = client.get(reverse("apartments:offer", args=[offer.pk]))
     assert page.status_code == 200 and page.context["open"]
@@ -532,7 +533,7 @@ def test_applicant_accepts_an_offer_and_sees_the_lease(client):
 def test_declining_passes_the_unit_to_the_next(client):
     _round, ordered, offers = offered_round(applicants=3, unit_count=2)
     offer = offers[0]
-    client.force_login(offer.application.applicant)
+    login_verified(client, offer.application.applicant)
     response = client.post(reverse("apartments:offer_decline", args=[offer.pk]))
     assert response.status_code == 302
     offer.refresh_from_db()
@@ -548,7 +549,7 @@ def test_an_expired_offer_can_no_longer_be_accepted(client):
         offered_at=timezone.now() - datetime.timedelta(days=8),
         expires_at=timezone.now() - datetime.timedelta(days=1),
     )
-    client.force_login(offer.application.applicant)
+    login_verified(client, offer.application.applicant)
     page = client.get(reverse("apartments:offer", args=[offer.pk]))
     assert page.context["expired"] and not page.context["open"]
     response = client.post(reverse("apartments:offer_accept", args=[offer.pk]), follow=True)
@@ -559,7 +560,7 @@ def test_an_expired_offer_can_no_longer_be_accepted(client):
 def test_offers_are_only_for_their_applicant(client):
     _round, _ordered, offers = offered_round(applicants=2, unit_count=1)
     offer = offers[0]
-    client.force_login(other_talent())
+    login_verified(client, other_talent())
     assert client.get(reverse("apartments:offer", args=[offer.pk])).status_code == 404
     assert client.post(reverse("apartments:offer_accept", args=[offer.pk])).status_code == 404
     assert client.post(reverse("apartments:offer_decline", args=[offer.pk])).status_code == 404
@@ -569,7 +570,7 @@ def test_offers_are_only_for_their_applicant(client):
 
 def test_offer_replies_are_post_only(client):
     _round, _ordered, offers = offered_round(applicants=1, unit_count=1)
-    client.force_login(offers[0].application.applicant)
+    login_verified(client, offers[0].application.applicant)
     assert client.get(reverse("apartments:offer_accept", args=[offers[0].pk])).status_code == 405
 
 
@@ -580,20 +581,20 @@ def test_lease_page_is_the_tenants_only(client, who):
     lease = services.offer_accept(offer=offers[0], by=tenant)
     url = reverse("apartments:lease", args=[lease.pk])
 
-    client.force_login(tenant)
+    login_verified(client, tenant)
     assert client.get(url).status_code == 200
     client.logout()
     if who == "anonymous":
         assert client.get(url).status_code == 302
     else:
-        client.force_login(other_talent() if who == "other talent" else superuser())
+        login_verified(client, other_talent() if who == "other talent" else superuser())
         assert client.get(url).status_code == 404
 
 
 def test_my_apartment_lists_applications_offers_and_leases(client):
     _round, _ordered, offers = offered_round(applicants=2, unit_count=1)
     applicant = offers[0].application.applicant
-    client.force_login(applicant)
+    login_verified(client, applicant)
     response = client.get(reverse("apartments:mine"))
     assert response.context["offers"] == [offers[0]]
     assert [a.pk for a in response.context["applications"]] == [offers[0].application_id]
@@ -638,7 +639,7 @@ def test_bad_filters_are_reported_on_the_page(client):
     ],
 )
 def test_unknown_ids_are_404(client, url):
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(url).status_code == 404
 
 
@@ -677,7 +678,7 @@ def test_apply_when_already_applied_under_an_old_round_state(client):
     """A submitted application and a form posted from a stale tab: nothing is created."""
     round = accepting_round()
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     url = reverse("apartments:round_apply", args=[round.pk])
     client.post(url, form_data())
     services_round = AllocationRound.objects.get(pk=round.pk)

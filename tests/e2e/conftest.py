@@ -259,3 +259,39 @@ def browser_errors(page):
         ),
     )
     return errors
+
+
+def second_factor_code(login: str) -> str | None:
+    """Before a browser logs in as `login` (username or e-mail): a fresh backup code if the
+    portal will ask this user for a second factor (staff, experts, enterprise administrators),
+    after giving them an authenticator if they have none. None if it will not ask."""
+    import secrets
+
+    from django_otp import user_has_device
+
+    from talentportal.models import User
+    from talentportal.otp import two_factor_required
+    from tests.auth_helpers import backup_code, totp_device
+
+    try:
+        user = User.objects.get_by_natural_key(login)
+    except User.DoesNotExist:
+        return None
+    if not (two_factor_required(user) or user_has_device(user)):
+        return None
+    totp_device(user)
+    return backup_code(user, code=f"{secrets.randbelow(10**8):08d}")
+
+
+def enter_second_factor(page, code: str | None) -> None:
+    """After the password: the code step, when second_factor_code gave a code."""
+    if code is None:
+        return
+    import re
+
+    from playwright.sync_api import expect
+
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
+    page.fill("#id_token", code)
+    page.locator("form:has(#id_token) [type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/two-factor/verify/"))

@@ -24,6 +24,7 @@ from tests.apartments.factories import (
     resident_id,
 )
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
+from tests.e2e.conftest import enter_second_factor, second_factor_code
 from tests.talentportal.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -31,10 +32,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def log_in(page, username, *, path="/accounts/login/"):
+    code = second_factor_code(username)
     page.goto(path)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.locator("form:has(#id_password) [type=submit]").click()
+    enter_second_factor(page, code)
 
 
 def estate():

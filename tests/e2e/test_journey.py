@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from talentportal.models import AccountKind, Region, User
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import enter_second_factor, second_factor_code
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +27,11 @@ def sign_up_as_talent(page, *, username, email):
 
 
 def log_in(page, *, login):
+    code = second_factor_code(login)
     page.fill("#id_username", login)
     page.fill("#id_password", PASSWORD)
     page.locator("form:has(#id_password) [type=submit]").click()
+    enter_second_factor(page, code)
 
 
 def test_visitor_signs_up_logs_out_and_logs_in_with_email(page, browser_errors):

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from projects.models import ProgramApplication, ReviewAssignment
 from talentportal.models import ApplicationStatus
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
+from tests.e2e.conftest import enter_second_factor, second_factor_code
 from tests.projects.program_factories import ExpertFactory, TrackFactory, call_with
 from tests.talentportal.factories import PASSWORD, StaffFactory, UserFactory
 from tests.talents.factories import EnterpriseFactory, recruiter
@@ -21,10 +22,12 @@ S = ApplicationStatus
 
 
 def log_in(page, username, *, path="/en/accounts/login/"):
+    code = second_factor_code(username)
     page.goto(path)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.locator("form:has(#id_password) [type=submit]").click()
+    enter_second_factor(page, code)
 
 
 def test_program_journey(page, new_context, browser_errors):

@@ -12,6 +12,7 @@ from projects import roadshow_services as services
 from projects.models import Interest, Project, Registration
 from talentportal.models import Industry
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
+from tests.e2e.conftest import enter_second_factor, second_factor_code
 from tests.projects.roadshow_factories import (
     InvestorFactory,
     ProjectFactory,
@@ -25,10 +26,12 @@ pytestmark = pytest.mark.e2e
 
 
 def log_in(page, username, *, path="/en/accounts/login/"):
+    code = second_factor_code(username)
     page.goto(path)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.locator("form:has(#id_password) [type=submit]").click()
+    enter_second_factor(page, code)
 
 
 def test_public_project_and_roadshow_pages_are_accessible(page, browser_errors):

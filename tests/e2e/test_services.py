@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from policies.models import ServiceApplication, ServiceMaterial
 from talentportal.models import ApplicationStatus, Region
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
+from tests.e2e.conftest import enter_second_factor, second_factor_code
 from tests.talentportal.factories import PASSWORD, UserFactory
 from tests.talentportal.workflow_factories import ServiceItemFactory, case_officer
 
@@ -60,10 +61,12 @@ def services():
 
 
 def log_in(page, username, *, path="/accounts/login/"):
+    code = second_factor_code(username)
     page.goto(path)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.locator("form:has(#id_password) [type=submit]").click()
+    enter_second_factor(page, code)
 
 
 def test_public_service_pages_are_accessible(page, browser_errors):

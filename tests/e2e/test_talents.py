@@ -14,6 +14,7 @@ from talentportal.models import AccountKind, Industry
 from talents.models import ConsentPurpose, Enterprise, VerificationStatus, Visibility
 from talents.services import consent_give, talent_profile_create, talent_profile_update
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
+from tests.e2e.conftest import enter_second_factor, second_factor_code
 from tests.policies.factories import region
 from tests.talentportal.factories import PASSWORD as FACTORY_PASSWORD
 from tests.talentportal.factories import StaffFactory, UserFactory
@@ -27,10 +28,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def log_in(page, username, password):
+    code = second_factor_code(username)
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.locator("form:has(#id_password) [type=submit]").click()
+    enter_second_factor(page, code)
     expect(page.locator("form[action$='/accounts/logout/']").first).to_be_attached()
 
 

@@ -252,13 +252,15 @@ def count_queries_here(paths: list[str]) -> dict[str, dict]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from tests.auth_helpers import login_verified
+
     counts = {}
     client = Client(HTTP_HOST=HOST)
     for key in paths:
         user, _at, path = key.rpartition("@") if not key.startswith("/") else ("", "", key)
         try:
             if user:
-                client.force_login(get_user_model().objects.get(username=user))
+                login_verified(client, get_user_model().objects.get(username=user))
             else:
                 client.logout()
             client.get(path)  # warm-up: caches, lazy imports, ContentType cache
@@ -292,6 +294,12 @@ def session_cookie_here(username: str) -> str:
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Past the second factor, as after a real code step (demo-enterprise administers one).
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.auth_helpers import totp_device
+
+    store[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
     store.save()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 

@@ -16,6 +16,7 @@ from policies.models import (
     PolicyStatus,
 )
 from talentportal.models import Notification
+from tests.auth_helpers import login_verified
 from tests.policies.admin_helpers import benefit_inline_data, inline_management, policy_form_data
 from tests.policies.factories import (
     BenefitFactory,
@@ -41,7 +42,7 @@ def listed(response) -> set[int]:
 
 @pytest.fixture
 def admin_client(client, staff):
-    client.force_login(staff)
+    login_verified(client, staff)
     return client
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from policies.audit import BenefitEvent, PolicyEvent
 from policies.library_admin import audit_events
 from policies.models import Benefit, Policy, PolicyStatus
+from tests.auth_helpers import login_verified
 from tests.policies.admin_helpers import policy_form_data
 from tests.policies.factories import BenefitFactory, PolicyFactory, region
 
@@ -96,7 +97,7 @@ def test_the_event_tables_are_append_only():
 
 def test_the_request_user_is_recorded_through_the_middleware(client, staff):
     policy = PolicyFactory(title_zh="甲")
-    client.force_login(staff)
+    login_verified(client, staff)
     url = reverse("admin:policies_policy_change", args=[policy.pk])
     assert client.post(url, policy_form_data(policy, title_zh="乙")).status_code == 302
     (update,) = events(policy, "update")
@@ -105,7 +106,7 @@ def test_the_request_user_is_recorded_through_the_middleware(client, staff):
 
 def test_an_admin_action_is_recorded_with_its_user(client, staff):
     policy = PolicyFactory()
-    client.force_login(staff)
+    login_verified(client, staff)
     client.post(
         reverse("admin:policies_policy_changelist"),
         {"action": "expire", "_selected_action": [policy.pk]},
@@ -126,7 +127,7 @@ def test_the_history_rows_say_who_changed_what(client, staff):
     policy = PolicyFactory(title_zh="甲")
     benefit = BenefitFactory(policy=policy, amount_max=1000)
     Benefit.objects.filter(pk=benefit.pk).update(amount_max=2000)
-    client.force_login(staff)
+    login_verified(client, staff)
     url = reverse("admin:policies_policy_change", args=[policy.pk])
     client.post(url, policy_form_data(policy, title_zh="乙"))
     rows = audit_events(policy)

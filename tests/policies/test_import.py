@@ -14,6 +14,7 @@ from policies.audit import PolicyEvent
 from policies.models import Benefit, Category, Policy, PolicyStatus
 from policies.resources import BenefitResource, PolicyResource
 from talentportal.models import Notification
+from tests.auth_helpers import login_verified
 from tests.policies.admin_helpers import scoped_staff
 from tests.policies.factories import BenefitFactory, PolicyFactory, SavedProfileFactory, region
 from tests.talentportal.factories import IndustryFactory, UserFactory
@@ -79,7 +80,7 @@ def confirm(client, response):
 
 @pytest.fixture
 def admin_client(client, staff):
-    client.force_login(staff)
+    login_verified(client, staff)
     return client
 
 
@@ -191,7 +192,7 @@ def test_an_xlsx_file_imports_too(admin_client):
 def test_scoped_staff_import_only_inside_their_region(client):
     outside = PolicyFactory(region=region("330200"))
     region("330106")
-    client.force_login(scoped_staff("330100"))
+    login_verified(client, scoped_staff("330100"))
     upload = csv_file(
         [
             row(region="330106", title_zh="区里的"),
@@ -209,7 +210,7 @@ def test_scoped_staff_import_only_inside_their_region(client):
 def test_import_needs_the_add_and_change_permissions(client):
     staff = scoped_staff("330100")
     staff.user_permissions.remove(*staff.user_permissions.filter(codename="add_policy"))
-    client.force_login(staff)
+    login_verified(client, staff)
     assert client.get(IMPORT).status_code == 403
     assert client.post(IMPORT, {"import_file": csv_file([row()]), "format": "0"}).status_code == 403
 

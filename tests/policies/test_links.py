@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from policies.management.commands.check_policy_links import check_url, check_urls, urls_to_check
 from policies.models import PolicyStatus
+from tests.auth_helpers import login_verified
 from tests.policies.factories import PolicyFactory
 
 SLOW_SECONDS = 1.5
@@ -198,7 +199,7 @@ def test_dead_links_show_in_the_admin(server, client, staff):
     call_command(
         "check_policy_links", "--allow-private-addresses", "--host-delay", "0", stdout=io.StringIO()
     )
-    client.force_login(staff)
+    login_verified(client, staff)
     response = client.get(reverse("admin:policies_policy_changelist"), {"source": "dead"})
     assert [p.pk for p in response.context["cl"].result_list] == [dead.pk]
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from policies import permissions
 from policies.models import Benefit, Policy, PolicyStatus
+from tests.auth_helpers import login_verified
 from tests.policies.admin_helpers import policy_form_data, scoped_staff
 from tests.policies.factories import BenefitFactory, PolicyFactory, region
 from tests.talentportal.factories import StaffFactory, UserFactory
@@ -52,7 +53,7 @@ def test_the_rule_itself():
 
 
 def test_scoped_staff_list_only_their_region_and_below(client, policies, hangzhou_staff):
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     response = client.get(reverse("admin:policies_policy_changelist"))
     assert response.status_code == 200
     shown = {p.pk for p in response.context["cl"].result_list}
@@ -63,7 +64,7 @@ def test_province_wide_staff_list_everything(client, policies):
     user = scoped_staff("330000")
     user.staff_region = None
     user.save()
-    client.force_login(user)
+    login_verified(client, user)
     response = client.get(reverse("admin:policies_policy_changelist"))
     assert names(policies, {p.pk for p in response.context["cl"].result_list}) == set(policies)
 
@@ -72,7 +73,7 @@ def test_province_wide_staff_list_everything(client, policies):
 def test_scoped_staff_cannot_open_or_change_a_policy_outside(
     client, policies, hangzhou_staff, name
 ):
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     policy = policies[name]
     url = reverse("admin:policies_policy_change", args=[policy.pk])
     response = client.get(url)
@@ -86,7 +87,7 @@ def test_scoped_staff_cannot_open_or_change_a_policy_outside(
 
 
 def test_scoped_staff_cannot_add_a_policy_outside(client, hangzhou_staff):
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     region("330200")
     response = client.post(
         reverse("admin:policies_policy_add"), policy_form_data(region="330200", title_zh="越权")
@@ -99,7 +100,7 @@ def test_scoped_staff_cannot_add_a_policy_outside(client, hangzhou_staff):
 def test_scoped_staff_cannot_move_their_policy_out_of_their_region(
     client, policies, hangzhou_staff
 ):
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     policy = policies["xihu"]
     url = reverse("admin:policies_policy_change", args=[policy.pk])
     response = client.post(url, policy_form_data(policy, region="330000"))
@@ -110,7 +111,7 @@ def test_scoped_staff_cannot_move_their_policy_out_of_their_region(
 
 
 def test_scoped_staff_may_add_and_change_inside(client, policies, hangzhou_staff):
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     response = client.post(
         reverse("admin:policies_policy_add"), policy_form_data(region="330106", title_zh="西湖新政")
     )
@@ -124,16 +125,16 @@ def test_scoped_staff_may_add_and_change_inside(client, policies, hangzhou_staff
 
 
 def test_the_region_field_is_a_plain_select_for_scoped_staff(client, hangzhou_staff, staff):
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     body = client.get(reverse("admin:policies_policy_add")).content.decode()
     assert 'id="id_region" class="admin-autocomplete"' not in body  # no list of every region
-    client.force_login(staff)
+    login_verified(client, staff)
     body = client.get(reverse("admin:policies_policy_add")).content.decode()
     assert 'id="id_region" class="admin-autocomplete"' in body
 
 
 def test_actions_cannot_reach_policies_outside(client, policies, hangzhou_staff):
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     client.post(
         reverse("admin:policies_policy_changelist"),
         {"action": "expire", "_selected_action": [policies["ningbo"].pk, policies["xihu"].pk]},
@@ -147,7 +148,7 @@ def test_actions_cannot_reach_policies_outside(client, policies, hangzhou_staff)
 def test_scoped_staff_benefits_are_limited_too(client, policies, hangzhou_staff):
     inside = BenefitFactory(policy=policies["xihu"])
     outside = BenefitFactory(policy=policies["ningbo"])
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     response = client.get(reverse("admin:policies_benefit_changelist"))
     assert {b.pk for b in response.context["cl"].result_list} == {inside.pk}
     url = reverse("admin:policies_benefit_change", args=[outside.pk])
@@ -158,7 +159,7 @@ def test_scoped_staff_benefits_are_limited_too(client, policies, hangzhou_staff)
 def test_the_replaced_by_autocomplete_is_limited_to_their_policies(
     client, policies, hangzhou_staff
 ):
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     response = client.get(
         reverse("admin:autocomplete"),
         {
@@ -187,7 +188,7 @@ def test_the_replaced_by_autocomplete_is_limited_to_their_policies(
 )
 def test_the_back_office_is_closed_to_the_public(client, role, url_name):
     if role == "talent":
-        client.force_login(UserFactory())
+        login_verified(client, UserFactory())
     response = client.get(reverse(url_name))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
@@ -196,7 +197,7 @@ def test_the_back_office_is_closed_to_the_public(client, role, url_name):
 def test_drafts_on_the_public_site_only_for_staff_who_may_edit_them(client, hangzhou_staff):
     inside = PolicyFactory(region=region("330106"), status=PolicyStatus.DRAFT, issued_on=None)
     outside = PolicyFactory(region=region("330200"), status=PolicyStatus.DRAFT, issued_on=None)
-    client.force_login(hangzhou_staff)
+    login_verified(client, hangzhou_staff)
     assert client.get(inside.get_absolute_url()).status_code == 200
     assert client.get(outside.get_absolute_url()).status_code == 404
     # The public list never shows drafts, not even to staff.

@@ -18,6 +18,7 @@ from policies.service_views import service_draft_get_or_create
 from talentportal.catalogues import load_catalogues
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus, Region
 from talentportal.workflow import application_create, application_withdraw
+from tests.auth_helpers import login_verified
 from tests.policies.factories import PolicyFactory
 from tests.talentportal.factories import StaffFactory, UserFactory
 from tests.talentportal.workflow_factories import ServiceApplicationFactory, ServiceItemFactory
@@ -259,7 +260,7 @@ def test_the_catalogue_runs_a_constant_number_of_queries(
     client, django_assert_max_num_queries, catalogue, logged_in
 ):
     if logged_in:
-        client.force_login(UserFactory())
+        login_verified(client, UserFactory())
     url = reverse("policies:services") + "?region=330000&audience=graduates&q=补贴"
     with django_assert_max_num_queries(14) as few:  # two pages
         client.get(url)
@@ -344,10 +345,10 @@ def test_unknown_and_unpublished_services_are_404(client, catalogue):
         "/services/-1/",
     ):
         assert client.get(url).status_code == 404
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(apply_url(unpublished)).status_code == 404
     assert client.get(reverse("policies:service_apply", args=[999_999])).status_code == 404
-    client.force_login(StaffFactory())  # staff check a service before publishing it
+    login_verified(client, StaffFactory())  # staff check a service before publishing it
     assert client.get(reverse("policies:service_detail", args=[unpublished.pk])).status_code == 200
 
 
@@ -356,7 +357,7 @@ def test_the_service_page_shows_my_open_applications(client, talent):
     draft = ServiceApplicationFactory(service=service, applicant=talent)
     submitted = ServiceApplicationFactory(service=service, applicant=talent, status=S.SUBMITTED)
     someone_elses = ServiceApplicationFactory(service=service, status=S.SUBMITTED)
-    client.force_login(talent)
+    login_verified(client, talent)
     body = client.get(reverse("policies:service_detail", args=[service.pk])).content.decode()
     assert draft.reference in body and submitted.reference in body
     assert someone_elses.reference not in body
@@ -377,7 +378,7 @@ def test_applying_needs_an_account(client):
 
 def test_the_form_is_generated_from_the_schema_in_both_languages(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     chinese = client.get(apply_url(service)).content.decode()
     assert "工作单位" in chinese and "人才类别" in chinese and "A类" in chinese
     assert 'type="date"' in chinese and 'type="file"' in chinese
@@ -389,7 +390,7 @@ def test_the_form_is_generated_from_the_schema_in_both_languages(client, talent)
 
 def test_a_draft_is_saved_and_resumed_on_a_later_visit(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.post(
         apply_url(service),
         {**fresh_form(client, service), "answer_employer": "之江实验室", "action": "save"},
@@ -405,7 +406,7 @@ def test_a_draft_is_saved_and_resumed_on_a_later_visit(client, talent):
 
     # A new browser, the same account: the draft comes back.
     other_browser = Client()
-    other_browser.force_login(talent)
+    login_verified(other_browser, talent)
     page = other_browser.get(apply_url(service))
     body = page.content.decode()
     assert 'value="之江实验室"' in body and draft.reference in body
@@ -423,7 +424,7 @@ def test_a_draft_is_saved_and_resumed_on_a_later_visit(client, talent):
 
 def test_submitting_validates_and_confirms_with_the_reference(client, talent):
     service = online_service(promised_days=5)
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.post(
         apply_url(service),
         {
@@ -444,14 +445,14 @@ def test_submitting_validates_and_confirms_with_the_reference(client, talent):
     assert application.reference in page.content.decode()
     assert reverse("me:application", args=[application.reference]) in page.content.decode()
     # The confirmation belongs to the applicant only.
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(confirmation).status_code == 404
     assert client.get(reverse("policies:service_applied", args=["SV-1999-0"])).status_code == 404
 
 
 def test_errors_sit_next_to_their_field_and_nothing_typed_or_uploaded_is_lost(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.post(
         apply_url(service),
         {
@@ -484,7 +485,7 @@ def test_errors_sit_next_to_their_field_and_nothing_typed_or_uploaded_is_lost(cl
 
 def test_a_new_file_for_a_material_replaces_the_draft_s_earlier_one(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     client.post(
         apply_url(service),
         {**fresh_form(client, service), material_field(service): pdf("old.pdf"), "action": "save"},
@@ -512,7 +513,7 @@ def test_bad_uploads_are_refused_with_a_message_and_nothing_else_is_lost(
 ):
     settings.MAX_UPLOAD_BYTES = 1_000
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.post(
         apply_url(service),
         {
@@ -534,7 +535,7 @@ def test_bad_uploads_are_refused_with_a_message_and_nothing_else_is_lost(
 
 def test_a_damaged_image_is_refused_when_the_workflow_re_encodes_it(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     broken = SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"not really an image")
     response = client.post(
         apply_url(service),
@@ -547,7 +548,7 @@ def test_a_damaged_image_is_refused_when_the_workflow_re_encodes_it(client, tale
 
 def test_tampered_choices_are_field_errors(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.post(
         apply_url(service),
         {**fresh_form(client, service), **ANSWERS, "answer_tier": "Z类", "action": "save"},
@@ -559,7 +560,7 @@ def test_tampered_choices_are_field_errors(client, talent):
 
 def test_another_users_documents_and_drafts_are_404(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     client.post(
         apply_url(service),
         {**fresh_form(client, service), material_field(service): pdf(), "action": "save"},
@@ -567,7 +568,7 @@ def test_another_users_documents_and_drafts_are_404(client, talent):
     draft = ServiceApplication.objects.get()
     document = ApplicationDocument.objects.get()
     intruder = Client()
-    intruder.force_login(UserFactory())
+    login_verified(intruder, UserFactory())
     assert intruder.get(document.get_absolute_url()).status_code == 404
     response = intruder.post(
         apply_url(service), {"reference": draft.reference, **ANSWERS, "action": "submit"}
@@ -582,7 +583,7 @@ def test_another_users_documents_and_drafts_are_404(client, talent):
 
 def test_tampered_hidden_fields_do_not_break_anything(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     for extra in ({"started": "forged"}, {"started": ""}, {"reference": "SV-2026-999999"}):
         response = client.post(apply_url(service), {**extra, **ANSWERS, "action": "nonsense"})
         assert response.status_code in (302, 404)
@@ -594,7 +595,7 @@ def test_tampered_hidden_fields_do_not_break_anything(client, talent):
 
 def test_submitting_twice_gives_one_application_and_a_message(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     form = {
         **fresh_form(client, service),
         **ANSWERS,
@@ -618,7 +619,7 @@ def test_an_empty_form_submitted_starts_no_draft(client, talent):
     """After a submission, the back button may re-open the page as a fresh, empty form;
     submitting that shows what is missing and creates nothing."""
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.post(apply_url(service), {**fresh_form(client, service), "action": "submit"})
     assert response.status_code == 400
     assert set(response.context["form"].errors) >= {"answer_employer", "answer_tier"}
@@ -630,7 +631,7 @@ def test_an_empty_form_submitted_starts_no_draft(client, talent):
 
 def test_a_draft_form_posted_after_its_submission_changes_nothing(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     client.post(apply_url(service), {**fresh_form(client, service), "action": "save"})
     draft_form = fresh_form(client, service)  # a second tab with the draft
     client.post(apply_url(service), {**draft_form, **ANSWERS, material_field(service): pdf(),
@@ -645,7 +646,7 @@ def test_a_draft_form_posted_after_its_submission_changes_nothing(client, talent
 
 def test_a_withdrawn_draft_is_not_revived(client, talent):
     service = online_service()
-    client.force_login(talent)
+    login_verified(client, talent)
     client.post(apply_url(service), {**fresh_form(client, service), "action": "save"})
     draft = ServiceApplication.objects.get()
     application_withdraw(application=draft, by=talent)
@@ -660,7 +661,7 @@ def test_a_withdrawn_draft_is_not_revived(client, talent):
 def test_after_a_submission_the_apply_page_starts_a_new_application(client, talent):
     service = online_service()
     earlier = ServiceApplicationFactory(service=service, applicant=talent, status=S.SUBMITTED)
-    client.force_login(talent)
+    login_verified(client, talent)
     page = client.get(apply_url(service))
     body = page.content.decode()
     assert earlier.reference in body and 'name="started"' in body
@@ -734,12 +735,12 @@ def test_a_double_click_on_a_fresh_form_makes_one_application(action):
     talent = UserFactory()
     service = online_service()
     browser = Client()
-    browser.force_login(talent)
+    login_verified(browser, talent)
     hidden = fresh_form(browser, service)
 
     def post():
         tab = Client()
-        tab.force_login(talent)
+        login_verified(tab, talent)
         response = tab.post(
             apply_url(service),
             {**hidden, **ANSWERS, material_field(service): pdf(), "action": action},
@@ -763,7 +764,7 @@ def test_an_offline_service_shows_how_to_apply_in_person(client, talent):
     service = online_service(is_online=False)
     detail = client.get(reverse("policies:service_detail", args=[service.pk])).content.decode()
     assert f'href="{apply_url(service)}"' in detail
-    client.force_login(talent)
+    login_verified(client, talent)
     page = client.get(f"/en{apply_url(service)}")
     body = page.content.decode()
     assert page.status_code == 200

@@ -20,6 +20,7 @@ from policies.models import (
     TalentGroup,
 )
 from talentportal.choices import Degree
+from tests.auth_helpers import login_verified
 from tests.policies.factories import (
     BenefitFactory,
     InterpretationFactory,
@@ -337,9 +338,9 @@ def test_a_repealed_policy_points_to_its_replacement(client):
 def test_an_unpublished_policy_is_a_404_for_the_public(client):
     draft = PolicyFactory(status=PolicyStatus.DRAFT, issued_on=None)
     assert client.get(draft.get_absolute_url()).status_code == 404
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(draft.get_absolute_url()).status_code == 404
-    client.force_login(StaffFactory())
+    login_verified(client, StaffFactory())
     assert client.get(draft.get_absolute_url()).status_code == 200
     assert client.get("/policies/999999999/").status_code == 404
     assert client.get("/policies/99999999999999999999999/").status_code == 404
@@ -601,7 +602,7 @@ def test_the_calculator_with_bad_input_shows_errors(client, query):
 
 def test_a_logged_in_talent_saves_the_profile_and_sees_it_next_time(client, calculator_data):
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     data = {
         "degree": str(Degree.DOCTORATE),
         "age": "32",
@@ -641,7 +642,7 @@ def test_the_calculator_runs_a_constant_number_of_queries(client):
 def test_the_calculator_with_a_saved_profile_runs_a_constant_number_of_queries(client):
     talent = UserFactory()
     SavedProfileFactory(user=talent, degree=Degree.MASTER, regions=[region("330100")])
-    client.force_login(talent)
+    login_verified(client, talent)
     make_policies(3)
     few, _ = count_queries(client, "/policies/calculator/")
     make_policies(30)
@@ -654,7 +655,7 @@ def test_the_calculator_with_a_saved_profile_runs_a_constant_number_of_queries(c
 
 def test_follow_a_region_from_the_search_page_and_unfollow_it(client):
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     page = client.get(INDEX, {"region": "330100"}).content.decode()
     assert 'name="region" value="330100"' in page
     response = client.post(
@@ -679,7 +680,7 @@ def test_follow_a_region_from_the_search_page_and_unfollow_it(client):
 
 def test_follow_a_category_from_the_policy_page(client):
     talent = UserFactory()
-    client.force_login(talent)
+    login_verified(client, talent)
     policy = PolicyFactory(categories=[Category.HOUSING])
     page = client.get(policy.get_absolute_url()).content.decode()
     assert 'name="category" value="housing"' in page
@@ -692,7 +693,7 @@ def test_follow_a_category_from_the_policy_page(client):
     [{}, {"region": "999999"}, {"category": "nonsense"}, {"region": "\x00"}],
 )
 def test_following_nothing_or_something_unknown_is_refused_with_a_message(client, data):
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     response = client.post("/policies/following/", data, follow=True)
     assert response.status_code == 200
     assert not PolicyFollow.objects.exists()
@@ -707,20 +708,20 @@ def test_following_needs_a_login_and_csrf(client):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    strict.force_login(UserFactory())
+    login_verified(strict, UserFactory())
     assert strict.post("/policies/following/", {"region": "330100"}).status_code == 403
 
 
 def test_one_cannot_unfollow_for_someone_else(client):
     follow = PolicyFollowFactory(region=region("330100"))
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.post(f"/policies/following/{follow.pk}/delete/").status_code == 404
     assert client.get(f"/policies/following/{follow.pk}/delete/").status_code == 405
     assert PolicyFollow.objects.filter(pk=follow.pk).exists()
 
 
 def test_the_next_url_after_following_stays_on_this_site(client):
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     region("330100")
     response = client.post(
         "/policies/following/", {"region": "330100", "next": "https://evil.example/"}

@@ -12,6 +12,7 @@ from django.utils import timezone
 from projects.models import EndorsementStatus, ProgramApplication, Review, ReviewAssignment
 from talentportal.choices import Degree
 from talentportal.models import AccountKind, ApplicationDocument, ApplicationStatus
+from tests.auth_helpers import login_verified
 from tests.projects.program_factories import (
     ExpertFactory,
     ProgramApplicationFactory,
@@ -93,7 +94,7 @@ def test_apply_needs_login_then_draft_then_submit(client):
     url = reverse("projects:call_apply", args=[call.pk])
     assert client.get(url).status_code == 302
     talent = UserFactory(kind=AccountKind.TALENT)
-    client.force_login(talent)
+    login_verified(client, talent)
     assert client.get(url).status_code == 200
     response = client.post(url, form_data(call))
     application = ProgramApplication.objects.get()
@@ -116,7 +117,7 @@ def test_apply_after_the_deadline_shows_a_message_and_creates_nothing(client):
         opens_at=timezone.now() - datetime.timedelta(days=10),
         closes_at=timezone.now() - datetime.timedelta(seconds=1),
     )
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     url = reverse("projects:call_apply", args=[call.pk])
     page = client.get(url)
     assert page.status_code == 200 and '<form class="form' not in page.text
@@ -127,7 +128,7 @@ def test_apply_after_the_deadline_shows_a_message_and_creates_nothing(client):
 def test_apply_form_errors_stay_next_to_fields(client):
     call = call_with()
     TrackFactory(call=call, needs_endorsement=True)
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     url = reverse("projects:call_apply", args=[call.pk])
     response = client.post(url, form_data(call, birth_year="abc", track="999999"))
     assert response.status_code == 200 and "field--error" in response.text
@@ -139,7 +140,7 @@ def test_apply_form_errors_stay_next_to_fields(client):
 
 def test_someone_elses_application_is_a_404(client):
     application = ProgramApplicationFactory()
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(application.get_absolute_url()).status_code == 404
     submit = reverse("projects:application_submit", args=[application.reference])
     assert client.post(submit).status_code == 404
@@ -153,17 +154,17 @@ def test_endorsement_pages(client):
     enterprise = EnterpriseFactory()
     member = recruiter(enterprise)
     applicant = UserFactory()
-    client.force_login(applicant)
+    login_verified(client, applicant)
     client.post(
         reverse("projects:call_apply", args=[call.pk]),
         form_data(call, track=track.pk, endorser_code=enterprise.credit_code),
     )
     application = ProgramApplication.objects.get()
     assert application.endorsement_status == EndorsementStatus.REQUESTED
-    client.force_login(recruiter())  # another enterprise
+    login_verified(client, recruiter())  # another enterprise
     answer = reverse("projects:endorsement_answer", args=[application.reference, "confirm"])
     assert client.post(answer).status_code == 404
-    client.force_login(member)
+    login_verified(client, member)
     assert application.full_name in client.get(reverse("projects:endorsements")).text
     bad = reverse("projects:endorsement_answer", args=[application.reference, "maybe"])
     assert client.post(bad).status_code == 404
@@ -186,7 +187,7 @@ def assignment_in(call=None, **application_fields):
 def test_an_expert_sees_only_their_assignments(client):
     mine = assignment_in()
     other = assignment_in()
-    client.force_login(mine.expert.user)
+    login_verified(client, mine.expert.user)
     queue = client.get(reverse("projects:reviews"))
     assert mine.application.reference in queue.text
     assert other.application.reference not in queue.text
@@ -195,14 +196,14 @@ def test_an_expert_sees_only_their_assignments(client):
         assert client.get(reverse(name, args=[other.pk])).status_code == 404
     for name in ("projects:review", "projects:review_declare", "projects:review_decline"):
         assert client.post(reverse(name, args=[other.pk])).status_code == 404
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(mine.get_absolute_url()).status_code == 404
 
 
 def test_content_only_after_the_declaration_and_blind_hides_identity(client):
     call = call_with(blind=True)
     assignment = assignment_in(call, full_name="王五", employer="南开大学", summary="秘密成果")
-    client.force_login(assignment.expert.user)
+    login_verified(client, assignment.expert.user)
     page = client.get(assignment.get_absolute_url()).text
     assert "秘密成果" not in page and "王五" not in page and "南开大学" not in page
     client.post(reverse("projects:review_declare", args=[assignment.pk]))
@@ -213,7 +214,7 @@ def test_content_only_after_the_declaration_and_blind_hides_identity(client):
 
 def test_an_open_review_shows_the_applicant(client):
     assignment = assignment_in(call_with(blind=False), full_name="王五", employer="南开大学")
-    client.force_login(assignment.expert.user)
+    login_verified(client, assignment.expert.user)
     page = client.get(assignment.get_absolute_url()).text
     assert "王五" in page and "南开大学" in page
 
@@ -222,7 +223,7 @@ def test_scoring_ranges_and_double_submit(client):
     call = call_with(criteria=((2, 0, 100), (1, 0, 10)))
     assignment = assignment_in(call)
     first, second = call.criteria.all()
-    client.force_login(assignment.expert.user)
+    login_verified(client, assignment.expert.user)
     client.post(reverse("projects:review_declare", args=[assignment.pk]))
     url = assignment.get_absolute_url()
     data = {f"criterion_{first.pk}": "80", f"criterion_{second.pk}": "11", "comment": "好"}
@@ -243,7 +244,7 @@ def test_decline_from_the_page(client):
     call = call_with(experts_per_application=1)
     assignment = assignment_in(call)
     ExpertFactory(calls=[call])
-    client.force_login(assignment.expert.user)
+    login_verified(client, assignment.expert.user)
     url = reverse("projects:review_decline", args=[assignment.pk])
     assert client.post(url, {"reason": ""}).status_code == 400
     assert client.post(url, {"reason": "出差"}).status_code == 302
@@ -257,7 +258,7 @@ def test_reviewers_see_other_reviews_only_after_their_own_and_never_names(client
     mine = assignment_in(call)
     other = ReviewAssignmentFactory(application=mine.application, status="submitted")
     Review.objects.create(assignment=other, comment="另一位专家的意见", total=50)
-    client.force_login(mine.expert.user)
+    login_verified(client, mine.expert.user)
     client.post(reverse("projects:review_declare", args=[mine.pk]))
     assert "另一位专家的意见" not in client.get(mine.get_absolute_url()).text
     criterion = call.criteria.get()
@@ -272,7 +273,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def test_documents_attach_to_a_draft_checked_by_content(client):
     call = call_with(materials_zh="申报书\n学历学位证书")
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     client.post(reverse("projects:call_apply", args=[call.pk]), form_data(call))
     application = ProgramApplication.objects.get()
     url = reverse("projects:application_document", args=[application.reference])
@@ -283,12 +284,12 @@ def test_documents_attach_to_a_draft_checked_by_content(client):
     client.post(url, {"label": "not a material", "document": PDF})
     assert list(ApplicationDocument.objects.values_list("label", flat=True)) == ["申报书"]
     assert "form.pdf" in client.get(application.get_absolute_url()).text
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.post(url, {"label": "申报书"}).status_code == 404
     call.closes_at = timezone.now() - datetime.timedelta(seconds=1)
     call.opens_at = call.closes_at - datetime.timedelta(days=1)
     call.save()
-    client.force_login(application.applicant)
+    login_verified(client, application.applicant)
     pdf = SimpleUploadedFile("late.pdf", PDF, content_type="application/pdf")
     client.post(url, {"label": "申报书", "document": pdf})
     assert ApplicationDocument.objects.count() == 1

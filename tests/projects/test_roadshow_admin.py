@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from projects import roadshow_services as services
 from projects.models import Investor, Project, Registration
+from tests.auth_helpers import login_verified
 from tests.projects.roadshow_factories import (
     InterestFactory,
     InvestorFactory,
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(StaffFactory())
+    login_verified(client, StaffFactory())
     return client
 
 

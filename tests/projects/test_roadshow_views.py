@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from projects import roadshow_services as services
 from projects.models import Interest, Project, Registration
 from talentportal.models import AccountKind
+from tests.auth_helpers import login_verified
 from tests.projects.roadshow_factories import (
     InterestFactory,
     InvestorFactory,
@@ -120,10 +121,10 @@ def test_draft_is_404_for_others_and_visible_to_its_team(client):
     project = ProjectFactory(draft=True)
     url = reverse("projects:project", args=[project.pk])
     assert client.get(url).status_code == 404
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(url).status_code == 404
     assert client.get(reverse("projects:project_edit", args=[project.pk])).status_code == 404
-    client.force_login(project.lead)
+    login_verified(client, project.lead)
     assert client.get(url).status_code == 200
     assert client.get(reverse("projects:project_edit", args=[project.pk])).status_code == 200
     assert client.get(reverse("projects:project", args=[999999])).status_code == 404
@@ -131,13 +132,13 @@ def test_draft_is_404_for_others_and_visible_to_its_team(client):
 
 def test_team_cannot_edit_a_published_project(client):
     project = ProjectFactory()
-    client.force_login(project.lead)
+    login_verified(client, project.lead)
     assert client.get(reverse("projects:project_edit", args=[project.pk])).status_code == 404
 
 
 def test_submit_a_project_with_a_pitch_deck_then_submit_for_review(client):
     user = UserFactory()
-    client.force_login(user)
+    login_verified(client, user)
     data = {
         "title_zh": "钙钛矿光伏组件",
         "summary_zh": "高效率钙钛矿电池",
@@ -167,7 +168,7 @@ def test_submit_a_project_with_a_pitch_deck_then_submit_for_review(client):
 
 
 def test_a_fake_pdf_is_refused_and_what_was_typed_kept(client):
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     data = {
         "title_zh": "伪装文件",
         "summary_zh": "x",
@@ -191,7 +192,7 @@ def test_project_create_needs_login(client):
 
 def test_pitch_deck_is_not_for_strangers(client):
     project = ProjectFactory(draft=True)
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(reverse("projects:project_deck", args=[project.pk])).status_code == 404
 
 
@@ -205,7 +206,7 @@ def test_interest_flow_and_contact_visibility(client):
     project.lead.save()
     page = reverse("projects:project", args=[project.pk])
 
-    client.force_login(user)
+    login_verified(client, user)
     client.post(reverse("projects:interest_express", args=[project.pk]), {"message": "感兴趣"})
     interest = Interest.objects.get()
     assert "13800000000" not in client.get(page).content.decode()
@@ -214,14 +215,14 @@ def test_interest_flow_and_contact_visibility(client):
     response = client.post(reverse("projects:interest_answer", args=[interest.pk, "accept"]))
     assert response.status_code == 404
 
-    client.force_login(project.lead)
+    login_verified(client, project.lead)
     assert investor.contact_phone not in client.get(page).content.decode()
     client.post(reverse("projects:interest_answer", args=[interest.pk, "accept"]))
     interest.refresh_from_db()
     assert interest.status == "accepted"
     assert investor.contact_phone in client.get(page).content.decode()
 
-    client.force_login(user)
+    login_verified(client, user)
     assert "13800000000" in client.get(page).content.decode()
     detail = client.get(reverse("projects:investor", args=[investor.pk]))
     assert detail.status_code == 200
@@ -229,7 +230,7 @@ def test_interest_flow_and_contact_visibility(client):
 
 def test_unknown_answer_is_404(client):
     interest = InterestFactory()
-    client.force_login(interest.project.lead)
+    login_verified(client, interest.project.lead)
     url = reverse("projects:interest_answer", args=[interest.pk, "maybe"])
     assert client.post(url).status_code == 404
 
@@ -237,7 +238,7 @@ def test_unknown_answer_is_404(client):
 def test_interest_needs_a_verified_investor(client):
     user, _investor = investor_member(pending=True)
     project = ProjectFactory()
-    client.force_login(user)
+    login_verified(client, user)
     response = client.post(reverse("projects:interest_express", args=[project.pk]))
     assert response.status_code == 403
     assert client.get(reverse("projects:interest_express", args=[project.pk])).status_code == 405
@@ -253,23 +254,23 @@ def test_databank_only_for_verified_members(client):
     assert client.get(url).context["allowed"] is False
     assert "已认证机构" not in client.get(url).content.decode()
     pending_user, _ = investor_member(pending=True)
-    client.force_login(pending_user)
+    login_verified(client, pending_user)
     assert client.get(url).context["allowed"] is False
     assert client.get(reverse("projects:investor", args=[visible.pk])).status_code == 404
 
     member, _ = investor_member()
-    client.force_login(member)
+    login_verified(client, member)
     response = client.get(url)
     names = {i.name for i in response.context["page_obj"].object_list}
     assert "已认证机构" in names and "待认证机构" not in names
     assert client.get(reverse("projects:investor", args=[hidden.pk])).status_code == 404
 
-    client.force_login(recruiter())
+    login_verified(client, recruiter())
     assert client.get(url).context["allowed"] is True
 
     # A team sees it once its project is published, with the fitting investors on its page.
     draft = ProjectFactory(draft=True)
-    client.force_login(draft.lead)
+    login_verified(client, draft.lead)
     assert client.get(url).context["allowed"] is False
     published = ProjectFactory(lead=draft.lead)
     assert client.get(url).context["allowed"] is True
@@ -301,14 +302,14 @@ def test_databank_filters(client, query, expected):
         ticket_max=100_000_000,
         region=region("320100"),
     )
-    client.force_login(StaffFactory())
+    login_verified(client, StaffFactory())
     response = client.get(reverse("projects:investors"), query)
     assert response.status_code == 200
     assert {i.name for i in response.context["page_obj"].object_list} == expected
 
 
 def test_databank_query_count(client, django_assert_max_num_queries):
-    client.force_login(StaffFactory())
+    login_verified(client, StaffFactory())
     InvestorFactory.create_batch(2)
     client.get(reverse("projects:investors"))
     with django_assert_max_num_queries(14):
@@ -360,7 +361,7 @@ def test_register_see_code_and_qr_then_cancel(client):
     assert reverse("projects:roadshow_register", args=[roadshow.pk]) not in anonymous
 
     user = UserFactory()
-    client.force_login(user)
+    login_verified(client, user)
     client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))
     client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))  # double click
     registration = Registration.objects.get()
@@ -369,11 +370,11 @@ def test_register_see_code_and_qr_then_cancel(client):
     assert 'src="data:image/svg+xml' in page
 
     other = UserFactory()
-    client.force_login(other)
+    login_verified(client, other)
     client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))
     assert client.get(url).context["waitlist_position"] == 1
 
-    client.force_login(user)
+    login_verified(client, user)
     client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk]))
     registration.refresh_from_db()
     assert registration.status == "cancelled"
@@ -382,7 +383,7 @@ def test_register_see_code_and_qr_then_cancel(client):
 
 def test_cancel_without_registration_is_404(client):
     roadshow = RoadshowFactory()
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk])).status_code == 404
 
 
@@ -395,7 +396,7 @@ def test_register_needs_login_and_post(client):
     roadshow = RoadshowFactory()
     url = reverse("projects:roadshow_register", args=[roadshow.pk])
     assert client.post(url).status_code == 302
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(url).status_code == 405
 
 
@@ -403,9 +404,9 @@ def test_checkin_desk_is_staff_only_and_checks_codes(client):
     roadshow = RoadshowFactory()
     registration = services.registration_create(roadshow=roadshow, user=UserFactory())
     url = reverse("projects:roadshow_checkin", args=[roadshow.pk])
-    client.force_login(registration.user)
+    login_verified(client, registration.user)
     assert client.get(url).status_code == 404
-    client.force_login(StaffFactory())
+    login_verified(client, StaffFactory())
     assert client.get(url).status_code == 200
     assert client.post(url, {"code": registration.code.lower()}).status_code == 302
     registration.refresh_from_db()
@@ -451,7 +452,7 @@ def test_watch_counts_an_online_view(client):
 def test_my_projects(client):
     project = ProjectFactory(draft=True)
     ProjectFactory()
-    client.force_login(project.lead)
+    login_verified(client, project.lead)
     response = client.get(reverse("projects:my_projects"))
     assert list(response.context["projects"]) == [project]
 
@@ -468,7 +469,7 @@ def test_past_event_cannot_be_registered_for(client):
         starts_at=timezone.now() - datetime.timedelta(days=2),
         ends_at=timezone.now() - datetime.timedelta(days=1),
     )
-    client.force_login(UserFactory(kind=AccountKind.TALENT))
+    login_verified(client, UserFactory(kind=AccountKind.TALENT))
     client.post(reverse("projects:roadshow_register", args=[roadshow.pk]))
     assert not Registration.objects.exists()
 
@@ -480,7 +481,7 @@ def test_detail_pages_query_counts(client, django_assert_max_num_queries):
     project = roadshow.slots.first().project
     member, _investor = investor_member()
     InvestorFactory.create_batch(8)
-    client.force_login(member)
+    login_verified(client, member)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("projects:roadshow", args=[roadshow.pk])).status_code == 200
     with django_assert_max_num_queries(20):
@@ -490,7 +491,7 @@ def test_detail_pages_query_counts(client, django_assert_max_num_queries):
 def test_submission_is_listed_in_my_applications(client):
     project = ProjectFactory(draft=True, title_zh="我的项目")
     submission = services.project_submit(project=project, by=project.lead)
-    client.force_login(project.lead)
+    login_verified(client, project.lead)
     response = client.get(reverse("me:applications"))
     assert response.status_code == 200
     assert submission.reference in response.content.decode()

@@ -3,6 +3,7 @@ from django.core import mail
 from django.urls import reverse
 
 from talentportal.models import AccountKind, User
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_login_never_redirects_off_site(client):
 
 
 def test_logout_is_post_only(client, talent):
-    client.force_login(talent)
+    login_verified(client, talent)
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert "_auth_user_id" not in client.session
@@ -136,7 +137,7 @@ def test_account_page_requires_login(client):
 
 
 def test_account_page_saves_details(client, talent):
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.post(
         reverse("accounts:profile"),
         {
@@ -165,7 +166,7 @@ def test_account_page_saves_details(client, talent):
 )
 def test_account_page_bad_input_loses_nothing(client, talent, data, field):
     UserFactory(email="taken@example.com")
-    client.force_login(talent)
+    login_verified(client, talent)
     before = (talent.email, talent.phone, talent.display_name)
     form = {"display_name": "x", "email": talent.email, "phone": "", "preferred_language": "en"}
     response = client.post(reverse("accounts:profile"), {**form, **data})
@@ -207,7 +208,7 @@ def test_password_reset_with_a_forged_link_says_it_is_invalid(client):
 
 
 def test_password_change_rejects_a_wrong_old_password(client, talent):
-    client.force_login(talent)
+    login_verified(client, talent)
     response = client.post(
         reverse("accounts:password_change"),
         {

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +11,7 @@ CHANGELISTS = ["user", "region", "industry", "discipline"]
 
 @pytest.fixture
 def admin_client(client, staff):
-    client.force_login(staff)
+    login_verified(client, staff)
     return client
 
 
@@ -43,7 +44,7 @@ def test_region_autocomplete_finds_by_chinese_name(admin_client):
 
 
 def test_the_admin_refuses_non_staff(client):
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

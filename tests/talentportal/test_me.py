@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from talentportal.models import ApplicationStatus, Notification
 from talentportal.workflow import application_transition, document_attach
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import StaffFactory, UserFactory
 from tests.talentportal.workflow_factories import ServiceApplicationFactory, case_officer
 
@@ -17,7 +18,7 @@ def test_my_applications_lists_only_mine_newest_first_with_next_step(client):
     older = ServiceApplicationFactory(applicant=me, status=S.NEEDS_INFO)
     newer = ServiceApplicationFactory(applicant=me, status=S.SUBMITTED)
     someone_elses = ServiceApplicationFactory()
-    client.force_login(me)
+    login_verified(client, me)
     response = client.get(reverse("me:applications"))
     body = response.content.decode()
     assert body.index(newer.reference) < body.index(older.reference)
@@ -30,7 +31,7 @@ def test_my_applications_lists_only_mine_newest_first_with_next_step(client):
 
 def test_my_applications_keeps_a_constant_number_of_queries(client, django_assert_max_num_queries):
     me = UserFactory()
-    client.force_login(me)
+    login_verified(client, me)
     ServiceApplicationFactory.create_batch(2, applicant=me)
     # One query per kind of application, plus the session, the user and the header.
     with django_assert_max_num_queries(16) as few:
@@ -42,7 +43,7 @@ def test_my_applications_keeps_a_constant_number_of_queries(client, django_asser
 
 def test_another_users_application_is_a_404(client):
     application = ServiceApplicationFactory()
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(application.get_absolute_url()).status_code == 404
     respond = reverse("me:application_respond", args=[application.reference])
     assert client.post(respond, {"message": "hi"}).status_code == 404
@@ -55,7 +56,7 @@ def test_the_applicant_answers_a_request_for_information_with_a_document(client)
     application_transition(
         application=application, to=S.NEEDS_INFO, by=case_officer(), comment="请上传职称证书"
     )
-    client.force_login(application.applicant)
+    login_verified(client, application.applicant)
     page = client.get(application.get_absolute_url())
     assert "请上传职称证书" in page.content.decode()
     response = client.post(
@@ -77,7 +78,7 @@ def test_the_applicant_answers_a_request_for_information_with_a_document(client)
 
 def test_a_wrong_file_type_is_refused_next_to_the_form_and_nothing_changes(client):
     application = ServiceApplicationFactory(status=S.NEEDS_INFO)
-    client.force_login(application.applicant)
+    login_verified(client, application.applicant)
     response = client.post(
         reverse("me:application_respond", args=[application.reference]),
         {"message": "见附件", "document": SimpleUploadedFile("virus.pdf", b"MZ\x90\x00")},
@@ -90,7 +91,7 @@ def test_a_wrong_file_type_is_refused_next_to_the_form_and_nothing_changes(clien
 
 def test_withdrawing_closes_the_application(client):
     application = ServiceApplicationFactory(status=S.SUBMITTED)
-    client.force_login(application.applicant)
+    login_verified(client, application.applicant)
     client.post(reverse("me:application_withdraw", args=[application.reference]))
     application.refresh_from_db()
     assert application.status == S.WITHDRAWN
@@ -109,15 +110,15 @@ def test_documents_are_served_to_the_applicant_and_staff_only(client):
         upload=SimpleUploadedFile("学位证书.pdf", PDF),
     )
     url = reverse("me:document", args=[document.pk])
-    client.force_login(UserFactory())
+    login_verified(client, UserFactory())
     assert client.get(url).status_code == 404
-    client.force_login(application.applicant)
+    login_verified(client, application.applicant)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     # Reading the whole stream also closes the file.
     assert b"".join(response.streaming_content) == PDF
-    client.force_login(StaffFactory())
+    login_verified(client, StaffFactory())
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
@@ -129,7 +130,7 @@ def test_notifications_page_and_mark_all_read(client):
     me = UserFactory()
     Notification.objects.create(recipient=me, subject="您的申请已受理", body="…")
     Notification.objects.create(recipient=UserFactory(), subject="别人的通知", body="…")
-    client.force_login(me)
+    login_verified(client, me)
     body = client.get(reverse("me:notifications")).content.decode()
     assert "您的申请已受理" in body and "别人的通知" not in body
     client.post(reverse("me:notifications_read"))
@@ -141,6 +142,6 @@ def test_a_section_can_add_its_own_part_to_the_application_page(client, monkeypa
     monkeypatch.setattr(
         type(application), "DETAIL_TEMPLATE", "talentportal/notifications/welcome_subject.txt"
     )
-    client.force_login(application.applicant)
+    login_verified(client, application.applicant)
     body = client.get(application.get_absolute_url()).content.decode()
     assert "欢迎使用人才服务平台" in body

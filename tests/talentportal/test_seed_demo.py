@@ -89,6 +89,7 @@ def test_running_twice_changes_no_counts():
     # The command tells where to go and how to log in.
     assert DEMO_PASSWORD in output
     assert ADMIN_URL in output
+    assert "manage.py demo_totp" in output
     assert re.search(r"talentportal: done in \d+\.\d+s", output)
 
 
@@ -133,7 +134,20 @@ def test_demo_staff_can_log_in_to_the_admin(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+    # The admin wants the second factor: the code of the documented demo key.
+    step = client.get("/admin/")
+    assert step.status_code == 302
+    assert step["Location"].startswith("/accounts/two-factor/verify/")
+    code = call_command_output("demo_totp").split()[0]
+    response = client.post(step["Location"], {"token": code})
+    assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def call_command_output(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
 
 
 def test_seed_modules_are_the_project_apps_in_installed_apps_order():

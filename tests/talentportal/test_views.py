@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from talentportal.models import Region
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,9 @@ LOGIN_REQUIRED_PAGES = [
     "accounts:profile",
     "accounts:password_change",
     "accounts:password_change_done",
+    "accounts:two_factor",
+    "accounts:two_factor_setup",
+    "accounts:two_factor_verify",
     "me:applications",
     "me:notifications",
     # The talent library: the talent's own pages, and the pages of enterprise members.
@@ -45,6 +49,8 @@ LOGIN_REQUIRED_PAGES = [
 ]
 POST_ONLY = {
     "accounts:logout",
+    "accounts:two_factor_backup_codes",
+    "accounts:two_factor_remove",
     "me:notifications_read",
     "talents:me_resume",
     "talents:me_resume_delete",
@@ -87,7 +93,7 @@ def test_every_page_without_arguments_renders_for_anonymous_and_signed_in(client
     """Each page either renders or asks an anonymous visitor to log in; a signed-in talent
     never meets a server error. The pinned lists say which answer each known page gives."""
     signed_in = Client()
-    signed_in.force_login(UserFactory())
+    login_verified(signed_in, UserFactory())
     for name in site_url_names():
         if name in POST_ONLY:
             continue

@@ -20,6 +20,7 @@ from talentportal.workflow import (
     document_attach,
     reference_next,
 )
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import UserFactory
 from tests.talentportal.workflow_factories import (
     ServiceApplicationFactory,
@@ -307,7 +308,7 @@ def test_the_admin_queue_of_region_scoped_staff_shows_only_their_region(client):
     officer.user_permissions.add(
         *officer.user_permissions.model.objects.filter(codename="view_serviceapplication")
     )
-    client.force_login(officer)
+    login_verified(client, officer)
     response = client.get(reverse("admin:policies_serviceapplication_changelist"))
     body = response.content.decode()
     assert response.status_code == 200

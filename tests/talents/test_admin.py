@@ -21,6 +21,7 @@ from talents.models import (
     VerificationStatus,
 )
 from talents.services import evaluation_nominate
+from tests.auth_helpers import login_verified
 from tests.policies.factories import region
 from tests.talents.factories import (
     DemandFactory,
@@ -127,7 +128,7 @@ def test_a_talent_page_in_the_admin_is_read_only_and_logged(admin_client, admin_
 def test_region_scoped_staff_see_their_region_s_talents_only():
     staff = staff_with("view_talent", staff_region=region("330100"))
     client = Client()
-    client.force_login(staff)
+    login_verified(client, staff)
     hangzhou = TalentFactory(current_region=region("330106"))
     TalentFactory(current_region=region("320400"))
     response = client.get(TALENTS)
@@ -141,7 +142,7 @@ def test_region_scoped_staff_verify_only_their_region():
 
     staff = staff_with("view_enterprise", "change_enterprise", staff_region=region("330100"))
     client = Client()
-    client.force_login(staff)
+    login_verified(client, staff)
     hangzhou = EnterpriseFactory(pending=True, region=region("330106"))
     EnterpriseMemberFactory(enterprise=hangzhou)
     changzhou = EnterpriseFactory(pending=True, region=region("320400"))
@@ -179,7 +180,7 @@ def test_the_evidence_is_downloaded_by_staff_of_the_region_only(admin_client):
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     other = staff_with("view_enterprise", staff_region=region("320400"))
     client = Client()
-    client.force_login(other)
+    login_verified(client, other)
     assert client.get(f"{ENTERPRISES}{enterprise.pk}/evidence/").status_code == 404
     change = admin_client.get(f"{ENTERPRISES}{enterprise.pk}/change/")
     assert f"{ENTERPRISES}{enterprise.pk}/evidence/" in change.content.decode()

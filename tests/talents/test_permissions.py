@@ -10,6 +10,7 @@ from talentportal.models import AccountKind
 from talentportal.workflow import application_submit
 from talents.models import Enterprise, ProfileAccess
 from talents.services import demand_application_create
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import StaffFactory, UserFactory
 from tests.talents.factories import DemandFactory, TalentFactory, recruiter
 
@@ -79,7 +80,7 @@ TALENT_PAGES = [
 
 def test_the_owner_opens_every_enterprise_page(world):
     client = Client()
-    client.force_login(world["owner"])
+    login_verified(client, world["owner"])
     for method, url in enterprise_pages(world):
         if method == "get":
             assert client.get(url).status_code == 200, url
@@ -98,7 +99,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world, prefix):
 )
 def test_everyone_else_gets_a_404_on_enterprise_pages(world, role):
     client = Client()
-    client.force_login(world["roles"][role])
+    login_verified(client, world["roles"][role])
     before = ProfileAccess.objects.count()
     for method, url in enterprise_pages(world):
         if role == "other enterprise" and url in (
@@ -121,14 +122,14 @@ def test_everyone_else_gets_a_404_on_enterprise_pages(world, role):
 @pytest.mark.parametrize("role", ["unverified enterprise", "other enterprise", "staff"])
 def test_talent_pages_are_a_404_for_other_accounts(world, role):
     client = Client()
-    client.force_login(world["roles"][role])
+    login_verified(client, world["roles"][role])
     for method, url in TALENT_PAGES:
         assert getattr(client, method)(url).status_code == 404, (role, url)
 
 
 def test_another_enterprise_cannot_touch_this_ones_postings_or_applications(world):
     client = Client()
-    client.force_login(world["roles"]["other enterprise"])
+    login_verified(client, world["roles"]["other enterprise"])
     demand = world["demand"]
     assert client.post(f"/enterprise/postings/demand/{demand.pk}/close/").status_code == 404
     demand.refresh_from_db()
@@ -145,7 +146,7 @@ def test_another_enterprise_cannot_touch_this_ones_postings_or_applications(worl
 def test_an_inactive_member_is_treated_as_anonymous(world):
     owner = world["owner"]
     client = Client()
-    client.force_login(owner)
+    login_verified(client, owner)
     owner.is_active = False
     owner.save(update_fields=["is_active"])
     response = client.get("/talents/search/")

@@ -41,6 +41,7 @@ from talents.services import (
     demand_application_create,
     evaluation_confirm,
 )
+from tests.auth_helpers import login_verified
 from tests.policies.factories import region
 from tests.talentportal.factories import PASSWORD, UserFactory
 from tests.talents.factories import (
@@ -61,7 +62,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def login(user) -> Client:
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)
     return client
 
 

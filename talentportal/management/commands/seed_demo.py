@@ -19,7 +19,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from talentportal.catalogues import load_catalogues
-from talentportal.seed import ADMIN_URL, DEMO_ACCOUNTS, DEMO_PASSWORD
+from talentportal.seed import (
+    ADMIN_URL,
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    DEMO_TOTP_USERNAME,
+    demo_totp_secret,
+)
 
 SEED = 20260101
 
@@ -68,3 +74,8 @@ class Command(BaseCommand):
         usernames = ", ".join(account["username"] for account in DEMO_ACCOUNTS)
         self.stdout.write(f"Demo accounts: {usernames}; password: {DEMO_PASSWORD}")
         self.stdout.write(f"Admin: {ADMIN_URL} (log in as demo-staff)")
+        self.stdout.write(
+            f"Second factor of {DEMO_TOTP_USERNAME}: the current code is printed by "
+            f"`.venv/bin/python manage.py demo_totp`, or add the demo key "
+            f"{demo_totp_secret()} to an authenticator app (demo only)"
+        )

@@ -1,0 +1,36 @@
+"""Signing in for tests now that staff, experts and enterprise administrators need a second
+factor: `login_verified(client, user)` is force_login plus a confirmed authenticator whose
+check this session has passed, as after a real code step."""
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def totp_device(user) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+
+
+def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time += steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def backup_code(user, code: str = "12345678") -> str:
+    """A fresh single-use backup code for the user (kept alongside any they have)."""
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="backup", defaults={"confirmed": True}
+    )
+    StaticToken.objects.get_or_create(device=device, token=code)
+    return code
+
+
+def login_verified(client, user):
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+    return user
