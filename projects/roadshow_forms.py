@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import Need, Project
 from projects.roadshow_filters import MAX_YUAN
+from talentportal.downloads import CheckedFileInput
 from talentportal.models import Industry, Region
 from talentportal.uploads import PDF, clean_upload
 from talents.models import Enterprise
@@ -52,7 +53,8 @@ class ProjectForm(forms.ModelForm):
             "summary_zh": forms.Textarea(attrs={"rows": 6}),
             "summary_en": forms.Textarea(attrs={"rows": 6}),
             "highlights": forms.Textarea(attrs={"rows": 4}),
-            "pitch_deck": forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+            # "Currently: …" without the file's public /media/ URL.
+            "pitch_deck": CheckedFileInput(attrs={"accept": "application/pdf"}),
         }
         field_classes = {"region": RegionSelect}
 

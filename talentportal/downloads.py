@@ -12,12 +12,14 @@ documents, résumés and pitch decks have their own views with the same response
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
+from talentportal.models import ApplicationDocument
 from talentportal.uploads import file_response
 
 
@@ -56,6 +58,27 @@ def register(
 
 def download_url(obj, field: str) -> str:
     return reverse("download", args=[obj._meta.label_lower, obj.pk, field])
+
+
+def file_link(field_file) -> str:
+    """Where a stored file is downloaded (the admin's file widgets link here): the checked
+    view of its field, or "" when it has none (never the public /media/ URL)."""
+    instance = getattr(field_file, "instance", None)
+    field = getattr(field_file, "field", None)
+    if not field_file or instance is None or field is None or instance.pk is None:
+        return ""
+    if isinstance(instance, ApplicationDocument):
+        return instance.get_absolute_url()
+    if (instance._meta.label_lower, field.name) in _rules:
+        return download_url(instance, field.name)
+    return ""
+
+
+class CheckedFileInput(forms.ClearableFileInput):
+    """Django's file input with "currently: …", linking to `file_link` instead of the
+    file's public URL (the admin's widget gets the same through a template override)."""
+
+    template_name = "talentportal/widgets/clearable_file_input.html"
 
 
 def download(request, label: str, pk: int, field: str):

@@ -33,7 +33,7 @@ def sign_in(client, user):
     try:
         from tests.auth_helpers import login_verified
     except ImportError:
-        client.force_login(user)
+        login_verified(client, user)
     else:
         login_verified(client, user)
 
@@ -52,6 +52,11 @@ def assert_download(response, content: bytes, *, private=True):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert ("no-store" in response["Cache-Control"]) is private
     assert b"".join(response.streaming_content) == content
+
+
+def stored(field_file) -> bytes:
+    with field_file.storage.open(field_file.name) as handle:
+        return handle.read()
 
 
 def assert_login_redirect(response):
@@ -172,7 +177,7 @@ def test_community_photos_are_served_through_the_view(client):
     assert download_url(photo, "image") in page.text
     assert "/media/" not in page.text
     response = client.get(download_url(photo, "image"))
-    assert_download(response, photo.image.read(), private=False)
+    assert_download(response, stored(photo.image), private=False)
     assert response["Content-Type"] == "image/png"
 
 
@@ -183,7 +188,7 @@ def test_photos_of_unpublished_communities_are_for_staff_only(client):
     sign_in(client, UserFactory())
     assert client.get(url).status_code == 404
     sign_in(client, UserFactory(kind="staff", is_staff=True))  # province-wide staff
-    assert_download(client.get(url), photo.image.read(), private=True)
+    assert_download(client.get(url), stored(photo.image), private=True)
 
 
 @pytest.mark.parametrize(
@@ -225,3 +230,33 @@ def test_a_talent_downloads_their_own_resume_and_nobody_else_through_that_url(cl
     assert response["Content-Disposition"] == 'attachment; filename="resume.pdf"'
     sign_in(client, UserFactory())  # a talent without a résumé gets nothing of anyone's
     assert client.get(url).status_code == 404
+
+
+# --- the admin's file widgets ------------------------------------------------------------------
+
+
+def test_admin_file_widgets_link_to_the_checked_download_not_to_media(client):
+    attachment = policy_attachment(status=PolicyStatus.DRAFT)
+    photo = community_photo(is_published=False)
+    sign_in(client, StaffFactory())
+    pages = {
+        reverse("admin:policies_policy_change", args=[attachment.policy_id]): (attachment, "file"),
+        reverse("admin:apartments_community_change", args=[photo.community_id]): (photo, "image"),
+    }
+    for url, (obj, field) in pages.items():
+        page = client.get(url)
+        assert page.status_code == 200
+        assert f'href="{download_url(obj, field)}"' in page.text
+        assert "/media/" not in page.text
+
+
+def test_the_project_form_shows_the_current_deck_without_a_media_link(client):
+    from tests.projects.roadshow_factories import ProjectFactory
+
+    project = ProjectFactory(draft=True)
+    project.pitch_deck.save("deck.pdf", ContentFile(PDF_BYTES), save=True)
+    sign_in(client, project.lead)
+    page = client.get(reverse("projects:project_edit", args=[project.pk]))
+    assert page.status_code == 200
+    assert project.pitch_deck.name in page.text  # "currently: …", as text
+    assert "/media/" not in page.text
