@@ -10,6 +10,7 @@ from django.urls import reverse
 from ecosystem import services
 from ecosystem.models import Feedback, FinancialInstitution
 from talentportal.models import ApplicationStatus
+from tests.auth_helpers import login_verified
 from tests.ecosystem.factories import (
     AllianceActivityFactory,
     DepartmentFactory,
@@ -27,14 +28,6 @@ from tests.ecosystem.factories import (
 from tests.policies.factories import region
 from tests.talentportal.factories import StaffFactory
 from tests.talents.factories import TalentFactory
-
-try:
-    from tests.auth_helpers import login_verified
-except ImportError:  # before the admin requires a second factor
-
-    def login_verified(client, user):
-        client.force_login(user)
-
 
 S = ApplicationStatus
 pytestmark = pytest.mark.django_db
