@@ -22,8 +22,8 @@ from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOper
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce, Left
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Left, LPad, TruncYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
@@ -778,6 +778,16 @@ class ApartmentApplication(Application):
     REFERENCE_PREFIX = "AA"
     DETAIL_TEMPLATE = "apartments/includes/me_application.html"
     LIST_SELECT_RELATED = ("round__community",)
+    # Retention: what is left of the person once their account is anonymised. The ID number
+    # becomes a unique non-number (region 000000), so duplicate checks never match it; the
+    # year of birth stays for statistics.
+    ANONYMISED_FIELDS = {
+        "full_name": "",
+        "phone": "",
+        "employer": "",
+        "id_number": LPad(Cast("id", models.CharField()), 18, Value("0")),
+        "birth_date": TruncYear("birth_date"),
+    }
 
     round = models.ForeignKey(
         AllocationRound,

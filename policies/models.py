@@ -987,6 +987,8 @@ class ServiceApplication(Application):
 
     REFERENCE_PREFIX = "SV"
     LIST_SELECT_RELATED = ("service",)
+    # Retention: an anonymised account's answers go; the decision and its reason stay.
+    ANONYMISED_FIELDS = {"answers": {}}
 
     service = models.ForeignKey(
         ServiceItem,

@@ -318,6 +318,9 @@ class Application(models.Model):
     LIST_SELECT_RELATED: tuple[str, ...] = ()
     # A template a section adds to the applicant's page of this application (rank, offers…).
     DETAIL_TEMPLATE = ""
+    # Retention (talentportal.retention): field -> value (or expression) that replaces the
+    # person's data in the applications of an anonymised account; the rows stay.
+    ANONYMISED_FIELDS: dict = {}
 
     applicant = models.ForeignKey(
         User,

@@ -949,6 +949,7 @@ class EnterpriseProcessed(Application):
 class DemandApplication(EnterpriseProcessed):
     REFERENCE_PREFIX = "DM"
     LIST_SELECT_RELATED = ("demand__enterprise",)
+    ANONYMISED_FIELDS = {"cover_letter": ""}  # retention: the person's own words go
 
     demand = models.ForeignKey(
         Demand, verbose_name=_("demand"), on_delete=models.PROTECT, related_name="applications"
@@ -981,6 +982,7 @@ class DemandApplication(EnterpriseProcessed):
 class InternshipApplication(EnterpriseProcessed):
     REFERENCE_PREFIX = "IN"
     LIST_SELECT_RELATED = ("internship__enterprise",)
+    ANONYMISED_FIELDS = {"cover_letter": ""}  # retention: the person's own words go
 
     internship = models.ForeignKey(
         Internship,

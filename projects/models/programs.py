@@ -328,6 +328,9 @@ class ProgramApplication(Application):
 
     REFERENCE_PREFIX = "PG"
     LIST_SELECT_RELATED = ("call__program",)
+    # Retention: the person leaves an anonymised account's applications; the year of birth,
+    # degree and discipline stay for statistics.
+    ANONYMISED_FIELDS = {"full_name": "", "employer": ""}
 
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications"

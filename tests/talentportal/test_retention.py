@@ -46,9 +46,7 @@ def draft(applicant=None, *, untouched_days=0, with_document=True):
             by=application.applicant,
             upload=SimpleUploadedFile("证书.pdf", PDF_BYTES),
         )
-    ServiceApplication.objects.filter(pk=application.pk).update(
-        updated_at=days_ago(untouched_days)
-    )
+    ServiceApplication.objects.filter(pk=application.pk).update(updated_at=days_ago(untouched_days))
     return application, document
 
 
@@ -218,3 +216,34 @@ def test_enqueue_daily_queues_in_the_database_and_the_worker_runs_it(scene):
     assert queued.status == "SUCCESSFUL", queued.traceback
     assert queued.return_value["accounts_anonymised"] == 2
     assert User.objects.get(pk=scene["due"].pk).anonymised_at is not None
+
+
+def test_applications_of_an_anonymised_account_keep_no_person(settings):
+    from apartments.models import ApartmentApplication
+    from projects.models import ProgramApplication
+    from tests.apartments.factories import ApplicationFactory
+    from tests.projects.program_factories import ProgramApplicationFactory
+
+    settings.RETENTION = {**retention.DEFAULTS, "CLOSED_ACCOUNT_DAYS": 30}
+    user = closed_user(31)
+    kept = UserFactory()
+    apartment = ApplicationFactory(applicant=user, status=ApplicationStatus.APPROVED)
+    other = ApplicationFactory(applicant=kept, status=ApplicationStatus.APPROVED)
+    program = ProgramApplicationFactory(applicant=user, status=ApplicationStatus.REJECTED)
+    service = ServiceApplicationFactory(
+        applicant=user, status=ApplicationStatus.APPROVED, answers={"phone": "13800000000"}
+    )
+
+    retention.retention_run(now=NOW)
+
+    apartment = ApartmentApplication.objects.get(pk=apartment.pk)
+    assert (apartment.full_name, apartment.phone, apartment.employer) == ("", "", "")
+    assert apartment.id_number == f"{apartment.pk:018d}"
+    assert apartment.birth_date == datetime.date(1994, 1, 1)  # the year stays for statistics
+    assert apartment.status == ApplicationStatus.APPROVED and apartment.applicant_id == user.pk
+    program = ProgramApplication.objects.get(pk=program.pk)
+    assert (program.full_name, program.employer, program.birth_year) == ("", "", 1985)
+    assert ServiceApplication.objects.get(pk=service.pk).answers == {}
+    # someone else's application is untouched
+    untouched = ApartmentApplication.objects.get(pk=other.pk)
+    assert (untouched.full_name, untouched.id_number) == (other.full_name, other.id_number)
