@@ -1013,3 +1013,7 @@ class Feedback(Application):
             | Q(staff_region__in={code, code[:4] + "00", code[:2] + "0000"}),
             is_staff=True,
         )
+
+
+# The audit trail's event models (ecosystem/audit.py) belong to this app: import them last.
+from ecosystem import audit  # noqa: E402, F401

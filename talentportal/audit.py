@@ -28,8 +28,9 @@ from talentportal.models import ApplicationDocument, Discipline, Industry, Regio
 MACHINE_COLUMNS = {"updated_at", "search_vector", "search_tokens", "search_title", "search_body"}
 
 
-def track(model, *, exclude=(), fields=None, inserts=True, model_name=None):
-    """Create the append-only event model of `model` (named `<Model>Event` unless given)."""
+def track(model, *, exclude=(), fields=None, inserts=True, model_name=None, related_name=None):
+    """Create the append-only event model of `model` (named `<Model>Event` unless given; its
+    events are `obj.events` unless `related_name` says otherwise)."""
     trackers = [pghistory.UpdateEvent(), pghistory.DeleteEvent()]
     if inserts:
         trackers.insert(0, pghistory.InsertEvent())
@@ -54,6 +55,11 @@ def track(model, *, exclude=(), fields=None, inserts=True, model_name=None):
         append_only=True,
         model_name=name,
         attrs=paths,
+        **(
+            {"obj_field": pghistory.ObjForeignKey(related_name=related_name)}
+            if related_name
+            else {}
+        ),
         meta={
             "verbose_name": f"{model._meta.verbose_name} event",
             "verbose_name_plural": f"{model._meta.verbose_name} events",

@@ -19,7 +19,7 @@ try:  # the admin requires a second factor
 except ImportError:  # pragma: no cover
 
     def login_verified(client, user):
-        client.force_login(user)
+        login_verified(client, user)
 
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,17 @@ TRACKED = [
     "apartments.ApartmentApplication",
     "apartments.Offer",
     "apartments.Lease",
+    "ecosystem.ServicePoint",
+    "ecosystem.ServicePointDesignation",
+    "ecosystem.Alliance",
+    "ecosystem.AllianceMembership",
+    "ecosystem.FinancialInstitution",
+    "ecosystem.FinancialProduct",
+    "ecosystem.FinancialApplication",
+    "ecosystem.KeyEnterpriseList",
+    "ecosystem.KeyEnterprise",
+    "ecosystem.Department",
+    "ecosystem.Feedback",
 ]
 
 # Columns that would copy personal data into the trail.
