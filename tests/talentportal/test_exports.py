@@ -89,3 +89,19 @@ def test_policy_export_through_import_export(admin_client, file_format):
         column = header.index("title_zh")
         titles = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == ["'" + EVIL]
+
+
+def test_every_csv_writer_of_the_project_escapes_formulas():
+    """A new export must use `talentportal.exports.csv_writer`, not the bare `csv.writer`."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    apps = ["talentportal", "policies", "talents", "projects", "apartments", "ecosystem"]
+    bare = [
+        str(path.relative_to(root))
+        for app in apps
+        for path in (root / app).rglob("*.py")
+        if path.name != "exports.py"
+        and ("csv.writer(" in (text := path.read_text()) or "csv.DictWriter(" in text)
+    ]
+    assert not bare
