@@ -39,6 +39,7 @@ from projects.models import (
     Score,
     Track,
 )
+from talentportal import security_log
 from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
 from talentportal.exports import csv_writer
 from talentportal.models import ApplicationStatus
@@ -211,6 +212,7 @@ class CallAdmin(RegionScopedAdmin):
 
     def ranking_csv(self, request, pk):
         call = self._call(request, pk)
+        security_log.record(request, security_log.Kind.EXPORT, detail=f"ranking of call {call.pk}")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="ranking-call-{call.pk}.csv"'
         response.write("\ufeff")

@@ -22,6 +22,7 @@ from projects.models import (
     Roadshow,
     RoadshowSlot,
 )
+from talentportal import security_log
 from talentportal.exports import csv_writer
 
 
@@ -324,6 +325,8 @@ class RoadshowAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Export the attendee list (CSV)"))
     def export_attendees(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:20])
+        security_log.record(request, security_log.Kind.EXPORT, detail=f"attendees of {ids}")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
         response.write("\ufeff")

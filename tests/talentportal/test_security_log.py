@@ -12,6 +12,8 @@ from django.utils import timezone
 from talentportal import roles, security_log
 from talentportal.models import SecurityEvent, SecurityEventKind, SecurityOutcome
 from tests.policies.factories import PolicyFactory
+from tests.projects.program_factories import CallFactory
+from tests.projects.roadshow_factories import RegistrationFactory
 from tests.talentportal.factories import PASSWORD, StaffFactory, UserFactory
 
 try:  # the admin requires a second factor
@@ -19,7 +21,7 @@ try:  # the admin requires a second factor
 except ImportError:  # pragma: no cover
 
     def login_verified(client, user):
-        client.force_login(user)
+        login_verified(client, user)
 
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +100,7 @@ def test_a_lockout_is_recorded_after_repeated_failures(client):
 
 def test_a_password_change_is_recorded_without_the_password(client):
     user = UserFactory(username="lihua")
-    client.force_login(user)
+    login_verified(client, user)
     events = since_now()
     new = "An0ther-long-Secret-phrase"
     response = client.post(
@@ -275,3 +277,25 @@ def test_the_auditor_filters_and_searches_but_cannot_change_anything(client):
     delete = reverse("admin:talentportal_securityevent_delete", args=[event.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert SecurityEvent.objects.get(pk=event.pk).username == "lihua"
+
+
+def test_the_roadshow_attendee_export_is_recorded(client):
+    registration = RegistrationFactory()
+    login_verified(client, StaffFactory(username="root"))
+    response = client.post(
+        reverse("admin:projects_roadshow_changelist"),
+        {"action": "export_attendees", "_selected_action": [registration.roadshow_id]},
+    )
+    assert response["Content-Disposition"].startswith("attachment")
+    event = SecurityEvent.objects.get(kind=Kind.EXPORT)
+    assert event.detail == f"attendees of {registration.roadshow_id}"
+    assert registration.code not in all_text()
+
+
+def test_the_program_ranking_export_is_recorded(client):
+    call = CallFactory()
+    login_verified(client, StaffFactory(username="root"))
+    response = client.get(reverse("admin:projects_call_ranking_csv", args=[call.pk]))
+    assert response.status_code == 200
+    event = SecurityEvent.objects.get(kind=Kind.EXPORT)
+    assert (event.username, event.detail) == ("root", f"ranking of call {call.pk}")
