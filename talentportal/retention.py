@@ -67,6 +67,7 @@ class Report:
     files_deleted: int = 0
     orphan_files_deleted: int = 0
     security_events_purged: int | None = None  # None: no security log in this installation
+    errors: int = 0  # accounts or drafts that failed (logged; the next run tries again)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -225,7 +226,12 @@ def retention_run(*, dry_run: bool = False, now: datetime.datetime | None = None
         newly_closed.update(closed_at=now)
     for user in closed_accounts(now).order_by("pk").iterator(chunk_size=BATCH):
         if not dry_run:
-            report.files_deleted += account_anonymise(user, now=now)
+            try:
+                report.files_deleted += account_anonymise(user, now=now)
+            except Exception:
+                logger.exception("retention: anonymising account %s failed", user.pk)
+                report.errors += 1
+                continue
         report.accounts_anonymised += 1
 
     for model in application_models():
@@ -237,6 +243,9 @@ def retention_run(*, dry_run: bool = False, now: datetime.datetime | None = None
                 report.files_deleted += draft_purge(application)
             except ProtectedError:
                 report.drafts_kept += 1
+            except Exception:
+                logger.exception("retention: purging draft %s failed", application.reference)
+                report.errors += 1
             else:
                 report.drafts_purged += 1
 

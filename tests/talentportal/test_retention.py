@@ -247,3 +247,18 @@ def test_applications_of_an_anonymised_account_keep_no_person(settings):
     # someone else's application is untouched
     untouched = ApartmentApplication.objects.get(pk=other.pk)
     assert (untouched.full_name, untouched.id_number) == (other.full_name, other.id_number)
+
+
+def test_one_failing_account_does_not_stop_the_run(scene, monkeypatch):
+    real = retention.account_anonymise
+
+    def failing_for_the_first(user, **kwargs):
+        if user.pk == scene["due"].pk:
+            raise RuntimeError("storage unavailable")
+        return real(user, **kwargs)
+
+    monkeypatch.setattr(retention, "account_anonymise", failing_for_the_first)
+    report = retention.retention_run(now=NOW)
+    assert (report.errors, report.accounts_anonymised, report.drafts_purged) == (1, 1, 1)
+    assert User.objects.get(pk=scene["due"].pk).anonymised_at is None  # tried again next run
+    assert User.objects.get(pk=scene["talent"].user_id).anonymised_at is not None

@@ -10,6 +10,7 @@ LABELS = {
     "files_deleted": "files of anonymised accounts and purged drafts deleted",
     "orphan_files_deleted": "orphaned uploads deleted (older than {ORPHAN_UPLOAD_DAYS} days)",
     "security_events_purged": "security events purged (older than {SECURITY_LOG_DAYS} days)",
+    "errors": "failures (logged; retried by the next run)",
 }
 
 
