@@ -29,9 +29,15 @@ _SECRET = re.compile(
 )
 
 
+# The token of a password-reset link, in its path: /accounts/password/reset/<uidb64>/<token>/.
+_RESET_TOKEN = re.compile(r"(/reset/[0-9A-Za-z_-]+/)[0-9A-Za-z_-]+(?=/)")
+
+
 def redact(text: str) -> str:
-    """The text with ID numbers, mobile numbers and secret values replaced by placeholders."""
+    """The text with ID numbers, mobile numbers, reset tokens and secret values replaced by
+    placeholders."""
     text = _SECRET.sub(r"\1[redacted]", text)
+    text = _RESET_TOKEN.sub(r"\1[redacted]", text)
     text = _ID_NUMBER.sub("[id-number]", text)
     return _PHONE.sub("[phone]", text)
 

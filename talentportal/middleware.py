@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
-from talentportal.logging import request_id_var
+from talentportal.logging import redact, request_id_var
 
 access_log = logging.getLogger("talentportal.access")
 logger = logging.getLogger(__name__)
@@ -72,15 +72,16 @@ class RequestIdMiddleware:
         # when the database is down).
         user = getattr(request, "_cached_user", None)
         user_id = user.pk if user is not None and user.is_authenticated else None
+        path = redact(request.path)  # a password-reset link carries its token in the path
         access_log.info(
             "%s %s %s %sms",
             request.method,
-            request.path,
+            path,
             status,
             duration_ms,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "query_keys": sorted(request.GET.keys()),
                 "status": status,
                 "duration_ms": duration_ms,

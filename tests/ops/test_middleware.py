@@ -12,6 +12,7 @@ from django.test import Client
 
 from talentportal.logging import JsonLogFormatter, RequestContextFilter, redact, request_id_var
 from talentportal.middleware import service_unavailable
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import UserFactory
 
 ID_NUMBER = "11010519491231002X"
@@ -79,7 +80,7 @@ def test_every_record_of_a_request_carries_its_id(client, records, monkeypatch):
 @pytest.mark.django_db
 def test_one_access_line_per_request_without_the_query_string(client, records):
     user = UserFactory(kind="talent")
-    client.force_login(user)
+    login_verified(client, user)
     client.get(f"/policies/?q={ID_NUMBER}&region=330100", headers={"X-Request-ID": "req-abcdefgh"})
     (line,) = access_records(records)
     assert line.getMessage().startswith("GET /policies/ 200 ")
@@ -99,6 +100,14 @@ def test_the_access_line_of_an_anonymous_request_has_no_user(client, records):
     (line,) = access_records(records)
     assert line.status == 404
     assert line.user_id is None
+
+
+@pytest.mark.django_db
+def test_a_password_reset_token_in_the_path_is_not_logged(client, records):
+    client.get("/accounts/password/reset/MQ/cz7kq3-0123456789abcdef0123456789abcdef/")
+    (line,) = access_records(records)
+    assert "0123456789abcdef" not in line.getMessage()
+    assert line.path == "/accounts/password/reset/MQ/[redacted]/"
 
 
 def test_personal_data_and_secrets_are_masked():
@@ -156,7 +165,7 @@ def test_a_view_that_loses_the_database_answers_a_friendly_503(client, monkeypat
 @pytest.mark.django_db
 def test_losing_the_database_in_a_middleware_is_a_503_too(monkeypatch):
     client = Client(raise_request_exception=False)
-    client.force_login(UserFactory(kind="talent"))
+    login_verified(client, UserFactory(kind="talent"))
 
     def lose_database(self):
         raise OperationalError("terminating connection due to administrator command")
