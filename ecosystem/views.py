@@ -18,6 +18,8 @@
 Views stay thin: reads through the models' QuerySets, writes through `ecosystem.services`.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -334,6 +336,9 @@ class FeedbackBoardView(PortalListView):
         )
 
 
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=1)
+
+
 class FeedbackCreateView(RateLimitMixin, FormView):
     form_class = FeedbackForm
     rate_limit_group = "submit"
@@ -349,6 +354,15 @@ class FeedbackCreateView(RateLimitMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        # The same text sent twice within a minute is a double click: show the first.
+        twin = Feedback.objects.filter(
+            applicant=self.request.user,
+            title=data["title"].strip(),
+            description=data["description"].strip(),
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        ).first()
+        if twin is not None:
+            return redirect("ecosystem:feedback", reference=twin.reference)
         try:
             feedback = services.feedback_submit(
                 applicant=self.request.user,

@@ -12,6 +12,7 @@ from PIL import Image
 from ecosystem.models import Feedback, FeedbackCategory, FinancialApplication
 from talentportal.choices import TalentTier
 from talentportal.models import AccountKind, ApplicationDocument, ApplicationStatus
+from tests.auth_helpers import login_verified
 from tests.ecosystem.factories import (
     AllianceActivityFactory,
     AllianceFactory,
@@ -155,7 +156,7 @@ def test_my_memberships(client):
     enterprise = member.enterprise_memberships.get().enterprise
     mine = MembershipFactory(enterprise=enterprise)
     other = MembershipFactory()
-    client.force_login(member)
+    login_verified(client, member)
     html = page(client, "my_memberships")
     assert mine.alliance.name_zh in html and other.alliance.name_zh not in html
 
@@ -199,10 +200,10 @@ def test_product_detail_explains_eligibility(client):
     html = page(client, "product", product.pk)
     assert "登录" in html  # anonymous: log in to see
     talent = TalentFactory(tier=TalentTier.C).user
-    client.force_login(talent)
+    login_verified(client, talent)
     html = page(client, "product", product.pk)
     assert "C" in html and 'name="amount"' not in html  # not eligible: no form
-    client.force_login(TalentFactory(tier=TalentTier.A).user)
+    login_verified(client, TalentFactory(tier=TalentTier.A).user)
     html = page(client, "product", product.pk, language="en")
     assert "Your talent tier A is eligible." in html and 'name="amount"' in html
 
@@ -210,7 +211,7 @@ def test_product_detail_explains_eligibility(client):
 def test_apply_flow_draft_submit_and_double_submit(client):
     product = ProductFactory(eligible_tiers=["A"], max_amount=1_000_000)
     talent = TalentFactory(tier=TalentTier.A).user
-    client.force_login(talent)
+    login_verified(client, talent)
     apply_url = url("product_apply", product.pk)
 
     response = client.post(apply_url, {"amount": "500000", "purpose": "研发", "action": "save"})
@@ -234,7 +235,7 @@ def test_apply_flow_draft_submit_and_double_submit(client):
 
 def test_apply_bad_input(client):
     product = ProductFactory(max_amount=100_000)
-    client.force_login(TalentFactory().user)
+    login_verified(client, TalentFactory().user)
     apply_url = url("product_apply", product.pk)
     for data in (
         {"amount": "200000", "purpose": "x", "action": "submit"},
@@ -251,7 +252,7 @@ def test_apply_bad_input(client):
 
 def test_apply_not_eligible_is_refused(client):
     product = ProductFactory(eligible_tiers=["A"])
-    client.force_login(TalentFactory(tier="").user)
+    login_verified(client, TalentFactory(tier="").user)
     response = client.post(
         url("product_apply", product.pk), {"amount": "1000", "purpose": "x", "action": "submit"}
     )
@@ -268,7 +269,7 @@ def test_apply_needs_a_login(client):
 def test_enterprise_declares_its_type(client):
     product = ProductFactory(eligible_enterprise_types=["high_tech", "private"])
     member = recruiter()
-    client.force_login(member)
+    login_verified(client, member)
     html = page(client, "product", product.pk)
     assert 'name="enterprise_type"' in html
     response = client.post(
@@ -287,12 +288,12 @@ def test_enterprise_declares_its_type(client):
 def test_another_users_application_is_404(client):
     product = ProductFactory()
     owner = TalentFactory().user
-    client.force_login(owner)
+    login_verified(client, owner)
     client.post(
         url("product_apply", product.pk), {"amount": "1000", "purpose": "x", "action": "submit"}
     )
     reference = FinancialApplication.objects.get().reference
-    client.force_login(TalentFactory().user)
+    login_verified(client, TalentFactory().user)
     assert client.get(reverse("me:application", args=[reference])).status_code == 404
 
 
@@ -333,7 +334,7 @@ def feedback_form(**overrides):
 @pytest.mark.parametrize("kind", [AccountKind.TALENT, AccountKind.ENTERPRISE])
 def test_file_feedback_and_track_it(client, kind):
     user = recruiter() if kind == AccountKind.ENTERPRISE else TalentFactory().user
-    client.force_login(user)
+    login_verified(client, user)
     assert 'name="description"' in page(client, "feedback_new")
     data = feedback_form(attachment=SimpleUploadedFile("photo.png", png(), "image/png"))
     response = client.post(url("feedback_new"), data)
@@ -351,7 +352,7 @@ def test_file_feedback_and_track_it(client, kind):
 
 
 def test_feedback_bad_input(client):
-    client.force_login(TalentFactory().user)
+    login_verified(client, TalentFactory().user)
     bad = [
         feedback_form(category="nonsense"),
         feedback_form(region="999999"),
@@ -370,14 +371,14 @@ def test_feedback_bad_input(client):
 def test_feedback_submit_permissions(client):
     response = client.get(url("feedback_new"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    client.force_login(UserFactory(kind=AccountKind.INVESTOR))
+    login_verified(client, UserFactory(kind=AccountKind.INVESTOR))
     assert client.get(url("feedback_new")).status_code == 403
     assert client.post(url("feedback_new"), feedback_form()).status_code == 403
 
 
 def test_another_users_feedback_is_404(client):
     feedback = feedback_at("answered")
-    client.force_login(TalentFactory().user)
+    login_verified(client, TalentFactory().user)
     page(client, "feedback", feedback.reference, status=404)
     response = client.post(url("feedback_rate", feedback.reference), {"rating": "5"})
     assert response.status_code == 404
@@ -388,7 +389,7 @@ def test_another_users_feedback_is_404(client):
 
 def test_rate_and_consent_once_answered(client):
     feedback = feedback_at("routed")
-    client.force_login(feedback.applicant)
+    login_verified(client, feedback.applicant)
     html = page(client, "feedback", feedback.reference)
     assert 'name="rating"' not in html  # not answered yet
     assert client.post(url("feedback_rate", feedback.reference), {"rating": "4"}).status_code == 302
@@ -396,7 +397,7 @@ def test_rate_and_consent_once_answered(client):
     assert feedback.rating is None
 
     feedback = feedback_at("answered")
-    client.force_login(feedback.applicant)
+    login_verified(client, feedback.applicant)
     html = page(client, "feedback", feedback.reference)
     assert "已协调住建部门" in html and 'name="rating"' in html
     response = client.post(url("feedback_rate", feedback.reference), {"rating": "9"})
@@ -434,12 +435,22 @@ def test_the_submitter_takes_it_off_the_board(client):
     feedback = feedback_at("published", title="子女入学咨询")
     assert "子女入学咨询" in page(client, "feedback_board")
     other = TalentFactory().user
-    client.force_login(other)
+    login_verified(client, other)
     assert client.post(url("feedback_unpublish", feedback.reference)).status_code == 404
-    client.force_login(feedback.applicant)
+    login_verified(client, feedback.applicant)
     assert client.get(url("feedback_unpublish", feedback.reference)).status_code == 405
     response = client.post(url("feedback_unpublish", feedback.reference))
     assert response.status_code == 302
     feedback.refresh_from_db()
     assert not feedback.is_published and not feedback.publish_consent
     assert "子女入学咨询" not in page(client, "feedback_board")
+
+
+def test_feedback_double_submit_files_it_once(client):
+    login_verified(client, TalentFactory().user)
+    first = client.post(url("feedback_new"), feedback_form())
+    second = client.post(url("feedback_new"), feedback_form())
+    feedback = Feedback.objects.get()
+    assert first["Location"] == second["Location"] == url("feedback", feedback.reference)
+    client.post(url("feedback_new"), feedback_form(title="另一个问题"))
+    assert Feedback.objects.count() == 2
