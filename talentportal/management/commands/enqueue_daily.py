@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django_tasks_db.models import DBTaskResult
 
 from talentportal.tasks import DAILY
 
@@ -11,5 +12,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         for daily_task in DAILY:
+            # While the worker is down, cron must not pile up a copy a day.
+            waiting = DBTaskResult.objects.filter(
+                task_path=daily_task.module_path, status="READY"
+            ).first()
+            if waiting is not None:
+                self.stdout.write(f"{daily_task.name} is already queued: {waiting.id}")
+                continue
             result = daily_task.enqueue()
             self.stdout.write(f"Queued {daily_task.name}: {result.id}")
