@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentportal.i18n import localized
 
@@ -473,21 +474,23 @@ class ApplicationDocument(models.Model):
         return reverse("me:document", args=[self.pk])
 
 
+# The security log's short labels ("event", "path", "Export"…) have their own translation
+# context: the same English words mean other things elsewhere in the portal.
 class SecurityEventKind(models.TextChoices):
-    LOGIN = "login", _("Login")
-    LOGIN_FAILED = "login_failed", _("Login failed")
-    LOCKOUT = "lockout", _("Lockout")
-    LOGOUT = "logout", _("Logout")
-    PERMISSION_DENIED = "denied", _("Permission denied")
-    ADMIN_ACTION = "admin", _("Admin action")
-    EXPORT = "export", _("Export")
-    PASSWORD_CHANGE = "password", _("Password change")
+    LOGIN = "login", pgettext_lazy("security log", "Login")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("security log", "Login failed")
+    LOCKOUT = "lockout", pgettext_lazy("security log", "Lockout")
+    LOGOUT = "logout", pgettext_lazy("security log", "Logout")
+    PERMISSION_DENIED = "denied", pgettext_lazy("security log", "Permission denied")
+    ADMIN_ACTION = "admin", pgettext_lazy("security log", "Admin action")
+    EXPORT = "export", pgettext_lazy("security log", "Export")
+    PASSWORD_CHANGE = "password", pgettext_lazy("security log", "Password change")
 
 
 class SecurityOutcome(models.TextChoices):
-    SUCCESS = "success", _("Success")
-    FAILURE = "failure", _("Failure")
-    DENIED = "denied", _("Denied")
+    SUCCESS = "success", pgettext_lazy("security log", "Success")
+    FAILURE = "failure", pgettext_lazy("security log", "Failure")
+    DENIED = "denied", pgettext_lazy("security log", "Denied")
 
 
 class SecurityEvent(models.Model):
@@ -495,7 +498,9 @@ class SecurityEvent(models.Model):
     where, with what outcome. Never a password, an ID number or a query string. Append-only:
     triggers refuse every UPDATE, and every DELETE of a row younger than the retention floor."""
 
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(
+        pgettext_lazy("security log", "time"), default=timezone.now, db_index=True
+    )
     # No database constraint and no cascade: the log outlives deleted accounts unchanged.
     user = models.ForeignKey(
         User,
@@ -507,16 +512,22 @@ class SecurityEvent(models.Model):
         related_name="+",
     )
     username = models.CharField(_("username"), max_length=40, blank=True, db_index=True)
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True, db_index=True)
-    kind = models.CharField(_("event"), max_length=12, choices=SecurityEventKind.choices)
-    outcome = models.CharField(_("outcome"), max_length=8, choices=SecurityOutcome.choices)
-    path = models.CharField(_("path"), max_length=200, blank=True)
-    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(
+        pgettext_lazy("security log", "IP address"), null=True, blank=True, db_index=True
+    )
+    kind = models.CharField(
+        pgettext_lazy("security log", "event"), max_length=12, choices=SecurityEventKind.choices
+    )
+    outcome = models.CharField(
+        pgettext_lazy("security log", "outcome"), max_length=8, choices=SecurityOutcome.choices
+    )
+    path = models.CharField(pgettext_lazy("security log", "path"), max_length=200, blank=True)
+    detail = models.CharField(pgettext_lazy("security log", "detail"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name = _("security event")
-        verbose_name_plural = _("security events")
+        verbose_name = pgettext_lazy("security log", "security event")
+        verbose_name_plural = pgettext_lazy("security log", "security events")
         indexes = [models.Index(fields=["kind", "-at"], name="securityevent_kind_at")]
         triggers = [
             pgtrigger.Protect(name="security_event_no_update", operation=pgtrigger.Update),
