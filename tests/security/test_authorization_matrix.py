@@ -727,6 +727,32 @@ def test_private_files_are_hidden(client):
         assert client.get(url.replace("/file/", "/title/")).status_code == 404, "unregistered"
 
 
+#: Unpublished content (drafts, withdrawn or unverified entries): page name → the object.
+UNPUBLISHED: dict[str, Callable[[], object]] = {
+    "policies:detail": lambda: PolicyFactory(status=PolicyStatus.DRAFT),
+    "policies:service_detail": lambda: ServiceItemFactory(is_published=False),
+    "talents:demand": lambda: DemandFactory(is_published=False),
+    "talents:internship": lambda: InternshipFactory(is_published=False),
+    "talents:enterprise": lambda: EnterpriseFactory(pending=True),
+    "projects:project": lambda: ProjectFactory(draft=True),
+    "projects:program": lambda: ProgramFactory(is_published=False),
+    "projects:call": lambda: call_with(is_published=False),
+    "projects:roadshow": lambda: RoadshowFactory(is_published=False),
+    "apartments:community": lambda: CommunityFactory(is_published=False),
+    "ecosystem:service_point": lambda: ServicePointFactory(is_published=False),
+    "ecosystem:alliance": lambda: AllianceFactory(is_published=False),
+    "ecosystem:product": lambda: ProductFactory(is_published=False),
+}
+
+
+@pytest.mark.parametrize("name", UNPUBLISHED, ids=str)
+def test_unpublished_content_is_a_404_outside_the_office(client, name):
+    url = reverse(name, kwargs={"pk": UNPUBLISHED[name]().pk})
+    assert client.get(url).status_code == 404, f"{url} for a visitor"
+    login_verified(client, UserFactory(kind=AccountKind.TALENT))
+    assert client.get(url).status_code == 404, f"{url} for a talent"
+
+
 def test_another_users_notifications_are_not_listed(client):
     from talentportal.models import Notification
 
