@@ -99,15 +99,16 @@ class JsonLogger(Logger):
             return
         headers = {name.lower(): value for name, value in resp.headers}
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        path = redact(environ.get("PATH_INFO", ""))
         line = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "level": "INFO",
             "name": "gunicorn.access",
-            "message": f"{environ['REQUEST_METHOD']} {environ.get('PATH_INFO', '')} {status}",
+            "message": f"{environ['REQUEST_METHOD']} {path} {status}",
             "request_id": headers.get("x-request-id", "-"),
             "remote": environ.get("REMOTE_ADDR", "-"),
             "method": environ["REQUEST_METHOD"],
-            "path": redact(environ.get("PATH_INFO", "")),
+            "path": path,
             "status": int(status),
             "bytes": getattr(resp, "sent", None),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),

@@ -67,6 +67,13 @@ class JsonLogFormatter(JsonFormatter):
         kwargs.setdefault("json_ensure_ascii", False)
         super().__init__(*args, **kwargs)
 
+    def add_fields(self, log_record, record, message_dict):
+        super().add_fields(log_record, record, message_dict)
+        # Django's request logger passes the request, whose repr holds the query string.
+        request = log_record.get("request")
+        if request is not None and hasattr(request, "path"):
+            log_record["request"] = f"{request.method} {redact(request.path)}"
+
     def formatTime(self, record, datefmt=None):
         # ISO 8601 in UTC: log collectors sort and compare times across servers.
         return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")

@@ -8,6 +8,7 @@ from tests.perf import loadkit
 
 CONFIG = Path(__file__).resolve().parents[2] / "scripts" / "gunicorn.conf.py"
 PHONE = "13812345678"
+TOKEN = "0123456789abcdef0123456789abcdef"
 
 
 def config(monkeypatch, **env):
@@ -49,11 +50,15 @@ def test_access_lines_are_json_with_the_request_id_and_no_query_string(tmp_path)
         )
         with loadkit.urllib.request.urlopen(request, timeout=10) as response:
             assert response.headers["X-Request-ID"] == "lb-0123456789"
+        reset = f"{server.base}/accounts/password/reset/MQ/cz7kq3-{TOKEN}/"
+        loadkit.http_get(reset)
     text = log_file.read_text()
     records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     access = [r for r in records if r["name"] == "gunicorn.access"]
-    assert access[-1]["path"] == "/health/" and access[-1]["status"] == 200
-    assert access[-1]["request_id"] == "lb-0123456789"
+    health = next(r for r in access if r["request_id"] == "lb-0123456789")
+    assert health["path"] == "/health/" and health["status"] == 200
+    assert access[-1]["path"] == "/accounts/password/reset/MQ/[redacted]/"
     assert any(r["name"] == "talentportal.access" for r in records)
     assert PHONE not in text
+    assert TOKEN not in text
     assert not (tmp_path / ".gunicorn").exists()  # no shared control socket

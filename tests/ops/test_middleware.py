@@ -110,6 +110,15 @@ def test_a_password_reset_token_in_the_path_is_not_logged(client, records):
     assert line.path == "/accounts/password/reset/MQ/[redacted]/"
 
 
+@pytest.mark.django_db
+def test_djangos_own_request_lines_carry_no_query_string(client, records):
+    client.get(f"/no-such-page/?q={ID_NUMBER}")
+    (warning,) = [r for r in records.records if r.name == "django.request"]
+    line = JsonLogFormatter().format(warning)
+    assert ID_NUMBER not in line
+    assert json.loads(line)["request"] == "GET /no-such-page/"
+
+
 def test_personal_data_and_secrets_are_masked():
     text = (
         f"lookup id={ID_NUMBER} phone +86 {PHONE} or {PHONE}; "
