@@ -288,3 +288,16 @@ def test_the_two_factor_pages_render_in_both_languages(client):
     assert "Two-factor authentication" in en.text
     setup = client.get("/en/accounts/two-factor/setup/")
     assert re.search(r"<code id=\"totp-secret\">[A-Z2-7 ]+</code>", setup.text)
+
+
+def test_the_password_alone_cannot_replace_an_existing_authenticator(client):
+    staff = StaffFactory()
+    device = totp_device(staff)
+    client.force_login(staff)  # password passed, code not yet
+
+    page = client.get(SETUP)
+    posted = client.post(SETUP, {"token": "123456"})
+
+    assert page.status_code == posted.status_code == 302
+    assert page["Location"].startswith(VERIFY)
+    assert list(TOTPDevice.objects.filter(user=staff)) == [device]
