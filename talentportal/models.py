@@ -485,6 +485,7 @@ class SecurityEventKind(models.TextChoices):
     ADMIN_ACTION = "admin", pgettext_lazy("security log", "Admin action")
     EXPORT = "export", pgettext_lazy("security log", "Export")
     PASSWORD_CHANGE = "password", pgettext_lazy("security log", "Password change")
+    TWO_FACTOR = "2fa", pgettext_lazy("security log", "Two-factor authentication")
 
 
 class SecurityOutcome(models.TextChoices):

@@ -21,6 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from talentportal import security_log
 from talentportal.models import AccountKind
 
 # Per session: (user id, the step still missing: "verify", "setup" or "").
@@ -144,6 +145,7 @@ def totp_device_confirm(*, request, device: TOTPDevice, token: str) -> list[str]
     codes = backup_codes_generate(user=device.user)
     otp_login(request, device)
     forget_pending_step(request.session)
+    _log(request, "authenticator set up")
     return codes
 
 
@@ -156,7 +158,10 @@ def token_verify(*, request, token: str):
             if device.verify_token(token):
                 otp_login(request, device)
                 forget_pending_step(request.session)
+                kind = "backup code" if isinstance(device, StaticDevice) else "code"
+                _log(request, f"verified with a {kind}")
                 return device
+    _log(request, "wrong code", outcome=security_log.Outcome.FAILURE)
     return None
 
 
@@ -169,6 +174,12 @@ def devices_remove(*, request) -> None:
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     user.otp_device = None
     forget_pending_step(request.session)
+    _log(request, "authenticator removed")
+
+
+def _log(request, detail: str, outcome=security_log.Outcome.SUCCESS) -> None:
+    """The two-factor steps in the security event log."""
+    security_log.record(request, security_log.Kind.TWO_FACTOR, outcome=outcome, detail=detail)
 
 
 def throttled(user) -> bool:

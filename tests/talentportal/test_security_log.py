@@ -6,11 +6,13 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from talentportal import roles, security_log
 from talentportal.models import SecurityEvent, SecurityEventKind, SecurityOutcome
+from tests.auth_helpers import backup_code, login_verified, totp_code, totp_device
 from tests.policies.factories import PolicyFactory
 from tests.projects.program_factories import CallFactory
 from tests.projects.roadshow_factories import RegistrationFactory
@@ -299,3 +301,25 @@ def test_the_program_ranking_export_is_recorded(client):
     assert response.status_code == 200
     event = SecurityEvent.objects.get(kind=Kind.EXPORT)
     assert (event.username, event.detail) == ("root", f"ranking of call {call.pk}")
+
+
+def test_two_factor_steps_are_recorded_never_the_code():
+    staff = StaffFactory(username="root")
+    device = totp_device(staff)
+    spare = backup_code(staff, "87654321")
+    verify = reverse("accounts:two_factor_verify")
+    events = since_now()
+    code = totp_code(device)
+    for token, status in [(code, 302), (spare, 302), ("000000", 200)]:
+        client = Client()  # a fresh session, signed in but not verified
+        client.force_login(staff)
+        assert client.post(verify, {"token": token}).status_code == status
+    events = events.filter(kind=Kind.TWO_FACTOR)
+    assert kinds(events) == [
+        (Kind.TWO_FACTOR, SecurityOutcome.SUCCESS, "root"),
+        (Kind.TWO_FACTOR, SecurityOutcome.SUCCESS, "root"),
+        (Kind.TWO_FACTOR, SecurityOutcome.FAILURE, "root"),
+    ]
+    details = [e.detail for e in events]
+    assert details == ["verified with a code", "verified with a backup code", "wrong code"]
+    assert code not in all_text() and spare not in all_text()
