@@ -263,3 +263,17 @@ def test_one_failing_account_does_not_stop_the_run(scene, monkeypatch):
     assert (report.errors, report.accounts_anonymised, report.drafts_purged) == (1, 1, 1)
     assert User.objects.get(pk=scene["due"].pk).anonymised_at is None  # tried again next run
     assert User.objects.get(pk=scene["talent"].user_id).anonymised_at is not None
+
+
+def test_old_security_events_go_and_six_months_stay(settings):
+    from talentportal.models import SecurityEvent
+
+    settings.RETENTION = {**retention.DEFAULTS, "SECURITY_LOG_DAYS": 365}
+    old = SecurityEvent.objects.create(at=days_ago(400), kind="login", outcome="success")
+    recent = SecurityEvent.objects.create(at=days_ago(200), kind="login", outcome="success")
+
+    dry = retention.retention_run(dry_run=True, now=NOW)
+    assert dry.security_events_purged == 1 and SecurityEvent.objects.count() == 2
+    report = retention.retention_run(now=NOW)
+    assert report.security_events_purged == 1
+    assert list(SecurityEvent.objects.filter(pk__in=[old.pk, recent.pk])) == [recent]
