@@ -773,24 +773,34 @@ def _admin_url(pattern: Pattern) -> str:
     kwargs = {param: ADMIN_ARGUMENTS.get(param, "1") for param in pattern.params}
     if pattern.name.startswith("admin:"):
         return reverse(pattern.name, kwargs=kwargs)
-    return "/admin/" + kwargs.get("url", "")  # the unnamed catch-all
+    return reverse("admin:index") + kwargs.get("url", "")  # the unnamed catch-all
 
 
-@pytest.mark.parametrize("who", ["anonymous", "talent", "enterprise", "expert"])
-def test_the_admin_sends_everyone_but_staff_to_its_log_in(who):
+@pytest.mark.parametrize(
+    ("who", "language"),
+    [
+        ("anonymous", "zh-hans"),
+        ("talent", "zh-hans"),
+        ("enterprise", "zh-hans"),
+        ("expert", "zh-hans"),
+        ("talent", "en"),
+    ],
+)
+def test_the_admin_sends_everyone_but_staff_to_its_log_in(who, language):
     client = Client()
     if who != "anonymous":
         login_verified(client, UserFactory(kind=who))
-    admin_login = reverse("admin:login")
     assert ADMIN, "the admin is not in the URLconf"
-    for pattern in ADMIN:
-        url = _admin_url(pattern)
+    with translation.override(language):
+        admin_login, admin_index = reverse("admin:login"), reverse("admin:index")
+        urls = [(pattern, _admin_url(pattern)) for pattern in ADMIN]
+    for pattern, url in urls:
         response = _request(client, url)
         if pattern.name == "admin:login":
             assert response.status_code == 200, url
             continue
         if pattern.name == "admin:logout":  # the admin's own choice: back to its index
-            assert _login_path(response) == reverse("admin:index"), url
+            assert _login_path(response) == admin_index, url
             continue
         assert response.status_code == 302, f"{url}: {response.status_code} for {who}"
         assert _login_path(response) == admin_login, f"{url}: {response['Location']}"
