@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 
 from policies.models import ServiceMaterial
 from talentportal.models import AccountKind
+from tests.apartments.factories import CommunityFactory, drawn_round
 from tests.apartments.web import accepting_round
 from tests.auth_helpers import login_verified
 from tests.ecosystem.factories import ProductFactory
@@ -286,6 +287,14 @@ def _round():
     return {"pk": accepting_round().pk}
 
 
+def _community():
+    return {"pk": CommunityFactory().pk}
+
+
+def _drawn_round():
+    return {"pk": drawn_round(applicants=2, unit_count=1)[0].pk}
+
+
 def _product():
     return {"pk": ProductFactory().pk}
 
@@ -311,6 +320,8 @@ FORM_PAGES = [
     FormPage("apartments:round_apply", _round, role=AccountKind.TALENT),
     FormPage("projects:roadshow_register", _roadshow, role=AccountKind.TALENT, fields=["note"]),
     FormPage("ecosystem:feedback_new", role=AccountKind.TALENT),
+    FormPage("apartments:community", _community, method="get", context_name="qualify_form"),
+    FormPage("apartments:round_verify", _drawn_round, method="get", context_name="find_form"),
     FormPage(
         "ecosystem:product_apply",
         _product,
