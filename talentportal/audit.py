@@ -11,7 +11,8 @@ Each app lists its tracked models in its own `audit.py`, imported at the end of 
   (search vectors, `updated_at`, counters) are never tracked;
 - personal data stays out of the event rows: names, ID numbers, phone numbers, e-mail
   addresses, résumés, free-form answers and check-in codes are excluded per model (`exclude`),
-  so the trail shows *that* and *when* they changed, by whom, but not their values;
+  and so is every column the retention run anonymises (`ANONYMISED_FIELDS` of the model), so
+  the trail shows *that* and *when* they changed, by whom, but not their values;
 - for the largest tables (a million accounts and talent profiles) inserts are not copied: the
   row itself is its first state, and every later change is recorded.
 
@@ -35,6 +36,8 @@ def track(model, *, exclude=(), fields=None, inserts=True, model_name=None, rela
     if inserts:
         trackers.insert(0, pghistory.InsertEvent())
     columns = {f.name for f in model._meta.concrete_fields}
+    # What the retention run erases from an application must not live on in its trail.
+    exclude = {*exclude, *getattr(model, "ANONYMISED_FIELDS", {})}
     if fields is None:
         excluded = sorted((MACHINE_COLUMNS | set(exclude)) & columns)
         options = {"exclude": excluded} if excluded else {}

@@ -88,9 +88,15 @@ TRACKED = [
 # Columns that would copy personal data into the trail.
 PERSONAL = {
     "talents.Talent": {"name", "phone", "email", "birth_year", "resume"},
-    "apartments.ApartmentApplication": {"full_name", "id_number", "birth_date", "phone"},
+    "apartments.ApartmentApplication": {
+        "full_name",
+        "id_number",
+        "birth_date",
+        "phone",
+        "employer",
+    },
     "apartments.Lease": {"residents"},
-    "projects.ProgramApplication": {"full_name", "birth_year", "answers"},
+    "projects.ProgramApplication": {"full_name", "birth_year", "answers", "employer"},
     "projects.Investor": {"contact_name", "contact_phone", "contact_email"},
     "projects.Registration": {"code"},
     "policies.ServiceApplication": {"answers"},
@@ -121,6 +127,12 @@ def test_personal_data_columns_are_not_copied_into_events():
     for label, columns in PERSONAL.items():
         copied = {f.name for f in event_models()[label]._meta.fields}
         assert copied & columns == set(), label
+
+
+def test_what_the_retention_run_anonymises_is_never_in_the_trail():
+    for label, event_model in event_models().items():
+        anonymised = set(getattr(apps.get_model(label), "ANONYMISED_FIELDS", {}))
+        assert {f.name for f in event_model._meta.fields} & anonymised == set(), label
 
 
 def test_a_talent_profile_change_is_recorded_without_the_phone(settings):
