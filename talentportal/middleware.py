@@ -9,7 +9,7 @@ import psycopg
 from django.core.signals import request_finished
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
@@ -130,3 +130,21 @@ class DatabaseUnavailableMiddleware:
             "Database unavailable, answered 503: %s", type(exception).__name__, exc_info=False
         )
         return service_unavailable(request)
+
+
+class NulInUrlMiddleware:
+    """A NUL character in a URL's own segments (a reference, a card number) is a 404 before
+    the view runs: no page has one, and PostgreSQL cannot compare text holding one (psycopg
+    raises DataError, a 500 in every view that looks a segment up). Query strings and forms
+    are validated by their own forms and FilterSets, which say what was wrong."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if any("\x00" in str(value) for value in (*view_args, *view_kwargs.values())):
+            raise Http404
+        return None

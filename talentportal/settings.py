@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL character in a URL segment is a 404 before any view looks it up in the database.
+    "talentportal.middleware.NulInUrlMiddleware",
     # request.user.is_verified(): has this session passed a second factor (talentportal.otp).
     "django_otp.middleware.OTPMiddleware",
     # Who changed what: the user and URL of each write request, for the audit trail's triggers.

@@ -23,6 +23,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 from django.utils import translation
 
 from ecosystem.services import financial_application_save
@@ -572,6 +573,7 @@ class Pattern:
     name: str  # namespaced; the route for an unnamed pattern
     route: str
     params: tuple[str, ...]
+    int_params: tuple[str, ...] = ()  # the <int:…> ones
 
     @property
     def is_admin(self) -> bool:
@@ -591,7 +593,13 @@ def _walk(patterns, prefix="", namespace=None):
             yield from _walk(entry.url_patterns, route, inner)
         elif isinstance(entry, URLPattern):
             name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
-            yield Pattern(name or route, route, tuple(entry.pattern.regex.groupindex))
+            converters = getattr(entry.pattern, "converters", {})
+            yield Pattern(
+                name or route,
+                route,
+                tuple(entry.pattern.regex.groupindex),
+                tuple(p for p, c in converters.items() if isinstance(c, IntConverter)),
+            )
 
 
 def all_patterns() -> list[Pattern]:

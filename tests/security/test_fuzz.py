@@ -23,7 +23,7 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import MultiWidget
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -39,6 +39,7 @@ from tests.policies.factories import PolicyFactory
 from tests.policies.test_service_forms import SCHEMA
 from tests.projects.program_factories import call_with
 from tests.projects.roadshow_factories import RoadshowFactory
+from tests.security.test_authorization_matrix import SITE
 from tests.talentportal.factories import UserFactory
 from tests.talentportal.workflow_factories import ServiceItemFactory
 from tests.talents.factories import DemandFactory, InternshipFactory, TalentFactory
@@ -377,6 +378,37 @@ def test_forms_survive_any_input(form_page):
         check(response, f"{form_page.method.upper()} {url} {str(data)[:300]}")
 
     fuzz()
+
+
+#: Text in a URL's own segments (references, card numbers, answers, kinds, CSV keys).
+PATH_VALUES = ["\x00", "a\x00b", "x" * 300, "%", "AA-2026-%", "人才", "<script>", "' OR 1=1 --"]
+
+
+@pytest.mark.parametrize("role", [None, AccountKind.TALENT, AccountKind.ENTERPRISE])
+def test_text_in_url_segments_is_never_a_500(role):
+    """Every site pattern with a text segment, each segment given hostile text (numbers stay
+    numbers: the converter refuses anything else before a view runs)."""
+    client = signed_in(role)
+    failures = []
+    for pattern in SITE:
+        if set(pattern.params) <= set(pattern.int_params):
+            continue
+        for value in PATH_VALUES:
+            kwargs = {p: "1" if p in pattern.int_params else value for p in pattern.params}
+            try:
+                url = reverse(pattern.name, kwargs=kwargs)
+            except NoReverseMatch:
+                continue  # a converter with its own pattern (program references) refuses it
+            try:
+                response = client.get(url)
+                if response.status_code == 405:
+                    response = client.post(url)
+                status = response.status_code
+            except Exception as error:
+                status = f"{type(error).__name__}: {error}"
+            if status not in ALLOWED:
+                failures.append(f"{url}: {status}")
+    assert not failures, f"as {role or 'anonymous'}:\n" + "\n".join(failures)
 
 
 def test_a_policy_page_survives_junk_ids(client):
