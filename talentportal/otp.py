@@ -48,20 +48,23 @@ def two_factor_required(user) -> bool:
 
 
 def pending_step(request) -> str:
-    """What the signed-in, unverified user still has to do; remembered for the session so that
-    an ordinary user's pages cost no query for it."""
+    """What the signed-in, unverified user still has to do: worked out at login and kept in
+    the session, so that an ordinary user's pages cost no query for it."""
     user = request.user
     cached = request.session.get(PENDING_STEP_SESSION_KEY)
     if cached and cached[0] == user.pk:
         return cached[1]
-    if user_has_device(user):
-        step = VERIFY
-    elif two_factor_required(user):
-        step = SETUP
-    else:
-        step = ""
+    step = _step_for(user)
     request.session[PENDING_STEP_SESSION_KEY] = [user.pk, step]
     return step
+
+
+def _step_for(user) -> str:
+    if user_has_device(user):
+        return VERIFY
+    if two_factor_required(user):
+        return SETUP
+    return ""
 
 
 def forget_pending_step(session) -> None:
@@ -71,7 +74,7 @@ def forget_pending_step(session) -> None:
 @receiver(user_logged_in)
 def _new_login_recomputes_step(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        forget_pending_step(request.session)
+        request.session[PENDING_STEP_SESSION_KEY] = [user.pk, _step_for(user)]
 
 
 # Pages a user who still owes a second factor may open (namespace, url name).
