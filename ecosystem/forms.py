@@ -1,6 +1,8 @@
 """Forms of the ecosystem's public pages: input parsing and validation only; the services
 decide the rest (eligibility, who may do what, the workflow)."""
 
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -94,6 +96,8 @@ class FeedbackForm(forms.Form):
         required=False,
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
     )
+    # New with each blank form, sent back with it: the service files each key once.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

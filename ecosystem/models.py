@@ -27,19 +27,22 @@ from policies.models import EnterpriseType, ServiceItem
 from projects.models import Roadshow
 from talentportal.choices import TalentTier
 from talentportal.i18n import localized
-from talentportal.models import Application, ApplicationQuerySet, Industry, Region, User
+from talentportal.models import (
+    Application,
+    ApplicationQuerySet,
+    Industry,
+    Region,
+    RegionalQuerySet,
+    User,
+)
 from talents.models import Enterprise
 
 
-class RegionalQuerySet(models.QuerySet):
+class PublishedQuerySet(RegionalQuerySet):
     """`published()` and `in_region(r)` for models with an `is_published` flag and a region."""
 
     def published(self):
         return self.filter(is_published=True)
-
-    def in_region(self, region: Region):
-        """In `region` or any region below it: a prefix match on the division code."""
-        return self.filter(region__code__startswith=region.code_prefix)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +97,7 @@ class ServicePoint(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = RegionalQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name_zh", "pk"]
@@ -259,7 +262,7 @@ class Alliance(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = RegionalQuerySet.as_manager()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name_zh", "pk"]
@@ -471,7 +474,7 @@ class ProductKind(models.TextChoices):
     LISTING = "listing", _("Equity and listing service")
 
 
-class FinancialProductQuerySet(RegionalQuerySet):
+class FinancialProductQuerySet(PublishedQuerySet):
     def published(self):
         """Published products of verified institutions."""
         return self.filter(is_published=True, institution__is_verified=True)
@@ -911,6 +914,9 @@ class Feedback(Application):
     )
     is_published = models.BooleanField(_("on the public board"), default=False)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Sent with the form that filed it: the same form sent twice (a double click, a reload)
+    # files one feedback, however close together the two requests arrive.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = FeedbackQuerySet.as_manager()
 
@@ -936,6 +942,9 @@ class Feedback(Application):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "submission_key"], name="feedback_one_per_submission_key"
+            ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="feedback_rating_range",

@@ -11,6 +11,7 @@ told. Feedback lifecycle on the shared statuses (see `ecosystem.models`):
     feedback_publish  (approved, consented) on the public board        staff who route
 """
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -118,29 +119,45 @@ def feedback_submit(
     description: str,
     attachment=None,
     enterprise: Enterprise | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Feedback:
     """File a problem or suggestion; it is submitted at once. A bad attachment raises
-    ValidationError and nothing is saved."""
+    ValidationError and nothing is saved. The same `submission_key` (the form's) files once:
+    a second call, even a concurrent one, returns the first feedback."""
     if not may_file_feedback(applicant):
         raise PermissionDenied(_("Only talents and enterprise members may file feedback."))
     if enterprise is not None and not enterprise.has_member(applicant):
         raise PermissionDenied(_("You are not a member of this enterprise."))
     if enterprise is None and applicant.kind == AccountKind.ENTERPRISE:
         enterprise = enterprise_of(applicant)
-    feedback = workflow.application_create(
-        model=Feedback,
-        applicant=applicant,
-        category=category,
-        region=region,
-        title=title.strip(),
-        description=description.strip(),
-        enterprise=enterprise,
-    )
-    if attachment is not None:
-        workflow.document_attach(
-            application=feedback, by=applicant, upload=attachment, label=_("Attachment")
-        )
-    return workflow.application_submit(application=feedback, by=applicant)
+    try:
+        with transaction.atomic():
+            feedback = workflow.application_create(
+                model=Feedback,
+                applicant=applicant,
+                category=category,
+                region=region,
+                title=title.strip(),
+                description=description.strip(),
+                enterprise=enterprise,
+                submission_key=submission_key,
+            )
+            if attachment is not None:
+                workflow.document_attach(
+                    application=feedback, by=applicant, upload=attachment, label=_("Attachment")
+                )
+            return workflow.application_submit(application=feedback, by=applicant)
+    except (IntegrityError, ValidationError):
+        # Lost a race with the same form's first send: the unique (applicant, submission_key)
+        # refused the row (as an IntegrityError, or in the model's validation if the first
+        # had already committed). Any other error is raised as it is.
+        first = None
+        if submission_key is not None:
+            first = Feedback.objects.filter(applicant=applicant, submission_key=submission_key)
+            first = first.first()
+        if first is None:
+            raise
+        return first
 
 
 def feedback_route(*, feedback: Feedback, department: Department, by: User) -> Feedback:

@@ -18,8 +18,6 @@
 Views stay thin: reads through the models' QuerySets, writes through `ecosystem.services`.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -336,9 +334,6 @@ class FeedbackBoardView(PortalListView):
         )
 
 
-DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=1)
-
-
 class FeedbackCreateView(RateLimitMixin, FormView):
     form_class = FeedbackForm
     rate_limit_group = "submit"
@@ -354,15 +349,11 @@ class FeedbackCreateView(RateLimitMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        # The same text sent twice within a minute is a double click: show the first.
-        twin = Feedback.objects.filter(
-            applicant=self.request.user,
-            title=data["title"].strip(),
-            description=data["description"].strip(),
-            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
-        ).first()
-        if twin is not None:
-            return redirect("ecosystem:feedback", reference=twin.reference)
+        key = data["submission_key"]
+        filed = Feedback.objects.filter(applicant=self.request.user, submission_key=key).first()
+        if filed is not None:  # the same form sent again: show what it filed
+            messages.info(self.request, _("This feedback was already filed."))
+            return redirect("ecosystem:feedback", reference=filed.reference)
         try:
             feedback = services.feedback_submit(
                 applicant=self.request.user,
@@ -371,6 +362,7 @@ class FeedbackCreateView(RateLimitMixin, FormView):
                 title=data["title"],
                 description=data["description"],
                 attachment=data.get("attachment"),
+                submission_key=key,
             )
         except ValidationError as error:
             for message in error.messages:

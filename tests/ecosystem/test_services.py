@@ -1,5 +1,6 @@
 import datetime
 import threading
+import uuid
 from unittest import mock
 
 import pytest
@@ -291,6 +292,19 @@ def race(*calls):
     for thread in threads:
         thread.join()
     return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_sent_twice_at_once_files_one_feedback():
+    talent = TalentFactory().user
+    key = uuid.uuid4()
+
+    outcomes = race(*(lambda: submit(talent, submission_key=key) for _ in range(2)))
+
+    assert all(isinstance(outcome, Feedback) for outcome in outcomes), outcomes
+    assert outcomes[0].pk == outcomes[1].pk
+    assert Feedback.objects.filter(applicant=talent).count() == 1
+    assert submit(talent, submission_key=uuid.uuid4()).pk != outcomes[0].pk
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,6 +2,8 @@
 and feedback flows — through the pages, against PostgreSQL."""
 
 import io
+import re
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -322,11 +324,13 @@ def test_key_enterprises_empty(client):
 
 
 def feedback_form(**overrides):
+    """The form as the page sends it: each blank form carries a new submission key."""
     return {
         "category": FeedbackCategory.HOUSING,
         "region": "330100",
         "title": "人才公寓排队太久",
         "description": "申请人才公寓已半年。",
+        "submission_key": str(uuid.uuid4()),
         **overrides,
     }
 
@@ -448,9 +452,20 @@ def test_the_submitter_takes_it_off_the_board(client):
 
 def test_feedback_double_submit_files_it_once(client):
     login_verified(client, TalentFactory().user)
-    first = client.post(url("feedback_new"), feedback_form())
-    second = client.post(url("feedback_new"), feedback_form())
+    form = feedback_form()
+    first = client.post(url("feedback_new"), form)
+    second = client.post(url("feedback_new"), form)
     feedback = Feedback.objects.get()
     assert first["Location"] == second["Location"] == url("feedback", feedback.reference)
-    client.post(url("feedback_new"), feedback_form(title="另一个问题"))
+    # The same words from a new blank form are a new feedback.
+    client.post(url("feedback_new"), feedback_form())
     assert Feedback.objects.count() == 2
+
+
+def test_the_feedback_form_carries_a_new_submission_key_each_time(client):
+    login_verified(client, TalentFactory().user)
+    keys = {
+        re.search(r'name="submission_key" value="([0-9a-f-]+)"', page(client, "feedback_new"))[1]
+        for _ in range(2)
+    }
+    assert len(keys) == 2
