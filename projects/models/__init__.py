@@ -4,6 +4,6 @@
 from projects.models.programs import *  # noqa: F403
 from projects.models.roadshows import *  # noqa: F403
 
-
+# isort: split
 # The audit trail's event models (projects/audit.py) belong to this app: import them last.
-from projects import audit  # noqa: E402, F401
+from projects import audit  # noqa: F401
