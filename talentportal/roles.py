@@ -194,9 +194,13 @@ def sync_roles() -> dict[str, int]:
 def sync_after_migrate(sender, **kwargs):
     """post_migrate receiver: sync once, after the last app's permissions exist."""
     from django.apps import apps
+    from django.contrib.auth.management import create_permissions
 
     with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
     if with_models and sender is with_models[-1]:
+        # This receiver may run before auth's, which creates the last app's permissions:
+        # create them first (it is idempotent), or a fresh database's roles would miss them.
+        create_permissions(sender, verbosity=0, using=kwargs["using"], apps=kwargs["apps"])
         sync_roles()
 
 

@@ -13,7 +13,7 @@ from talentportal.seed import ADMIN_URL, DEMO_PASSWORD, USER_COUNTS, seed
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["talentportal", "policies", "talents", "projects", "apartments"]
+PROJECT_APPS = ["talentportal", "policies", "talents", "projects", "apartments", "ecosystem"]
 
 
 def seed_demo(scale="small") -> str:
