@@ -19,7 +19,7 @@ a region (`User.staff_region`), which the admin enforces separately.
 """
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import post_migrate
 
 CONTENT_EDITOR = "content editor"
@@ -200,7 +200,13 @@ def sync_after_migrate(sender, **kwargs):
     if with_models and sender is with_models[-1]:
         # This receiver may run before auth's, which creates the last app's permissions:
         # create them first (it is idempotent), or a fresh database's roles would miss them.
-        create_permissions(sender, verbosity=0, using=kwargs["using"], apps=kwargs["apps"])
+        # (A flush, as after a transactional test, sends the signal without `apps`.)
+        create_permissions(
+            sender,
+            verbosity=0,
+            using=kwargs.get("using", DEFAULT_DB_ALIAS),
+            apps=kwargs.get("apps", apps),
+        )
         sync_roles()
 
 
