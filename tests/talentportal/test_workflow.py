@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from policies.models import ServiceApplication
 from talentportal.models import ApplicationEvent, ApplicationStatus, Notification, Region
@@ -115,7 +116,7 @@ def test_submission_sets_the_deadline_in_working_days_and_tells_applicant_and_st
         move(application, S.SUBMITTED, application.applicant, comment="")
     application.refresh_from_db()
     assert application.submitted_at is not None
-    assert application.due_on == add_working_days(application.submitted_at.date(), 5)
+    assert application.due_on == add_working_days(timezone.localdate(application.submitted_at), 5)
     assert Notification.objects.filter(recipient=application.applicant).count() == 1
     assert Notification.objects.filter(recipient=officer).count() == 1
     assert {tuple(message.to) for message in mail.outbox} == {
