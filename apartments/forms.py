@@ -7,10 +7,9 @@
 - `FindLineForm`: find one's own line in a round's frozen list by reference number.
 """
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
@@ -203,7 +202,7 @@ class ApplicationForm(forms.ModelForm):
 
     def clean_birth_date(self):
         born = self.cleaned_data.get("birth_date")
-        if born is not None and born > datetime.date.today():
+        if born is not None and born > timezone.localdate():
             raise ValidationError(_("The date of birth is in the future."), code="future")
         return born
 
