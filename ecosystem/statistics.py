@@ -45,13 +45,16 @@ def figures() -> dict:
     cached = cache.get(CACHE_KEY)
     if cached and timezone.now() - cached["computed_at"] < timedelta(seconds=FRESH_SECONDS):
         return cached
-    if cached and not cache.add(LOCK_KEY, True, LOCK_SECONDS):
+    locked = cache.add(LOCK_KEY, True, LOCK_SECONDS)
+    if cached and not locked:
         return cached  # another request is computing them
+    # With nothing cached at all (a cold start), every request computes: there is nothing else.
     try:
         data = compute_figures()
         cache.set(CACHE_KEY, data, KEEP_SECONDS)
     finally:
-        cache.delete(LOCK_KEY)
+        if locked:
+            cache.delete(LOCK_KEY)
     return data
 
 
