@@ -23,11 +23,13 @@ import re
 from contextvars import ContextVar
 from datetime import timedelta
 
+from axes.signals import user_locked_out
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from import_export.signals import post_export
 
 from talentportal.models import SecurityEvent, SecurityEventKind, SecurityOutcome, User
 
@@ -152,12 +154,7 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
     record(request, Kind.LOCKOUT, outcome=Outcome.DENIED, username=str(username or ""))
 
 
-try:
-    from axes.signals import user_locked_out
-except ImportError:  # pragma: no cover - axes is a dependency; kept optional for tooling
-    pass
-else:
-    user_locked_out.connect(_locked_out, dispatch_uid="security_log_lockout")
+user_locked_out.connect(_locked_out, dispatch_uid="security_log_lockout")
 
 
 ADMIN_FLAGS = {ADDITION: "add", CHANGE: "change", DELETION: "delete"}
@@ -194,9 +191,4 @@ def _exported(sender, model, **kwargs):
     record(None, Kind.EXPORT, detail=f"{model._meta.label_lower}")
 
 
-try:
-    from import_export.signals import post_export
-except ImportError:  # pragma: no cover
-    pass
-else:
-    post_export.connect(_exported, dispatch_uid="security_log_export")
+post_export.connect(_exported, dispatch_uid="security_log_export")
