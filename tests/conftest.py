@@ -5,7 +5,16 @@ from django.utils import translation
 from talentportal.catalogues import load_catalogues
 from talentportal.models import Region
 from tests.auth_helpers import login_verified
+from tests.concurrency import wait_for_other_transactions
 from tests.talentportal.factories import StaffFactory, UserFactory
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that calls the race helper is marked `race` (`make stress-test` repeats them)."""
+    for item in items:
+        function = getattr(item, "function", None)
+        if function and {"race", "race_each"} & set(function.__code__.co_names):
+            item.add_marker(pytest.mark.race)
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +25,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_catalogues()
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
 
@@ -31,6 +41,24 @@ def _catalogues_survive_flushes(request):
     request.getfixturevalue("_django_db_helper")
     if not Region.objects.exists():
         load_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_running_before_the_flush(request):
+    """A transactional test ends with a flush (TRUNCATE of every table), which deadlocks with
+    any other connection to the test database still inside a transaction: a request the live
+    server is still answering for the browser, a thread of the test. Wait for them to finish."""
+    if not (TRANSACTIONAL_FIXTURES & set(request.fixturenames) or _is_transactional(request)):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")  # so that this teardown runs before its flush
+    yield
+    wait_for_other_transactions()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture(autouse=True)

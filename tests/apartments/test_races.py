@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, connections
+from django.db import IntegrityError, OperationalError
 
 from apartments import services
 from apartments.models import ApartmentApplication, Lease, Occupancy, Offer, Unit
@@ -30,6 +30,7 @@ from tests.apartments.factories import (
     superuser,
     units,
 )
+from tests.concurrency import errors_of, race_each
 from tests.talentportal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,29 +43,6 @@ TABS = 2
 def _catalogues(transactional_db):
     """A transactional test may start after another one's flush emptied the regions."""
     load_catalogues()
-
-
-def _run(workers, target):
-    """Run `target(i)` in `workers` threads that start together; return their errors."""
-    barrier = threading.Barrier(workers)
-    errors = []
-
-    def body(i):
-        try:
-            barrier.wait()
-            target(i)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    return errors
 
 
 def test_hundred_applicants_race_for_twenty_units():
@@ -128,7 +106,7 @@ def test_hundred_applicants_race_for_twenty_units():
                 return
             time.sleep(0.005)
 
-    errors = _run(WORKERS, worker)
+    errors = errors_of(race_each(WORKERS, worker))
     assert errors == []
     assert forged_successes == []
 
@@ -194,7 +172,7 @@ def test_forged_overlapping_leases_written_concurrently_only_one_per_unit():
                 with lock:
                     created[unit_id] += 1
 
-    assert _run(40, forge) == []
+    assert errors_of(race_each(40, forge)) == []
     assert sorted(created.values()) == [1] * 20
     assert Lease.objects.count() == 20
 
@@ -219,7 +197,7 @@ def test_accept_racing_expiry_ends_one_way_or_the_other():
                 now=expiry - datetime.timedelta(seconds=1),
             )
 
-    assert _run(21, act) == []
+    assert errors_of(race_each(21, act)) == []
     for offer in offers:
         offer.refresh_from_db()
         leases = Lease.objects.filter(unit=offer.unit)
@@ -247,5 +225,5 @@ def test_double_submitted_application_makes_one():
             # full_clean saw the other's row first: the same refusal, from validation.
             assert [e.code for e in error.error_dict["__all__"]] == ["one_per_round"]
 
-    assert _run(10, start) == []
+    assert errors_of(race_each(10, start)) == []
     assert ApartmentApplication.objects.filter(round=round, applicant=user).count() == 1

@@ -1,12 +1,10 @@
 import datetime
-import threading
 import uuid
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from ecosystem import services
@@ -20,6 +18,7 @@ from talentportal.models import (
     Notification,
 )
 from talentportal.workflow import TransitionError, applications_of
+from tests.concurrency import race
 from tests.ecosystem.factories import (
     DepartmentFactory,
     KeyEnterpriseFactory,
@@ -270,28 +269,6 @@ def test_overdue_listing_for_staff():
 
 
 # Concurrency ------------------------------------------------------------------------------
-
-
-def race(*calls):
-    """Run the calls at once on their own database connections; their outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the outcome is what the test checks
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,13 +2,11 @@
 constant number of queries), the service page, applying with a resumable draft, submitting,
 double submission and the concurrent-draft race, uploads, offline services, both languages."""
 
-import threading
-
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -19,6 +17,7 @@ from talentportal.catalogues import load_catalogues
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus, Region
 from talentportal.workflow import application_create, application_withdraw
 from tests.auth_helpers import login_verified
+from tests.concurrency import race
 from tests.policies.factories import PolicyFactory
 from tests.talentportal.factories import StaffFactory, UserFactory
 from tests.talentportal.workflow_factories import ServiceApplicationFactory, ServiceItemFactory
@@ -691,37 +690,12 @@ def test_the_workflow_refuses_a_second_draft_with_a_clear_error(talent):
     assert service_draft_get_or_create(service=service, applicant=talent).service == service
 
 
-def run_in_threads(*targets):
-    """Run each target in its own thread, with its own database connection, at once."""
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-
-    def runner(index, target):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = target()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("catalogues")
 def test_two_requests_starting_a_draft_at_once_share_one():
     talent = UserFactory()
     service = online_service()
-    results = run_in_threads(
-        *[lambda: service_draft_get_or_create(service=service, applicant=talent)] * 4
-    )
+    results = race(*[lambda: service_draft_get_or_create(service=service, applicant=talent)] * 4)
     assert all(isinstance(r, ServiceApplication) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert ServiceApplication.objects.count() == 1
@@ -748,7 +722,7 @@ def test_a_double_click_on_a_fresh_form_makes_one_application(action):
         )
         return response.status_code
 
-    results = run_in_threads(post, post, post)
+    results = race(post, post, post)
     assert results == [302, 302, 302], results
     application = ServiceApplication.objects.get()
     expected = S.SUBMITTED if action == "submit" else S.DRAFT

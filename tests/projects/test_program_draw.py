@@ -3,12 +3,11 @@ exactly N distinct experts, a named error when the pool is short, same seed → 
 the database draw with its log, redraws, and the unique assignment under a race."""
 
 import random
-import threading
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +24,7 @@ from projects.expert_draw import (
 )
 from projects.models import ExpertDraw, ReviewAssignment
 from talentportal.models import AccountKind, ApplicationStatus, Region
+from tests.concurrency import race
 from tests.projects.program_factories import (
     OTHER_DISCIPLINE,
     ConflictFactory,
@@ -291,26 +291,13 @@ def test_the_database_refuses_a_second_assignment_of_the_same_pair():
 def test_two_connections_racing_to_assign_the_same_pair_one_wins():
     application = ProgramApplicationFactory()
     expert = ExpertFactory()
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def assign():
-        try:
-            with transaction.atomic():
-                barrier.wait(timeout=10)
-                ReviewAssignment.objects.create(application=application, expert=expert)
-            outcomes.append("won")
-        except IntegrityError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
+        with transaction.atomic():
+            return ReviewAssignment.objects.create(application=application, expert=expert)
 
-    threads = [threading.Thread(target=assign) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["refused", "won"]
+    outcomes = race(assign, assign)
+    assert sorted(type(o).__name__ for o in outcomes) == ["IntegrityError", "ReviewAssignment"]
     assert ReviewAssignment.objects.filter(application=application, expert=expert).count() == 1
 
 

@@ -3,14 +3,12 @@
 The database allows about 100 connections, so 200 people are served by 40 worker threads that
 start together (five people each, one after the other, all workers at once)."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from projects import roadshow_services as services
 from projects.models import Registration, Roadshow
 from talentportal.catalogues import load_catalogues
+from tests.concurrency import errors_of, race_each
 from tests.projects.roadshow_factories import RoadshowFactory
 from tests.talentportal.factories import UserFactory
 
@@ -25,28 +23,6 @@ def _catalogues(transactional_db):
     load_catalogues()
 
 
-def _run(workers, target):
-    barrier = threading.Barrier(workers)
-    errors = []
-
-    def body(w):
-        try:
-            barrier.wait()
-            target(w)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=body, args=(w,)) for w in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    return errors
-
-
 def test_two_hundred_registrations_for_fifty_seats_then_concurrent_cancellations():
     roadshow = RoadshowFactory(capacity=50)
     people = UserFactory.create_batch(200)
@@ -59,7 +35,7 @@ def test_two_hundred_registrations_for_fifty_seats_then_concurrent_cancellations
             # A second tab clicking at once must not take a second seat.
             services.registration_create(roadshow=roadshow, user=user)
 
-    assert _run(WORKERS, register) == []
+    assert errors_of(race_each(WORKERS, register)) == []
 
     registrations = list(Registration.objects.filter(roadshow=roadshow).order_by("pk"))
     assert len(registrations) == 200
@@ -80,7 +56,7 @@ def test_two_hundred_registrations_for_fifty_seats_then_concurrent_cancellations
             services.registration_cancel(registration=registration, by=registration.user)
             services.registration_cancel(registration=registration, by=registration.user)
 
-    assert _run(WORKERS // 2, cancel) == []
+    assert errors_of(race_each(WORKERS // 2, cancel)) == []
     statuses = dict(Registration.objects.filter(roadshow=roadshow).values_list("pk", "status"))
     assert all(statuses[r.pk] == "cancelled" for r in cancelling)
     assert all(statuses[r.pk] == "confirmed" for r in waitlisted[:20])

@@ -1,11 +1,9 @@
 import datetime
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from policies.models import ServiceApplication
@@ -22,6 +20,7 @@ from talentportal.workflow import (
     reference_next,
 )
 from tests.auth_helpers import login_verified
+from tests.concurrency import race
 from tests.talentportal.factories import UserFactory
 from tests.talentportal.workflow_factories import (
     ServiceApplicationFactory,
@@ -168,34 +167,11 @@ def test_applications_are_found_by_reference_and_listed_newest_first():
     assert applications_of(user) == [newer, older]
 
 
-def run_in_threads(*targets):
-    """Run each target in its own thread with its own database connection."""
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-
-    def runner(index, target):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = target()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_deciding_at_once_cannot_both_win():
     application = ServiceApplicationFactory(status=S.IN_REVIEW)
     first, second = case_officer(), case_officer()
-    results = run_in_threads(
+    results = race(
         lambda: move(ServiceApplication.objects.get(pk=application.pk), S.APPROVED, first),
         lambda: move(ServiceApplication.objects.get(pk=application.pk), S.REJECTED, second),
     )
@@ -212,7 +188,7 @@ def test_two_staff_deciding_at_once_cannot_both_win():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_reference_numbers_are_unique():
-    numbers = run_in_threads(*[lambda: reference_next("RC", 2026) for _ in range(8)])
+    numbers = race(*[lambda: reference_next("RC", 2026) for _ in range(8)])
     assert sorted(numbers) == [f"RC-2026-{n:06d}" for n in range(1, 9)]
 
 

@@ -1,10 +1,8 @@
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from talentportal.choices import Degree
@@ -48,6 +46,7 @@ from talents.services import (
     talent_profile_create,
     talent_profile_update,
 )
+from tests.concurrency import race
 from tests.policies.factories import region
 from tests.talentportal.factories import StaffFactory, UserFactory
 from tests.talents.factories import (
@@ -473,35 +472,12 @@ def test_revoking_the_last_card_removes_the_tier():
 # --- races -----------------------------------------------------------------------------------
 
 
-def run_in_threads(*targets):
-    """Run each target in its own thread with its own database connection, all at once."""
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-
-    def runner(index, target):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = target()
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    close_old_connections()
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_recruiters_asking_at_once_make_one_open_request():
     talent = TalentFactory()
     enterprise = EnterpriseFactory()
     first, second = recruiter(enterprise), recruiter(enterprise)
-    results = run_in_threads(
+    results = race(
         lambda: contact_request_create(enterprise=enterprise, talent=talent, by=first),
         lambda: contact_request_create(enterprise=enterprise, talent=talent, by=second),
     )

@@ -1,0 +1,122 @@
+"""The suite's one way to race real database connections.
+
+`race(*calls)` runs each call in its own thread, so each gets its own PostgreSQL connection, and
+lets them all start at once. Whatever happens inside, it returns only when every thread has
+finished, every connection a thread opened is closed, and the server has ended those backends:
+a transactional test's flush (TRUNCATE) that follows must never meet a lock still held by one of
+them. A thread that is still running after the time-out fails the test loudly, and its
+connections are terminated on the server, so that the flush cannot deadlock on them either.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+
+import pytest
+from django.db import connection, connections
+
+# Generous: a busy CI machine (load 8+) slows a race tenfold, and a time-out is a failure.
+TIMEOUT = 300
+
+
+def race(*calls: Callable[[], object], timeout: float = TIMEOUT) -> list:
+    """Run the calls at once, each on its own connection; each call's return value or the
+    exception it raised, in the order given."""
+    if not calls:
+        return []
+    barrier = threading.Barrier(len(calls))
+    outcomes: list = [None] * len(calls)
+    backends: set[int] = set()
+    backends_lock = threading.Lock()
+
+    def note_backends():
+        pids = {
+            alias_connection.connection.info.backend_pid
+            for alias_connection in connections.all(initialized_only=True)
+            if alias_connection.connection is not None
+        }
+        with backends_lock:
+            backends.update(pids)
+
+    def run(index, call):
+        try:
+            connection.ensure_connection()
+            note_backends()
+            barrier.wait(timeout=timeout)
+            outcomes[index] = call()
+        except Exception as error:  # the outcome is what the test checks
+            outcomes[index] = error
+        finally:
+            note_backends()
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(i, call), name=f"race-{i}", daemon=True)
+        for i, call in enumerate(calls)
+    ]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    alive = [thread.name for thread in threads if thread.is_alive()]
+    if alive:
+        _terminate(backends)
+        pytest.fail(f"race: {', '.join(alive)} still running after {timeout} s", pytrace=False)
+    _wait_until_ended(backends)
+    return outcomes
+
+
+def race_each(count: int, target: Callable[[int], object], timeout: float = TIMEOUT) -> list:
+    """`race` of target(0) … target(count - 1)."""
+    return race(*(partial(target, index) for index in range(count)), timeout=timeout)
+
+
+def errors_of(outcomes: list) -> list[Exception]:
+    """The exceptions among a race's outcomes."""
+    return [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+
+
+def _terminate(pids: set[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [list(pids)]
+        )
+    _wait_until_ended(pids)
+
+
+def _wait_until_ended(pids: set[int], timeout: float = 60) -> None:
+    """A closed client socket ends its server backend a moment later, not at once."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT array_agg(pid) FROM pg_stat_activity WHERE pid = ANY(%s)", [list(pids)]
+            )
+            lingering = cursor.fetchone()[0]
+            if not lingering:
+                return
+            if time.monotonic() > deadline:
+                pytest.fail(f"race: backends {lingering} did not end", pytrace=False)
+            time.sleep(0.05)
+
+
+def wait_for_other_transactions(timeout: float = 120) -> None:
+    """Wait until no other connection to this database is inside a transaction; past the
+    time-out, end them and fail."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT array_agg(pid), string_agg(left(query, 200), ' | ') FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND backend_type = 'client backend' AND xact_start IS NOT NULL"
+            )
+            pids, queries = cursor.fetchone()
+            if not pids:
+                return
+            if time.monotonic() > deadline:
+                _terminate(set(pids))
+                pytest.fail(f"connections still in a transaction at teardown: {queries}")
+            time.sleep(0.05)

@@ -1,0 +1,99 @@
+"""The suite's race helper (tests/concurrency.py): outcomes in order, every connection it opened
+gone from the server when it returns, a hung call a loud failure rather than a deadlock later."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from tests.concurrency import errors_of, race, race_each, wait_for_other_transactions
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def other_backends() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND backend_type = 'client backend'"
+        )
+        return cursor.fetchone()[0]
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def test_outcomes_come_back_in_order_with_the_exceptions():
+    def fail():
+        raise ValueError("no")
+
+    outcomes = race(lambda: 1, fail, lambda: 3)
+
+    assert outcomes[0] == 1 and outcomes[2] == 3
+    assert [str(error) for error in errors_of(outcomes)] == ["no"]
+
+
+def test_each_call_has_its_own_connection_and_none_is_left_on_the_server():
+    pids = race_each(4, lambda _index: backend_pid())
+
+    assert len(set(pids)) == 4 and backend_pid() not in pids
+    assert other_backends() == 0
+
+
+def test_the_calls_overlap():
+    inside = threading.Semaphore(0)
+
+    def meet(_index):
+        inside.release()
+        # Each call waits for the other: only calls that run at once get past this.
+        assert inside.acquire(timeout=10)
+        return "met"
+
+    assert race_each(2, meet) == ["met", "met"]
+
+
+def test_a_hung_call_fails_the_test_and_its_backend_is_ended():
+    started = time.monotonic()
+
+    with pytest.raises(pytest.fail.Exception, match="still running"):
+        race(lambda: connection.cursor().execute("SELECT pg_sleep(60)"), timeout=2)
+
+    assert time.monotonic() - started < 30
+    assert other_backends() == 0
+
+
+def test_the_flush_guard_waits_for_a_transaction_on_another_connection():
+    opened = threading.Event()
+
+    def hold_a_transaction():
+        try:
+            with transaction.atomic():
+                connection.cursor().execute("SELECT 1")
+                opened.set()
+                time.sleep(1)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold_a_transaction)
+    thread.start()
+    assert opened.wait(timeout=30)
+
+    wait_for_other_transactions()
+
+    assert not transaction_open_elsewhere()
+    thread.join(timeout=30)
+
+
+def transaction_open_elsewhere() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
+            " AND backend_type = 'client backend'"
+        )
+        return cursor.fetchone()[0] > 0
