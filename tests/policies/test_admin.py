@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from policies.models import (
     Benefit,
@@ -71,7 +72,7 @@ def test_the_changelist_lists_with_region_and_freshness_columns(admin_client):
     ],
 )
 def test_each_list_filter(admin_client, params, expected):
-    today = datetime.date.today()
+    today = timezone.localdate()
     policies = {
         "province": PolicyFactory(
             region=region("330000"),

@@ -169,7 +169,7 @@ def test_the_run_stops_starting_requests_after_the_time_limit(server):
     )
     elapsed = time.monotonic() - started
     assert 1 <= len(results) < 6
-    assert elapsed < 2 + SLOW_SECONDS + 1
+    assert elapsed < 6 * SLOW_SECONDS  # well short of all six, even on a busy machine
 
 
 @pytest.mark.django_db
