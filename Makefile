@@ -11,14 +11,17 @@ PY := .venv/bin/python
 # Resolves DATABASE_URL (or prepares the local default) and prints it.
 WITH_DB = DATABASE_URL="$$($(PY) scripts/database.py ensure)"
 SCALE ?= small
+# pytest-xdist workers, each with its own test database (test_<name>_gw0, ...).
+TEST_WORKERS ?= 2
 
-.PHONY: help venv run test lint audit bench load fault messages clean
+.PHONY: help venv run test stress-test lint audit bench load fault messages clean
 
 help:
 	@echo "make run    serve the portal with demo data at http://127.0.0.1:8000/"
 	@echo "make test   the whole test suite, lint included"
 	@echo "make bench  load the large data set and measure the pages (docs/benchmarks.md)"
 	@echo "make audit  known vulnerabilities in the locked dependencies (pip-audit; make test runs it)"
+	@echo "make stress-test  repeat the race, browser and ops tests on a loaded machine"
 	@echo "make load   two minutes of mixed traffic (browse, search, apply) with locust (docs/benchmarks.md)"
 	@echo "make fault  stop a private PostgreSQL under load for 10 s: 503 page, recovery, no lost application"
 
@@ -43,8 +46,14 @@ test: venv
 	$(MAKE) --no-print-directory lint
 	@$(WITH_DB); export DATABASE_URL; \
 	$(PY) manage.py makemigrations --check --dry-run; \
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest -n $(TEST_WORKERS) --durations=20 $(PYTEST_ARGS)
 	AUDIT_STRICT=0 $(MAKE) --no-print-directory audit
+
+# The race, browser and ops tests repeated on a machine loaded by CPU burners (about an hour).
+# STRESS_ARGS, e.g. "--load 8 --race-count 20 --e2e-count 5" (scripts/stress-test -h).
+stress-test: venv
+	@scripts/ensure-chromium
+	@$(WITH_DB); export DATABASE_URL; $(PY) scripts/stress-test $(STRESS_ARGS)
 
 lint: venv
 	.venv/bin/ruff check .
