@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,7 +29,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TIMEOUT_MS = 10_000
+# How long a browser step may wait for the page (navigation, a locator, an `expect`). Only a
+# failing step waits this long; a passing one goes on as soon as it can. Generous, because a
+# shared CI machine at load 8 renders a page several times slower than a quiet one.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @contextmanager
@@ -234,7 +239,7 @@ def _e2e_database(_quick_flush, transactional_db, live_server, _reference_data):
 
 @pytest.fixture
 def new_context(new_context):
-    """Browser contexts (the `context` and `page` fixtures' too) that give up after 10 s."""
+    """Browser contexts (the `context` and `page` fixtures' too) that give up after TIMEOUT_MS."""
 
     def make(**kwargs):
         context = new_context(**kwargs)
