@@ -297,13 +297,12 @@ def _delete_file_on_commit(storage, name: str) -> None:
 @transaction.atomic
 def consent_give(*, user: User, purpose: str, notice_version: str = NOTICE_VERSION) -> Consent:
     """Record a consent. Agreeing again to the same notice changes nothing; agreeing to a new
-    version of the notice ends the old consent and records the new one."""
+    version of the notice ends the old consent and records the new one. The user's row is
+    locked first: with no consent in force there is no row to lock, and two clicks at once
+    would both insert one."""
     purpose = ConsentPurpose(purpose)
-    current = (
-        Consent.objects.select_for_update()
-        .filter(user=user, purpose=purpose, withdrawn_at__isnull=True)
-        .first()
-    )
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    current = Consent.objects.filter(user=user, purpose=purpose, withdrawn_at__isnull=True).first()
     if current is not None:
         if current.notice_version == notice_version:
             return current

@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from talentportal.choices import Degree
@@ -41,6 +43,7 @@ from talents.services import (
     talent_profile_update,
     talent_resume_set,
 )
+from tests.concurrency import race
 from tests.policies.factories import region
 from tests.talents.factories import (
     DemandFactory,
@@ -340,6 +343,23 @@ def test_consent_for_a_new_notice_version_replaces_the_old_one():
     assert newer.pk != same.pk
     assert list(Consent.objects.in_force().filter(user=talent.user)) == [newer]
     assert Talent.objects.searchable().filter(pk=talent.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_on_give_consent_records_one_consent_and_never_fails():
+    talent = TalentFactory(consents=[])
+
+    def give_through_the_page():
+        client = Client()
+        client.force_login(talent.user)
+        return client.post(reverse("talents:consent_give"), {"purpose": "contact_sharing"})
+
+    outcomes = race(*[give_through_the_page] * 8)
+
+    assert [getattr(o, "status_code", o) for o in outcomes] == [302] * 8
+    assert Consent.objects.filter(user=talent.user, purpose="contact_sharing").count() == 1
+    outcomes = race(*[lambda: consent_give(user=talent.user, purpose="profile_search")] * 8)
+    assert len({consent.pk for consent in outcomes}) == 1, outcomes
 
 
 def _full_person():
