@@ -1,4 +1,5 @@
-"""The suite's one way to race real database connections.
+"""The suite's one way to race real database connections, and the claim that keeps two test
+runs out of each other's test database (`claim_test_database`, used by tests/conftest.py).
 
 `race(*calls)` runs each call in its own thread, so each gets its own PostgreSQL connection, and
 lets them all start at once. Whatever happens inside, it returns only when every thread has
@@ -13,6 +14,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+import psycopg
 import pytest
 from django.db import connection, connections
 
@@ -120,3 +122,28 @@ def wait_for_other_transactions(timeout: float = 120) -> None:
                 _terminate(set(pids))
                 pytest.fail(f"connections still in a transaction at teardown: {queries}")
             time.sleep(0.05)
+
+
+_claims: list[psycopg.Connection] = []  # open for the life of the process: the locks with them
+
+
+def claim_test_database(database: dict, name: str) -> bool:
+    """Claim the test database `name` for this process (tests/conftest.py); False when another
+    process holds it. The advisory lock is taken in the development database, which every run
+    against this server shares, and is released when this process's connection closes."""
+    claim = psycopg.connect(
+        dbname=database["NAME"],
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+        user=database["USER"] or None,
+        password=database["PASSWORD"] or None,
+        autocommit=True,
+    )
+    (claimed,) = claim.execute(
+        "SELECT pg_try_advisory_lock(hashtext('talentportal test database'), hashtext(%s))", [name]
+    ).fetchone()
+    if claimed:
+        _claims.append(claim)
+    else:
+        claim.close()
+    return claimed

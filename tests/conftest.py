@@ -1,11 +1,12 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
 from talentportal.catalogues import load_catalogues
 from talentportal.models import Region
 from tests.auth_helpers import login_verified
-from tests.concurrency import wait_for_other_transactions
+from tests.concurrency import claim_test_database, wait_for_other_transactions
 from tests.talentportal.factories import StaffFactory, UserFactory
 
 
@@ -15,6 +16,24 @@ def pytest_collection_modifyitems(items):
         function = getattr(item, "function", None)
         if function and {"race", "race_each"} & set(function.__code__.co_names):
             item.add_marker(pytest.mark.race)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each test process has its test database to itself. A second test run against the same
+    server (another `make test`, `make stress-test`, a run in another terminal) would otherwise
+    use the same test_<name>_gw0 and TRUNCATE its tables under this run's feet: deadlocks and
+    vanishing rows that look like flaky tests. The process claims the name with a PostgreSQL
+    advisory lock held until it exits; when another run holds it, it takes the next free name
+    (test_<name>_gw0_2, ...), which --reuse-db keeps for the next time it is needed."""
+    database = settings.DATABASES["default"]
+    base = database["TEST"]["NAME"]
+    for attempt in range(1, 33):
+        name = base if attempt == 1 else f"{base}_{attempt}"
+        if claim_test_database(database, name):
+            database["TEST"]["NAME"] = name
+            return
+    pytest.exit(f"no free test database: {base} to {base}_32 are in use by other runs")
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,22 @@
 """The suite's race helper (tests/concurrency.py): outcomes in order, every connection it opened
-gone from the server when it returns, a hung call a loud failure rather than a deadlock later."""
+gone from the server when it returns, a hung call a loud failure rather than a deadlock later;
+and the claim that keeps another test run out of this run's test database."""
 
 import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections, transaction
 
-from tests.concurrency import errors_of, race, race_each, wait_for_other_transactions
+from tests import concurrency
+from tests.concurrency import (
+    claim_test_database,
+    errors_of,
+    race,
+    race_each,
+    wait_for_other_transactions,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,3 +106,13 @@ def transaction_open_elsewhere() -> bool:
             " AND backend_type = 'client backend'"
         )
         return cursor.fetchone()[0] > 0
+
+
+def test_another_run_cannot_claim_this_run_s_test_database():
+    (claim,) = concurrency._claims
+    lock_database = {**settings.DATABASES["default"], "NAME": claim.info.dbname}
+    test_database = settings.DATABASES["default"]["NAME"]
+
+    assert not claim_test_database(lock_database, test_database)
+    assert claim_test_database(lock_database, test_database + "_unused")
+    concurrency._claims.pop().close()
