@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventsAdmin
+from pghistory.admin.core import EventModelFilter
 from pghistory.models import Events
 
 from talentportal.models import Discipline, Industry, Notification, Region, SecurityEvent, User
@@ -109,6 +110,15 @@ class SecurityEventAdmin(admin.ModelAdmin):
         return False
 
 
+class KnownEventModelFilter(EventModelFilter):
+    """pghistory's "event model" filter, with a value that names no event model ignored
+    (pghistory looks it up with apps.get_model, which raised ValueError: a 500)."""
+
+    def value(self):
+        value = super().value()
+        return value if value in {label for label, _name in self.lookup_choices} else None
+
+
 @admin.register(Events)
 class AuditTrailAdmin(EventsAdmin):
     """The audit trail of content and applications (django-pghistory's triggers), across every
@@ -118,6 +128,15 @@ class AuditTrailAdmin(EventsAdmin):
     change_list_template = "admin/change_list.html"
     list_display = ["pgh_created_at", "pgh_label", "pgh_obj_model", "pgh_obj_id", "who", "pgh_diff"]
     show_full_result_count = False
+    # No facet counts: they would count a large union of event tables per filter, and
+    # pghistory's changelist refuses the argument the admin passes for them (a 500 on ?_facets).
+    show_facets = admin.ShowFacets.NEVER
+
+    def get_list_filter(self, request):
+        return [
+            KnownEventModelFilter if list_filter is EventModelFilter else list_filter
+            for list_filter in super().get_list_filter(request)
+        ]
 
     @admin.display(description=_("by"))
     def who(self, obj):

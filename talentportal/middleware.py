@@ -6,10 +6,11 @@ import time
 import uuid
 
 import psycopg
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.signals import request_finished
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
@@ -136,7 +137,11 @@ class NulInUrlMiddleware:
     """A NUL character in a URL's own segments (a reference, a card number) is a 404 before
     the view runs: no page has one, and PostgreSQL cannot compare text holding one (psycopg
     raises DataError, a 500 in every view that looks a segment up). Query strings and forms
-    are validated by their own forms and FilterSets, which say what was wrong."""
+    of the site are validated by their own forms and FilterSets, which say what was wrong.
+
+    The admin's changelists pass their query string (list filters, search) to the database
+    unvalidated: one with a NUL gets the admin's own answer to a lookup it cannot use, the
+    changelist with `?e=1` ("invalid lookup")."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -147,4 +152,12 @@ class NulInUrlMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if any("\x00" in str(value) for value in (*view_args, *view_kwargs.values())):
             raise Http404
+        if request.resolver_match.namespace == "admin" and _has_nul(request.GET):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return None
+
+
+def _has_nul(query) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in query.lists()
+    )
