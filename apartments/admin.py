@@ -54,7 +54,8 @@ from apartments.models import (
     UnitStatus,
     vacancy_rate,
 )
-from talentportal import workflow
+from talentportal import scope, workflow
+from talentportal.admin_base import RegionScopedAdmin
 from talentportal.exports import FormulaSafeResource, csv_writer
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus
 from talentportal.ratelimit import RateLimitedExportMixin
@@ -62,37 +63,6 @@ from talentportal.uploads import JPEG, PNG, clean_upload
 
 FORMATS = [CSV, XLSX]
 S = ApplicationStatus
-
-
-def scope_of(user):
-    """The region a staff member is limited to, or None (province-wide, or a superuser)."""
-    if user.is_superuser:
-        return None
-    return user.staff_region if user.staff_region_id else None
-
-
-class RegionScopedAdmin(admin.ModelAdmin):
-    """Staff scoped to a region see and change only what lies in it. `region_field` is the
-    lookup path to the community's region."""
-
-    region_field = "region"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        scope = scope_of(request.user)
-        if scope is None:
-            return queryset
-        return queryset.filter(**{f"{self.region_field}__code__startswith": scope.code_prefix})
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        scope = scope_of(request.user)
-        if scope is not None and formfield is not None:
-            if db_field.name == "region":
-                formfield.queryset = formfield.queryset.within(scope)
-            elif db_field.related_model is Community:
-                formfield.queryset = formfield.queryset.in_region(scope)
-        return formfield
 
 
 def _error_text(error) -> str:
@@ -271,7 +241,7 @@ class CommunityAdmin(RegionScopedAdmin):
                 "opts": self.model._meta,
                 "title": gettext("Vacancy report"),
                 "communities": communities,
-                "scope": scope_of(request.user),
+                "scope": scope.region_scope(request.user),
             },
         )
 
@@ -322,21 +292,14 @@ class UnitResource(FormulaSafeResource):
             errors = error.update_error_dict(errors)
         except (Community.DoesNotExist, ValueError):
             errors["community"] = [gettext("There is no community with this number.")]
-        scope = scope_of(self.user) if self.user is not None else None
         community = getattr(instance, "community", None) if instance.community_id else None
-        if (
-            scope is not None
-            and community is not None
-            and not community.region_id.startswith(scope.code_prefix)
-        ):
+        if community is not None and not scope.covers(self.user, community.region_id):
             errors["community"] = [gettext("This community is outside your region.")]
         if errors:
             raise ValidationError(errors)
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        scope = scope_of(self.user) if self.user is not None else None
-        return queryset if scope is None else queryset.in_region(scope)
+        return super().get_queryset().in_scope_of(self.user)
 
 
 class LayoutFilter(admin.SimpleListFilter):
@@ -817,7 +780,8 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(ApartmentApplication)
-class ApartmentApplicationAdmin(admin.ModelAdmin):
+class ApartmentApplicationAdmin(RegionScopedAdmin):
+    region_field = "round__community__region"
     list_display = [
         "reference",
         "round",
@@ -874,9 +838,6 @@ class ApartmentApplicationAdmin(admin.ModelAdmin):
         "timeline",
     ]
     fields = readonly_fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).processable_by(request.user)
 
     def has_add_permission(self, request):
         return False

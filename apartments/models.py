@@ -38,6 +38,7 @@ from talentportal.models import (
     Region,
     RegionalQuerySet,
 )
+from talentportal.scope import covers, in_scope
 
 SHA256_HEX = RegexValidator(r"^[0-9a-f]{64}$", _("A SHA-256 digest: 64 lower-case hex digits."))
 
@@ -128,8 +129,7 @@ class CommunityQuerySet(RegionalQuerySet):
         """What `user` may see: published ones for everyone, everything in their region for
         staff (province-wide staff: everything)."""
         if user.is_authenticated and user.is_active and user.is_staff:
-            scope = user.staff_region
-            return self if scope is None else self.in_region(scope)
+            return self.in_scope_of(user)
         return self.published()
 
     def with_occupancy(self):
@@ -752,8 +752,7 @@ class ApartmentApplicationQuerySet(ApplicationQuerySet):
         """The applications `user` (staff) may process: all, or those of their region."""
         if not (user.is_active and user.is_staff):
             return self.none()
-        scope = user.staff_region
-        return self if scope is None else self.in_region(scope)
+        return in_scope(self, user, "round__community__region")
 
     def unresolved_duplicates(self):
         return self.filter(flagged=True, flag_resolved_at__isnull=True)
@@ -939,8 +938,7 @@ class ApartmentApplication(Application):
         """Staff with the permission; a region's staff only for communities of their region."""
         if not super().can_process(user):
             return False
-        scope = user.staff_region
-        return scope is None or self.round.community.region_id.startswith(scope.code_prefix)
+        return covers(user, self.round.community.region_id)
 
 
 # --- offers and leases -------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from apartments.models import (
 from talentportal import workflow
 from talentportal.models import ApplicationEvent, ApplicationStatus, Region, User
 from talentportal.notifications import notification_send
+from talentportal.scope import covers, region_scope, scope_q
 from talentportal.uploads import JPEG, PNG, clean_upload
 
 S = ApplicationStatus
@@ -82,8 +83,7 @@ def staff_may(user: User, community: Community, permission: str) -> bool:
         return False
     if not user.has_perm(f"apartments.{permission}"):
         return False
-    scope = user.staff_region
-    return scope is None or community.region_id.startswith(scope.code_prefix)
+    return covers(user, community.region_id)
 
 
 def _require_staff(user: User, community: Community, permission: str) -> None:
@@ -1106,10 +1106,7 @@ def applications_visible_to(user: User):
     """Apartment applications `user` may see: their own, plus what their staff scope covers."""
     own = Q(applicant=user)
     if user.is_active and user.is_staff and user.has_perm("apartments.view_apartmentapplication"):
-        scope = user.staff_region
-        if scope is None:
+        if region_scope(user) is None:
             return ApartmentApplication.objects.all()
-        return ApartmentApplication.objects.filter(
-            own | Q(round__community__region__code__startswith=scope.code_prefix)
-        )
+        return ApartmentApplication.objects.filter(own | scope_q(user, "round__community__region"))
     return ApartmentApplication.objects.filter(own)

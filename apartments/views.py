@@ -44,7 +44,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
-from django_filters.views import FilterView
 
 from apartments import lottery, services
 from apartments.eligibility import (
@@ -75,6 +74,7 @@ from policies.filters import region_choices
 from talentportal import workflow
 from talentportal.charts import Bar, bar_chart
 from talentportal.exports import csv_writer
+from talentportal.lists import PortalFilterView
 from talentportal.models import ApplicationDocument, ApplicationStatus, Region, RegionLevel
 from talentportal.ratelimit import RateLimitMixin
 
@@ -138,7 +138,7 @@ def rent_bound(order: str):
     )
 
 
-class CommunityListView(FilterView):
+class CommunityListView(PortalFilterView):
     """`/apartments/`: the published communities (see `apartments.filters`).
 
     Queries: the regions of the filter, one COUNT, one page of communities with their region,
@@ -149,7 +149,6 @@ class CommunityListView(FilterView):
     filterset_class = CommunityFilterSet
     template_name = "apartments/community_list.html"
     paginate_by = 12
-    strict = False
 
     def get_queryset(self):
         now = timezone.now()
@@ -183,11 +182,6 @@ class CommunityListView(FilterView):
             )
         )
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "regions": self.regions}
 
@@ -197,15 +191,8 @@ class CommunityListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset
         for community in context["page_obj"].object_list:
             community.photo_url = default_storage.url(community.photo) if community.photo else ""
-        context.update(
-            problems=filterset.problems,
-            search_text=filterset.search_text,
-            is_filtered=filterset.is_filtered,
-            result_count=context["paginator"].count,
-        )
         return context
 
 

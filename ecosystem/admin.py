@@ -154,7 +154,7 @@ class ProductInline(admin.TabularInline):
 
 
 @admin.register(FinancialInstitution)
-class FinancialInstitutionAdmin(admin.ModelAdmin):
+class FinancialInstitutionAdmin(RegionScopedAdmin):
     list_display = ["name_zh", "kind", "region", "in_listing_alliance", "is_verified"]
     list_filter = ["kind", "is_verified", "in_listing_alliance"]
     search_fields = ["name_zh", "name_en"]

@@ -35,6 +35,7 @@ from talentportal.models import (
     RegionalQuerySet,
     User,
 )
+from talentportal.scope import covers
 from talents.models import Enterprise
 
 
@@ -661,8 +662,7 @@ class FinancialApplication(Application):
         for its products."""
         if not super().can_process(user):
             return False
-        scope = user.staff_region
-        if scope is not None and not self.product.region_id.startswith(scope.code_prefix):
+        if not covers(user, self.product.region_id):
             return False
         institutions = set(user.financial_institutions.values_list("pk", flat=True))
         return not institutions or self.product.institution_id in institutions
@@ -1003,8 +1003,7 @@ class Feedback(Application):
         """Staff who route feedback and publish answers: the permission, within their region."""
         if not (user.is_active and user.is_staff and user.has_perm("ecosystem.route_feedback")):
             return False
-        scope = user.staff_region
-        return scope is None or self.region_id.startswith(scope.code_prefix)
+        return covers(user, self.region_id)
 
     def can_process(self, user) -> bool:
         """The workflow's generic steps (more information, rejection): routers, and the

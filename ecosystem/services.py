@@ -39,6 +39,7 @@ from talentportal.models import (
     User,
 )
 from talentportal.notifications import notification_send
+from talentportal.scope import in_scope
 from talents.models import Enterprise, Talent, VerificationStatus
 
 S = ApplicationStatus
@@ -347,10 +348,7 @@ def feedback_visible_to(queryset, user: User):
     if user.is_superuser:
         return queryset
     if user.has_perm("ecosystem.route_feedback"):
-        scope = user.staff_region
-        if scope is None:
-            return queryset
-        return queryset.filter(region__code__startswith=scope.code_prefix)
+        return in_scope(queryset, user)
     return queryset.filter(department__members=user)
 
 

@@ -28,8 +28,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, FormView, ListView, TemplateView
-from django_filters.views import FilterView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from ecosystem import services
 from ecosystem.filters import (
@@ -52,39 +51,20 @@ from ecosystem.models import (
 )
 from policies.models import EnterpriseType
 from talentportal.choices import TalentTier
+from talentportal.lists import PortalFilterView, PortalListView
 from talentportal.models import ApplicationStatus
 from talentportal.ratelimit import RateLimitMixin, rate_limit
 from talents.models import EnterpriseMember, VerificationStatus
 
 
-class PortalListView(FilterView):
-    """A filtered public list: tolerant filters (problems shown on the page), one COUNT and one
-    page of rows; a page number that is not a number shows the first page."""
-
-    strict = False
+class EcosystemListView(PortalFilterView):
     paginate_by = 12
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        filterset = self.filterset
-        context.update(
-            problems=filterset.problems,
-            is_filtered=filterset.is_filtered,
-            search_text=filterset.search_text,
-            result_count=context["paginator"].count,
-        )
-        return context
 
 
 # Service points ---------------------------------------------------------------------------
 
 
-class ServicePointListView(PortalListView):
+class ServicePointListView(EcosystemListView):
     filterset_class = ServicePointFilterSet
     template_name = "ecosystem/servicepoint_list.html"
 
@@ -125,7 +105,7 @@ class ServicePointDetailView(DetailView):
 # Alliances --------------------------------------------------------------------------------
 
 
-class AllianceListView(PortalListView):
+class AllianceListView(EcosystemListView):
     filterset_class = AllianceFilterSet
     template_name = "ecosystem/alliance_list.html"
 
@@ -160,7 +140,7 @@ class AllianceDetailView(DetailView):
         )
 
 
-class MyMembershipsView(ListView):
+class MyMembershipsView(PortalListView):
     """The alliance memberships of the enterprises the signed-in user is a member of."""
 
     template_name = "ecosystem/my_memberships.html"
@@ -183,7 +163,7 @@ class MyMembershipsView(ListView):
 # Finance ----------------------------------------------------------------------------------
 
 
-class ProductListView(PortalListView):
+class ProductListView(EcosystemListView):
     filterset_class = ProductFilterSet
     template_name = "ecosystem/product_list.html"
 
@@ -322,7 +302,7 @@ class KeyEnterpriseListView(TemplateView):
 # Feedback ---------------------------------------------------------------------------------
 
 
-class FeedbackBoardView(PortalListView):
+class FeedbackBoardView(EcosystemListView):
     filterset_class = FeedbackBoardFilterSet
     template_name = "ecosystem/feedback_board.html"
 

@@ -37,6 +37,7 @@ from policies.models import (
 )
 from policies.resources import BenefitResource, PolicyResource
 from policies.services import benefit_update, policy_expire, policy_publish, policy_repeal
+from talentportal.admin_base import RegionScopedAdmin
 from talentportal.models import Region, RegionLevel, User
 from talentportal.ratelimit import RateLimitedExportMixin
 from talentportal.search import search_query
@@ -277,7 +278,7 @@ class BenefitChangeList(ChangeList):
 
 
 @admin.register(Policy)
-class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, admin.ModelAdmin):
+class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
     form = PolicyAdminForm
     resource_classes = [PolicyResource]
     tmp_storage_class = MediaStorage
@@ -360,7 +361,7 @@ class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, admin.ModelAdmin):
     # Scope ------------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return permissions.policies_editable_by(request.user).select_related("region")
+        return super().get_queryset(request).select_related("region")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -373,28 +374,6 @@ class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, admin.ModelAdmin):
         if permissions.region_scope(request.user) is not None:
             fields.remove("region")
         return fields
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "region":
-            kwargs["queryset"] = permissions.regions_editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if allowed and obj is not None:
-            return permissions.may_edit_policy(request.user, obj)
-        return allowed
-
-    def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
-        if allowed and obj is not None:
-            return permissions.may_edit_policy(request.user, obj)
-        return allowed
-
-    def save_model(self, request, obj, form, change):
-        if not permissions.may_edit_region(request.user, obj.region):
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Benefit:
@@ -664,7 +643,8 @@ def audit_events(policy, limit: int = 200) -> list[dict]:
 
 
 @admin.register(Benefit)
-class BenefitAdmin(RateLimitedExportMixin, ImportExportMixin, admin.ModelAdmin):
+class BenefitAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
+    region_field = "policy__region"
     form = BenefitForm
     resource_classes = [BenefitResource]
     tmp_storage_class = MediaStorage
@@ -684,16 +664,10 @@ class BenefitAdmin(RateLimitedExportMixin, ImportExportMixin, admin.ModelAdmin):
         return BenefitChangeList
 
     def get_queryset(self, request):
-        return permissions.benefits_editable_by(request.user).select_related("policy")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "policy":
-            kwargs["queryset"] = permissions.policies_editable_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().get_queryset(request).select_related("policy")
 
     def save_model(self, request, obj, form, change):
-        if not permissions.policies_editable_by(request.user).filter(pk=obj.policy_id).exists():
-            raise PermissionDenied
+        self.ensure_in_scope(request, obj)
         if not change:
             return super().save_model(request, obj, form, change)
         changes = {

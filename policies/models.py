@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
 from talentportal.models import Application, Industry, Region, RegionalQuerySet, RegionLevel
+from talentportal.scope import covers, region_scope, scope_q
 from talentportal.search import document_tokens, search_query, segment
 from talentportal.uploads import RandomName
 
@@ -217,10 +218,9 @@ class PolicyQuerySet(RegionalQuerySet):
     def visible_to(self, user):
         """Drafts only for staff who may edit them; everything else for everyone."""
         if user is not None and user.is_active and user.is_staff:
-            if user.is_superuser or user.staff_region_id is None:
+            if region_scope(user) is None:
                 return self.all()
-            scope = Q(region__code__startswith=user.staff_region.code_prefix)
-            return self.filter(~Q(status=PolicyStatus.DRAFT) | scope)
+            return self.filter(~Q(status=PolicyStatus.DRAFT) | scope_q(user))
         return self.exclude(status=PolicyStatus.DRAFT)
 
     def editable_by(self, user):
@@ -228,9 +228,7 @@ class PolicyQuerySet(RegionalQuerySet):
         staff, those of their region and below for region-scoped staff."""
         if user is None or not user.is_active or not user.is_staff:
             return self.none()
-        if user.is_superuser or user.staff_region_id is None:
-            return self.all()
-        return self.in_region(user.staff_region)
+        return self.in_scope_of(user)
 
     def search(self, query: str | None):
         """Full-text search in Chinese and English, best first, with `rank`, and
@@ -1025,8 +1023,7 @@ class ServiceApplication(Application):
         """Staff with the permission; a region's staff only for services of their region."""
         if not super().can_process(user):
             return False
-        scope = user.staff_region
-        return scope is None or self.service.region_id.startswith(scope.code_prefix)
+        return covers(user, self.service.region_id)
 
 
 # The audit trail's event models (policies/audit.py) belong to this app: import them last.

@@ -34,13 +34,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
 from policies.models import PolicyStatus, ServiceApplication, ServiceItem, ServiceMaterial
 from policies.service_filters import ServiceFilterSet
 from policies.service_forms import ServiceApplicationForm, material_label
 from talentportal import workflow
 from talentportal.i18n import localized
+from talentportal.lists import PortalFilterView
 from talentportal.models import ApplicationDocument, ApplicationStatus, User
 from talentportal.ratelimit import RateLimitMixin
 from talentportal.uploads import max_upload_bytes
@@ -129,7 +129,7 @@ def service_draft_save(
 # Catalogue ---------------------------------------------------------------------------------
 
 
-class ServiceListView(FilterView):
+class ServiceListView(PortalFilterView):
     """`/services/`: every published service, searchable and filterable.
 
     Queries: what the filters offer (regions and departments, two queries), one COUNT and
@@ -139,7 +139,6 @@ class ServiceListView(FilterView):
     filterset_class = ServiceFilterSet
     template_name = "policies/services/service_list.html"
     paginate_by = 12
-    strict = False
 
     def get_queryset(self):
         return (
@@ -149,24 +148,10 @@ class ServiceListView(FilterView):
             .order_by("position", "pk")
         )
 
-    def paginate_queryset(self, queryset, page_size):
-        """Like ListView's, but a page number that is not a number shows the first page and
-        one past the end the last, instead of a 404."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset
         for service in context["page_obj"].object_list:
             service.description = localized(service, "description")
-        context.update(
-            problems=filterset.problems,
-            search_text=filterset.search_text,
-            is_filtered=filterset.is_filtered,
-            result_count=context["paginator"].count,
-        )
         return context
 
 

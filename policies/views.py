@@ -14,13 +14,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, TemplateView
-from django_filters.views import FilterView
 
 from policies.eligibility import Profile
 from policies.filters import PolicyFilterSet, region_choices
@@ -42,6 +40,8 @@ from policies.services import (
     saved_profile_save,
 )
 from talentportal.exports import csv_writer
+from talentportal.http import safe_next
+from talentportal.lists import PortalFilterView
 from talentportal.models import Region
 from talentportal.ratelimit import RateLimitMixin, rate_limited
 
@@ -76,22 +76,11 @@ def regions_asked(request) -> list[str]:
     return split_codes(request.GET.getlist("regions"))
 
 
-def safe_next(request, fallback: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    # A path on this site only: redirect() would take "0" or "home" for a view name to
-    # reverse (a 500 when there is none).
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return fallback
-
-
 # Search ---------------------------------------------------------------------------------
 
 
 @method_decorator(vary_on_headers(FRAGMENT_HEADER), name="dispatch")
-class PolicyListView(RateLimitMixin, FilterView):
+class PolicyListView(RateLimitMixin, PortalFilterView):
     """`/policies/`: search and filter the library (see `policies.filters`).
 
     Queries: the regions and industries of the filter form, one COUNT of the matching
@@ -103,7 +92,6 @@ class PolicyListView(RateLimitMixin, FilterView):
     rate_limit_group = "search"
     template_name = "policies/policy_list.html"
     paginate_by = 20
-    strict = False
 
     def get_queryset(self):
         return (
@@ -111,13 +99,6 @@ class PolicyListView(RateLimitMixin, FilterView):
             .select_related("region")
             .defer(*LIST_DEFERRED)
         )
-
-    def paginate_queryset(self, queryset, page_size):
-        """A page number that is not a number shows the first page, one past the end the
-        last (ListView would answer 404)."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "regions": self.regions}
@@ -142,11 +123,7 @@ class PolicyListView(RateLimitMixin, FilterView):
         follows = follows_of(self.request.user)
         region, category = filterset.chosen_region, filterset.chosen_category
         context.update(
-            problems=filterset.problems,
-            search_text=filterset.search_text,
             sort_key=filterset.sort_key,
-            is_filtered=filterset.is_filtered,
-            result_count=context["paginator"].count,
             follow_region=region,
             follow_category=category,
             follow_category_label=Category(category).label if category else "",

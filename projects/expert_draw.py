@@ -41,6 +41,7 @@ from projects.models import (
 from talentportal import workflow
 from talentportal.models import ApplicationStatus, User
 from talentportal.notifications import notification_send
+from talentportal.scope import covers
 
 Status = ReviewAssignment.Status
 ACTIVE = (Status.ASSIGNED, Status.ACCEPTED, Status.SUBMITTED)
@@ -255,8 +256,7 @@ def _draw_inputs(call: Call, applications):
 def _require_staff(by: User, call: Call) -> None:
     if not (by.is_active and by.is_staff and by.has_perm("projects.add_reviewassignment")):
         raise PermissionDenied(_("Only the talent office can draw experts."))
-    scope = by.staff_region
-    if scope is not None and not call.program.region_id.startswith(scope.code_prefix):
+    if not covers(by, call.program.region_id):
         raise PermissionDenied(_("Only the talent office can draw experts."))
 
 

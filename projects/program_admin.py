@@ -350,7 +350,8 @@ class ConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpertDraw)
-class ExpertDrawAdmin(admin.ModelAdmin):
+class ExpertDrawAdmin(RegionScopedAdmin):
+    region_field = "call__program__region"
     list_display = ["created_at", "call", "kind", "seed", "by", "verified"]
     list_filter = ["kind"]
     search_fields = ["seed", "call__title_zh"]
@@ -379,7 +380,8 @@ class ExpertDrawAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(admin.ModelAdmin):
+class ReviewAssignmentAdmin(RegionScopedAdmin):
+    region_field = "application__call__program__region"
     list_display = ["application", "expert", "status", "created_at", "draw"]
     list_filter = ["status", "application__call__program"]
     search_fields = ["application__reference", "expert__name"]
@@ -425,7 +427,7 @@ class ReviewAssignmentAdmin(admin.ModelAdmin):
 
     def redraw_view(self, request, pk):
         assignment = get_object_or_404(
-            ReviewAssignment.objects.select_related("application", "expert"), pk=pk
+            self.get_queryset(request).select_related("application", "expert"), pk=pk
         )
         form = RedrawForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -465,7 +467,8 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(RegionScopedAdmin):
+    region_field = "assignment__application__call__program__region"
     list_display = ["assignment", "total", "submitted_at"]
     search_fields = ["assignment__application__reference"]
     list_select_related = ["assignment__application", "assignment__expert"]

@@ -17,8 +17,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
-from django_filters.views import FilterView
+from django.views.generic import DetailView
 
 from projects import program_services as services
 from projects.models import (
@@ -31,17 +30,11 @@ from projects.models import (
 )
 from projects.program_filters import ProgramFilterSet
 from projects.program_forms import ApplicationForm, DeclineForm, DocumentForm, ReviewForm
+from talentportal.lists import PortalFilterView, PortalListView
 from talentportal.models import ApplicationDocument, ApplicationStatus
 from talentportal.ratelimit import RateLimitMixin, rate_limit
 
 S = ApplicationStatus
-
-
-def _paginate(view, queryset, page_size):
-    """A page number that is not a number shows the first page, one past the end the last."""
-    paginator = view.get_paginator(queryset, page_size)
-    page = paginator.get_page(view.request.GET.get(view.page_kwarg))
-    return paginator, page, page.object_list, page.has_other_pages()
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -60,7 +53,7 @@ def _add_errors(form, error: ValidationError) -> None:
 # Public pages ------------------------------------------------------------------------------
 
 
-class ProgramListView(FilterView):
+class ProgramListView(PortalFilterView):
     """`/programs/`: published programs with how many calls are open now.
 
     Queries: one COUNT and one page of programs with their region and open-call count."""
@@ -69,7 +62,6 @@ class ProgramListView(FilterView):
     filterset_class = ProgramFilterSet
     template_name = "projects/programs/program_list.html"
     paginate_by = 12
-    strict = False
 
     def get_queryset(self):
         now = timezone.now()
@@ -87,18 +79,6 @@ class ProgramListView(FilterView):
                 )
             )
         )
-
-    paginate_queryset = _paginate
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            problems=self.filterset.problems,
-            search_text=self.filterset.search_text,
-            is_filtered=self.filterset.is_filtered,
-            result_count=context["paginator"].count,
-        )
-        return context
 
 
 class ProgramDetailView(DetailView):
@@ -354,13 +334,12 @@ def application_submit(request, reference):
 # Endorsements ------------------------------------------------------------------------------
 
 
-class EndorsementListView(LoginRequiredMixin, ListView):
+class EndorsementListView(LoginRequiredMixin, PortalListView):
     """`/programs/endorsements/`: the requests to the user's enterprises to endorse a talent."""
 
     template_name = "projects/programs/endorsements.html"
     context_object_name = "applications"
     paginate_by = 20
-    paginate_queryset = _paginate
 
     def get_queryset(self):
         return services.endorsements_for(self.request.user)
@@ -391,13 +370,12 @@ def endorsement_answer(request, reference, answer):
 # Experts -----------------------------------------------------------------------------------
 
 
-class ReviewQueueView(LoginRequiredMixin, ListView):
+class ReviewQueueView(LoginRequiredMixin, PortalListView):
     """`/reviews/`: the signed-in expert's assignments, open ones first. Nobody else's."""
 
     template_name = "projects/programs/review_list.html"
     context_object_name = "assignments"
     paginate_by = 20
-    paginate_queryset = _paginate
 
     def get_queryset(self):
         return (

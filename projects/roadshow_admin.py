@@ -23,6 +23,7 @@ from projects.models import (
     RoadshowSlot,
 )
 from talentportal import security_log
+from talentportal.admin_base import RegionScopedAdmin
 from talentportal.exports import csv_writer
 
 
@@ -47,9 +48,9 @@ class AgendaForm(forms.Form):
         help_text=_("Upcoming events; the projects are added after the last slot."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roadshows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["roadshow"].queryset = Roadshow.objects.upcoming().order_by("starts_at")
+        self.fields["roadshow"].queryset = roadshows.upcoming().order_by("starts_at")
 
 
 class CapacityForm(forms.Form):
@@ -63,7 +64,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(RegionScopedAdmin):
     list_display = ["title_zh", "lead", "industry", "region", "stage", "status", "featured"]
     list_filter = ["status", "featured", "stage", "industry"]
     list_select_related = ["lead", "industry", "region"]
@@ -77,7 +78,10 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Put the selected projects on a roadshow's agenda"))
     def add_to_agenda(self, request, queryset):
-        form = AgendaForm(request.POST if "apply" in request.POST else None)
+        form = AgendaForm(
+            request.POST if "apply" in request.POST else None,
+            roadshows=self.admin_site.get_model_admin(Roadshow).get_queryset(request),
+        )
         if form.is_valid():
             roadshow = form.cleaned_data["roadshow"]
             _each(
@@ -163,8 +167,10 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProjectSubmission)
-class ProjectSubmissionAdmin(admin.ModelAdmin):
+class ProjectSubmissionAdmin(RegionScopedAdmin):
     """The review queue: decisions are taken on the project (publish or return)."""
+
+    region_field = "project__region"
 
     list_display = ["reference", "project", "applicant", "status", "submitted_at"]
     list_filter = ["status"]
@@ -204,7 +210,7 @@ class ProjectSubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Investor)
-class InvestorAdmin(admin.ModelAdmin):
+class InvestorAdmin(RegionScopedAdmin):
     list_display = ["name", "kind", "region", "ticket_min", "ticket_max", "status"]
     list_filter = ["status", "kind"]
     list_select_related = ["region"]
@@ -267,7 +273,7 @@ class SlotInline(admin.TabularInline):
 
 
 @admin.register(Roadshow)
-class RoadshowAdmin(admin.ModelAdmin):
+class RoadshowAdmin(RegionScopedAdmin):
     list_display = [
         "title_zh",
         "kind",
@@ -388,7 +394,8 @@ class RoadshowAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(RegionScopedAdmin):
+    region_field = "roadshow__region"
     list_display = ["code", "roadshow", "user", "investor", "status", "created_at", "checked_in_at"]
     list_filter = ["status"]
     list_select_related = ["roadshow", "user", "investor"]
@@ -438,7 +445,8 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(admin.ModelAdmin):
+class InterestAdmin(RegionScopedAdmin):
+    region_field = "project__region"
     list_display = ["investor", "project", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["investor", "project"]

@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
-from django_filters.views import FilterView
+from django.views.generic import CreateView, DetailView, UpdateView
 
 from projects import roadshow_services as services
 from projects.models import (
@@ -40,20 +39,11 @@ from projects.roadshow_filters import (
     filter_regions,
 )
 from projects.roadshow_forms import CheckinForm, InterestForm, ProjectForm
+from talentportal.lists import PortalFilterView, PortalListView
 from talentportal.ratelimit import rate_limit
 
 
-class TolerantPaginationMixin:
-    def paginate_queryset(self, queryset, page_size):
-        """A page number that is not a number shows the first page, one past the end the
-        last (ListView would answer 404)."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-
-class FilteredListMixin(TolerantPaginationMixin):
-    strict = False
+class FilteredListView(PortalFilterView):
     #: The id of the page's search <form>; the filters beside the results belong to it.
     search_form_id = "list-search"
 
@@ -69,20 +59,14 @@ class FilteredListMixin(TolerantPaginationMixin):
         filterset = self.filterset
         for field in filterset.form.fields.values():
             field.widget.attrs["form"] = self.search_form_id
-        context.update(
-            search_form_id=self.search_form_id,
-            problems=filterset.problems,
-            search_text=filterset.search_text,
-            is_filtered=filterset.is_filtered,
-            result_count=context["paginator"].count,
-        )
+        context["search_form_id"] = self.search_form_id
         return context
 
 
 # Projects -----------------------------------------------------------------------------------
 
 
-class ProjectListView(FilteredListMixin, FilterView):
+class ProjectListView(FilteredListView):
     """`/projects/`: published projects, filtered and searched."""
 
     model = Project
@@ -194,7 +178,7 @@ class ProjectUpdateView(LoginRequiredMixin, UpdateView):
         return response
 
 
-class MyProjectsView(LoginRequiredMixin, TolerantPaginationMixin, ListView):
+class MyProjectsView(LoginRequiredMixin, PortalListView):
     """`/projects/mine/`: the projects the user leads or is a member of."""
 
     template_name = "projects/roadshows/my_projects.html"
@@ -298,7 +282,7 @@ def interest_answer(request, pk, answer):
 # Investors ----------------------------------------------------------------------------------
 
 
-class InvestorListView(FilteredListMixin, FilterView):
+class InvestorListView(FilteredListView):
     """`/investors/`: the databank of verified institutions, for its members (staff, verified
     investors and enterprises); others see what it is and how to get access."""
 
@@ -356,7 +340,7 @@ class InvestorDetailView(LoginRequiredMixin, DetailView):
 # Roadshows ----------------------------------------------------------------------------------
 
 
-class RoadshowListView(FilteredListMixin, FilterView):
+class RoadshowListView(FilteredListView):
     """`/roadshows/`: upcoming events (or past ones), by month."""
 
     model = Roadshow

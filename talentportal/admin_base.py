@@ -3,7 +3,8 @@ the application queue of the shared workflow (deadlines, timeline, documents, de
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,29 +12,98 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from talentportal import workflow
-from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus
+from talentportal import scope, workflow
+from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus, Region
 
 
 class RegionScopedAdmin(admin.ModelAdmin):
-    """Staff scoped to a region (User.staff_region) see and edit only that region and the
-    regions below it. `region_field` is the lookup path to the Region."""
+    """The admin of rows that belong to a region: staff scoped to a region see and change only
+    the rows of that region and the regions below it (the rule: `talentportal.scope`).
+
+    `region_field` is the lookup path from the row to its Region ("community__region"). The
+    foreign keys in `scoped_relations` (by default the first step of that path: the region
+    itself, or the community the path goes through) offer only choices within the scope, in
+    the change form's dropdowns and in their autocompletes; saving a row outside the scope is
+    refused even if a form let it through."""
 
     region_field = "region"
+    #: Foreign keys (and many-to-many fields) whose choices are limited to the scope; each
+    #: points at Region or at a model whose admin is region-scoped. None: the first step of
+    #: `region_field`.
+    scoped_relations: tuple[str, ...] | None = None
+
+    def scope_queryset(self, request, queryset):
+        """`queryset` of this admin's model limited to the user's region scope."""
+        return scope.in_scope(queryset, request.user, self.region_field)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        scope = request.user.staff_region
-        if scope is None:
+        return self.scope_queryset(request, super().get_queryset(request))
+
+    def get_scoped_relations(self, request) -> tuple[str, ...]:
+        if self.scoped_relations is not None:
+            return self.scoped_relations
+        return (self.region_field.split("__")[0],)
+
+    def limit_related(self, request, db_field, queryset):
+        """The choices of a related field, limited to the user's scope when the field is one
+        of the scoped relations (called for dropdowns and for autocompletes)."""
+        region = scope.region_scope(request.user)
+        if region is None or db_field.name not in self.get_scoped_relations(request):
             return queryset
-        return queryset.filter(**{f"{self.region_field}__code__startswith": scope.code_prefix})
+        related = db_field.related_model
+        if related is Region:
+            return queryset.within(region)
+        related_admin = self.admin_site._registry.get(related)
+        if isinstance(related_admin, RegionScopedAdmin):
+            return related_admin.scope_queryset(request, queryset)
+        first, _, rest = self.region_field.partition("__")
+        if first == db_field.name and rest:
+            return queryset.filter(scope.region_q(region, rest))
+        raise ImproperlyConfigured(
+            f"{type(self).__qualname__}.scoped_relations: {db_field.name} leads to no region"
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        scope = request.user.staff_region
-        if db_field.name == self.region_field and scope is not None:
-            formfield.queryset = formfield.queryset.within(scope)
+        if formfield is not None:
+            formfield.queryset = self.limit_related(request, db_field, formfield.queryset)
         return formfield
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.queryset = self.limit_related(request, db_field, formfield.queryset)
+        return formfield
+
+    def row_region_code(self, obj) -> str | None:
+        """The code of the region `obj` belongs to, following `region_field`."""
+        *steps, last = self.region_field.split("__")
+        for step in steps:
+            obj = getattr(obj, step, None)
+            if obj is None:
+                return None
+        return getattr(obj, f"{last}_id", None)
+
+    def ensure_in_scope(self, request, obj) -> None:
+        """Refuse to save a row outside the user's region scope."""
+        if not scope.covers(request.user, self.row_region_code(obj)):
+            raise PermissionDenied
+
+    def save_model(self, request, obj, form, change):
+        self.ensure_in_scope(request, obj)
+        super().save_model(request, obj, form, change)
+
+
+class ScopedAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, with the choices the source field's admin allows: a region-
+    scoped admin offers only regions and rows within the user's scope (`limit_related`)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        source_admin = self.admin_site._registry.get(self.source_field.model)
+        if isinstance(source_admin, RegionScopedAdmin):
+            queryset = source_admin.limit_related(self.request, self.source_field, queryset)
+        return queryset
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
 
 from talentportal import workflow
+from talentportal.lists import PortalListView
 from talentportal.models import (
     ApplicationDocument,
     ApplicationEvent,
@@ -37,7 +37,7 @@ class RespondForm(forms.Form):
     )
 
 
-class ApplicationListView(LoginRequiredMixin, ListView):
+class ApplicationListView(LoginRequiredMixin, PortalListView):
     template_name = "me/application_list.html"
     context_object_name = "applications"
     paginate_by = 20
@@ -131,7 +131,7 @@ def document_download(request, pk):
     )
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(LoginRequiredMixin, PortalListView):
     template_name = "me/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 20

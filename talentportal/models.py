@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from talentportal.i18n import localized
+from talentportal.scope import in_scope, region_q
 
 
 class AccountKind(models.TextChoices):
@@ -120,7 +121,12 @@ class RegionalQuerySet(models.QuerySet):
     region_field = "region"
 
     def in_region(self, region):
-        return self.filter(**{f"{self.region_field}__code__startswith": region.code_prefix})
+        return self.filter(region_q(region, self.region_field))
+
+    def in_scope_of(self, user):
+        """The rows within `user`'s region scope (talentportal.scope): all of them for
+        superusers and province-wide staff."""
+        return in_scope(self, user, self.region_field)
 
 
 class Region(models.Model):

@@ -28,6 +28,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from talentportal import workflow
+from talentportal.admin_base import RegionScopedAdmin
 from talentportal.models import ApplicationStatus
 from talentportal.uploads import file_response
 from talents import services
@@ -79,23 +80,6 @@ class LargeTablePaginator(Paginator):
             return 0
         shown = min(self.count, self.cap)
         return max(1, math.ceil(max(shown - self.orphans, 1) / self.per_page))
-
-
-# Region scope ----------------------------------------------------------------------------------
-
-
-class RegionScopedAdmin(admin.ModelAdmin):
-    """Staff scoped to a region (User.staff_region) see only that region and the ones below
-    it. `region_field` is the lookup path to the Region."""
-
-    region_field = "region"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        scope = request.user.staff_region
-        if scope is None or request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.region_field}__code__startswith": scope.code_prefix})
 
 
 class ReasonForm(forms.Form):
@@ -283,9 +267,9 @@ class EnterpriseMemberInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(RegionScopedAdmin):
     """The verification queue: pending enterprises first. Region-scoped staff see and verify
-    only their region's enterprises (`Enterprise.objects.editable_by`)."""
+    only their region's enterprises, and choose only their regions."""
 
     list_display = [
         "name",
@@ -333,16 +317,6 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
     #: The queue: pending first ("pending" < "rejected" < "verified"), oldest first.
     ordering = ["status", "created_at", "pk"]
-
-    def get_queryset(self, request):
-        return Enterprise.objects.editable_by(request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        scope = request.user.staff_region
-        if db_field.name == "region" and scope is not None and not request.user.is_superuser:
-            formfield.queryset = formfield.queryset.within(scope)
-        return formfield
 
     def get_urls(self):
         return [
@@ -554,7 +528,10 @@ class EvaluationAdmin(RegionScopedAdmin):
 
 
 @admin.register(TalentCard)
-class TalentCardAdmin(admin.ModelAdmin):
+class TalentCardAdmin(RegionScopedAdmin):
+    """Talent cards, region-scoped like the talents: by where the holder lives."""
+
+    region_field = "talent__current_region"
     list_display = ["number", "holder", "tier", "valid_from", "valid_until", "revoked_at"]
     list_filter = ["tier"]
     list_select_related = ["talent"]

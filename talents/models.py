@@ -49,6 +49,7 @@ from talentportal.models import (
     RegionalQuerySet,
     User,
 )
+from talentportal.scope import covers
 from talentportal.search import search_query
 
 MAX_SKILLS = 30
@@ -623,9 +624,7 @@ class EnterpriseQuerySet(RegionalQuerySet):
         region's and below for region-scoped staff."""
         if user is None or not user.is_active or not user.is_staff:
             return self.none()
-        if user.is_superuser or user.staff_region_id is None:
-            return self.all()
-        return self.in_region(user.staff_region)
+        return self.in_scope_of(user)
 
 
 class Enterprise(models.Model):
@@ -1154,8 +1153,7 @@ class Evaluation(Application):
         """Staff with the permission; a region's staff for enterprises of their region."""
         if not super().can_process(user):
             return False
-        scope = user.staff_region
-        return scope is None or self.enterprise.region_id.startswith(scope.code_prefix)
+        return covers(user, self.enterprise.region_id)
 
 
 class TalentCardQuerySet(models.QuerySet):

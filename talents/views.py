@@ -11,7 +11,7 @@ Who may see what:
 - `/demands/`, `/internships/`, talent cards: everyone; applying: talents;
 - `/enterprise/…`: members of the enterprise; posting and processing: verified ones.
 
-Every list runs a fixed number of queries, and counts stop at a cap (see CappedPaginator),
+Every list runs a fixed number of queries, and counts stop at a cap (`talentportal.lists`),
 so no page counts a million rows.
 """
 
@@ -21,7 +21,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
@@ -29,15 +28,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView, TemplateView
-from django_filters.views import FilterView
+from django.views.generic import DetailView, TemplateView
 
 from talentportal import workflow
+from talentportal.http import safe_next
+from talentportal.lists import PortalFilterView, PortalListView
 from talentportal.models import (
     AccountKind,
     ApplicationDocument,
@@ -102,76 +101,10 @@ POSTING_CAP = 10000
 # Helpers ----------------------------------------------------------------------------------------
 
 
-class CappedPaginator(Paginator):
-    """Counts at most `cap` rows (one bounded COUNT) and pages through those only, so that
-    neither the count nor the OFFSET of a deep page ever scans a million rows. Past the cap
-    the page says "more than …" and asks for narrower filters. A page number that is not a
-    number shows the first page, one past the end the last."""
-
-    cap = CANDIDATE_CAP
-
-    def __init__(self, object_list, per_page, *args, cap=None, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        if cap is not None:
-            self.cap = cap
-
-    @cached_property
-    def counted(self) -> int:
-        """The number of rows, counted up to one past the cap."""
-        return self.object_list.order_by()[: self.cap + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self.counted, self.cap)
-
-    @property
-    def is_capped(self) -> bool:
-        return self.counted > self.cap
-
-    def validate_number(self, number):
-        try:
-            return super().validate_number(number)
-        except InvalidPage:
-            try:
-                number = int(number)
-            except (TypeError, ValueError):
-                return 1
-            return max(1, min(number, self.num_pages))
-
-
-class TolerantPagination:
-    """A page number that is not a number shows the first page, one past the end the last
-    (ListView would answer 404)."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-
-def postings_paginator(cap=POSTING_CAP):
-    class PostingPaginator(CappedPaginator):
-        pass
-
-    PostingPaginator.cap = cap
-    return PostingPaginator
-
-
 def error_codes(error: ValidationError) -> set[str]:
     if hasattr(error, "error_dict"):
         return {e.code for errors in error.error_dict.values() for e in errors}
     return {e.code for e in error.error_list}
-
-
-def safe_next(request, fallback: str) -> str:
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    # A path on this site only: redirect() would take "0" or "home" for a view name to
-    # reverse (a 500 when there is none).
-    if url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return fallback
 
 
 def acting_enterprise(user) -> Enterprise | None:
@@ -344,9 +277,7 @@ class IndexView(TemplateView):
 SEARCH_FORM_ID = "candidate-search"
 
 
-class CandidateSearchView(
-    RateLimitMixin, VerifiedEnterpriseRequired, TolerantPagination, FilterView
-):
+class CandidateSearchView(RateLimitMixin, VerifiedEnterpriseRequired, PortalFilterView):
     """`/talents/search/`: find candidates (see `talents.filters.CandidateFilterSet`).
 
     Queries, however many talents there are: the enterprise, the three catalogues of the
@@ -364,8 +295,7 @@ class CandidateSearchView(
     rate_limit_group = "search"
     template_name = "talents/search.html"
     paginate_by = 20
-    paginator_class = CappedPaginator
-    strict = False
+    count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
         return (
@@ -377,13 +307,12 @@ class CandidateSearchView(
     def get_filterset_kwargs(self, filterset_class):
         return {**super().get_filterset_kwargs(filterset_class), "catalogues": Catalogues()}
 
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
         if paginator.is_capped and self.filterset.sort_key == "relevance":
             first_found = queryset.order_by().values("pk")[: paginator.cap]
             paginator.object_list = queryset.filter(pk__in=first_found)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -391,17 +320,10 @@ class CandidateSearchView(
         for name, field in filterset.form.fields.items():
             if name != "q":
                 field.widget.attrs["form"] = SEARCH_FORM_ID
-        paginator = context["paginator"]
         context.update(
             enterprise=self.enterprise,
             results=annotate_summaries(context["page_obj"].object_list, enterprise=self.enterprise),
-            problems=filterset.problems,
-            search_text=filterset.search_text,
             sort_key=filterset.sort_key,
-            is_filtered=filterset.is_filtered,
-            result_count=paginator.count,
-            is_capped=paginator.is_capped,
-            cap=paginator.cap,
             search_form_id=SEARCH_FORM_ID,
             contact_form=ContactRequestForm(),
         )
@@ -818,14 +740,14 @@ def consent_withdraw(request, pk, *, talent):
     return redirect("talents:me_privacy")
 
 
-class ProfileViewersView(TalentRequired, TolerantPagination, ListView):
+class ProfileViewersView(TalentRequired, PortalListView):
     """`/me/profile/viewers/`: who viewed my profile, contact details or résumé, newest
     first (from the append-only access log)."""
 
     template_name = "talents/profile/viewers.html"
     context_object_name = "accesses"
     paginate_by = 25
-    paginator_class = CappedPaginator
+    count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
         if self.talent is None:
@@ -836,13 +758,13 @@ class ProfileViewersView(TalentRequired, TolerantPagination, ListView):
         return super().get_context_data(talent=self.talent, **profile_nav("viewers"), **kwargs)
 
 
-class ContactRequestListView(TalentRequired, TolerantPagination, ListView):
+class ContactRequestListView(TalentRequired, PortalListView):
     """`/me/profile/requests/`: enterprises asking for contact details; accept or decline."""
 
     template_name = "talents/profile/requests.html"
     context_object_name = "contact_requests"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
         if self.talent is None:
@@ -947,13 +869,12 @@ class ProfileDeleteView(TalentRequired, View):
 # Demands and internships --------------------------------------------------------------------------
 
 
-class PostingListView(TolerantPagination, FilterView):
+class PostingListView(PortalFilterView):
     """What `/demands/` and `/internships/` share. Queries: the three catalogues, one bounded
     COUNT and one page of postings with their enterprise and region."""
 
     paginate_by = 20
-    paginator_class = postings_paginator()
-    strict = False
+    count_cap = POSTING_CAP
     kind = ""
 
     def get_filterset_kwargs(self, filterset_class):
@@ -961,16 +882,9 @@ class PostingListView(TolerantPagination, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = self.filterset
-        paginator = context["paginator"]
         context.update(
             postings=context["page_obj"].object_list,
-            problems=filterset.problems,
-            sort_key=filterset.sort_key,
-            is_filtered=filterset.is_filtered,
-            result_count=paginator.count,
-            is_capped=paginator.is_capped,
-            cap=paginator.cap,
+            sort_key=self.filterset.sort_key,
             kind=self.kind,
         )
         return context
@@ -1312,14 +1226,14 @@ class EnterpriseDashboardView(EnterpriseMemberRequired, TemplateView):
         return super().get_context_data(enterprise=enterprise, figures=figures, **kwargs)
 
 
-class ShortlistView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
+class ShortlistView(VerifiedEnterpriseRequired, PortalListView):
     """`/enterprise/shortlist/`: the enterprise's shortlist, as masked summaries. A talent who
     has since hidden their profile or deleted the account no longer appears."""
 
     template_name = "talents/enterprise/shortlist.html"
     context_object_name = "entries"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
         return (
@@ -1339,13 +1253,13 @@ class ShortlistView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
         return context
 
 
-class SentContactRequestsView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
+class SentContactRequestsView(VerifiedEnterpriseRequired, PortalListView):
     """`/enterprise/contacts/`: the contact requests the enterprise sent and their answers."""
 
     template_name = "talents/enterprise/sent_requests.html"
     context_object_name = "contact_requests"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
         return (
@@ -1381,14 +1295,14 @@ def posting_kind(kind: str):
     return POSTING_KINDS[kind]
 
 
-class PostingManageListView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
+class PostingManageListView(VerifiedEnterpriseRequired, PortalListView):
     """`/enterprise/postings/?kind=demand|internship`: the enterprise's postings, open or
     closed, with how many applications wait for an answer."""
 
     template_name = "talents/enterprise/postings.html"
     context_object_name = "postings"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    count_cap = CANDIDATE_CAP
 
     @cached_property
     def kind(self) -> str:
@@ -1517,14 +1431,14 @@ APPLICATION_KINDS = {
 WAITING = (ApplicationStatus.SUBMITTED, ApplicationStatus.RESUBMITTED)
 
 
-class ReceivedApplicationListView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
+class ReceivedApplicationListView(VerifiedEnterpriseRequired, PortalListView):
     """`/enterprise/applications/?kind=…&status=…`: applications to the enterprise's postings
     (drafts are the applicant's own business and never shown)."""
 
     template_name = "talents/enterprise/applications.html"
     context_object_name = "applications"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    count_cap = CANDIDATE_CAP
 
     @cached_property
     def kind(self) -> str:
@@ -1655,13 +1569,13 @@ class ApplicationProcessView(VerifiedEnterpriseRequired, View):
         )
 
 
-class EvaluationListView(VerifiedEnterpriseRequired, TolerantPagination, ListView):
+class EvaluationListView(VerifiedEnterpriseRequired, PortalListView):
     """`/enterprise/evaluations/`: the enterprise's nominations and their outcome."""
 
     template_name = "talents/enterprise/evaluations.html"
     context_object_name = "evaluations"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
         if not self.enterprise.is_evaluator:

@@ -32,6 +32,7 @@ from talentportal.models import (
     RegionalQuerySet,
     User,
 )
+from talentportal.scope import covers
 from talents.models import Enterprise
 
 __all__ = [
@@ -424,8 +425,7 @@ class ProgramApplication(Application):
         """Staff with the permission; a region's staff only for programs of their region."""
         if not super().can_process(user):
             return False
-        scope = user.staff_region
-        return scope is None or self.call.program.region_id.startswith(scope.code_prefix)
+        return covers(user, self.call.program.region_id)
 
     def can_read_documents(self, user) -> bool:
         """Staff who may process it, and its experts once they declared no conflict, unless
