@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import FieldKind, ServiceItem, ServiceMaterial
+from policies.services.applications import material_label
 from talentportal.models import ApplicationDocument
 from talentportal.uploads import DOCUMENT_TYPES, PDF, detect_type, max_upload_bytes
 
@@ -42,11 +43,6 @@ def answer_field_name(item: dict) -> str:
 
 def material_field_name(material: ServiceMaterial) -> str:
     return f"material_{material.pk}"
-
-
-def material_label(material: ServiceMaterial) -> str:
-    """What a document attached for `material` is called in the application's documents."""
-    return material.name_zh[:100]
 
 
 def material_types(material: ServiceMaterial):

@@ -6,8 +6,8 @@
     /services/applied/<reference>/ the confirmation with the reference number
 
 An application starts as a draft the first time the form is saved or submitted, and the apply
-page resumes it on every later visit, from any browser. Double submission never makes two
-applications:
+page resumes it on every later visit, from any browser. The writes are the use cases of
+policies/services/applications.py. Double submission never makes two applications:
 
 - the database allows one draft per applicant and service (a partial unique constraint), so
   two requests that both start an application end up with the same draft;
@@ -23,8 +23,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,13 +33,16 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
-from policies.models import PolicyStatus, ServiceApplication, ServiceItem, ServiceMaterial
+from policies.models import PolicyStatus, ServiceApplication, ServiceItem
 from policies.service_filters import ServiceFilterSet
-from policies.service_forms import ServiceApplicationForm, material_label
-from talentportal import workflow
+from policies.service_forms import ServiceApplicationForm
+from policies.services.applications import (
+    service_application_save,
+    service_draft_get_or_create,
+)
 from talentportal.i18n import localized
 from talentportal.lists import PortalFilterView
-from talentportal.models import ApplicationDocument, ApplicationStatus, User
+from talentportal.models import ApplicationDocument, ApplicationStatus
 from talentportal.ratelimit import RateLimitMixin
 from talentportal.uploads import max_upload_bytes
 
@@ -68,62 +69,6 @@ def visible_services(user):
     if user.is_authenticated and user.is_active and user.is_staff:
         return services
     return services.published()
-
-
-# Writes -----------------------------------------------------------------------------------
-
-
-def service_draft_get_or_create(*, service: ServiceItem, applicant: User) -> ServiceApplication:
-    """The applicant's draft for `service`, created if there is none. Safe under concurrency:
-    when two requests create at once, the unique constraint lets one win and the other
-    continues with the winner's application — which the winner may already have submitted,
-    so callers check the status of what they get."""
-    mine = ServiceApplication.objects.filter(applicant=applicant, service=service)
-    draft = mine.filter(status=ApplicationStatus.DRAFT).first()
-    if draft is not None:
-        return draft
-    try:
-        with transaction.atomic():
-            return workflow.application_create(
-                model=ServiceApplication, applicant=applicant, service=service
-            )
-    except IntegrityError:
-        pass  # another request inserted the draft after our check
-    except ValidationError as error:
-        # full_clean() saw the other request's committed draft.
-        errors = error.error_dict.get(NON_FIELD_ERRORS, []) if hasattr(error, "error_dict") else []
-        if "one_draft" not in {e.code for e in errors}:
-            raise
-    return mine.order_by("-created_at", "-pk").first()
-
-
-def service_draft_save(
-    *, application: ServiceApplication, by: User, answers: dict, uploads: list
-) -> list[tuple[ServiceMaterial, ValidationError]]:
-    """Store the answers and attach the uploads to a draft (which the caller has locked).
-    A new file for a material replaces the draft's earlier file for it. Returns the uploads
-    the workflow refused, with why."""
-    refused = []
-    for material, upload in uploads:
-        earlier = list(
-            ApplicationDocument.objects.filter(
-                reference=application.reference, label=material_label(material)
-            )
-        )
-        try:
-            workflow.document_attach(
-                application=application, by=by, upload=upload, label=material_label(material)
-            )
-        except ValidationError as error:
-            refused.append((material, error))
-            continue
-        for document in earlier:
-            document.delete()
-            transaction.on_commit(lambda f=document.file: f.delete(save=False))
-    if answers != application.answers:
-        application.answers = answers
-        application.save(update_fields=["answers", "updated_at"])
-    return refused
 
 
 # Catalogue ---------------------------------------------------------------------------------
@@ -267,28 +212,26 @@ class ServiceApplyView(RateLimitMixin, View):
                 # application was sent): nothing worth a draft, only the errors to show.
                 return self.render_form(form, None, status=400)
             application = service_draft_get_or_create(service=self.service, applicant=request.user)
-        with transaction.atomic():
-            locked = ServiceApplication.objects.select_for_update().get(pk=application.pk)
-            if locked.status != ApplicationStatus.DRAFT:
-                # Submitted by a concurrent request (a double click) a moment ago.
-                return self.already_submitted(locked)
-            refused = service_draft_save(
-                application=locked,
-                by=request.user,
-                answers=form.answers(locked.answers),
-                uploads=form.uploads(),
-            )
-            for material, error in refused:
-                form.add_error(f"material_{material.pk}", error)
-            if submitting and not form.errors:
-                workflow.application_submit(application=locked, by=request.user)
+        saved = service_application_save(
+            application=application,
+            by=request.user,
+            answers=form.answers,
+            uploads=form.uploads(),
+            submit=submitting and not form.errors,
+        )
+        application = saved.application
+        if saved.was_not_a_draft:
+            # Submitted by a concurrent request (a double click) a moment ago.
+            return self.already_submitted(application)
+        for material, error in saved.refused:
+            form.add_error(f"material_{material.pk}", error)
         if form.errors:
             # What was valid is kept in the draft; show the rest with its errors.
-            form.show_documents(self.documents_of(locked))
-            return self.render_form(form, locked, status=400)
+            form.show_documents(self.documents_of(application))
+            return self.render_form(form, application, status=400)
         if submitting:
             messages.success(request, _("Your application has been submitted."))
-            return redirect("policies:service_applied", reference=locked.reference)
+            return redirect("policies:service_applied", reference=application.reference)
         messages.success(
             request,
             _("Your draft is saved. You can come back to it at any time, from any device."),

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -85,24 +84,19 @@ def application_respond(request, reference):
     if not form.is_valid():
         return application_detail(request, reference, form=form)
     try:
-        with transaction.atomic():
-            if form.cleaned_data["document"]:
-                workflow.document_attach(
-                    application=application, by=request.user, upload=form.cleaned_data["document"]
-                )
-            if application.status == ApplicationStatus.NEEDS_INFO:
-                workflow.application_resubmit(
-                    application=application, by=request.user, comment=form.cleaned_data["message"]
-                )
-                messages.success(request, _("Thank you. Your answer has been sent for review."))
-            else:
-                workflow.application_comment(
-                    application=application, by=request.user, comment=form.cleaned_data["message"]
-                )
-                messages.success(request, _("Your message has been sent."))
+        resubmitted = workflow.application_respond(
+            application=application,
+            by=request.user,
+            message=form.cleaned_data["message"],
+            document=form.cleaned_data["document"],
+        )
     except ValidationError as error:
         form.add_error(None, error)
         return application_detail(request, reference, form=form)
+    if resubmitted:
+        messages.success(request, _("Thank you. Your answer has been sent for review."))
+    else:
+        messages.success(request, _("Your message has been sent."))
     return redirect(application)
 
 

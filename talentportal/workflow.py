@@ -243,6 +243,20 @@ def application_comment(*, application: Application, by: User, comment: str) -> 
     )
 
 
+@transaction.atomic
+def application_respond(*, application: Application, by: User, message: str, document=None) -> bool:
+    """The applicant's message on their application, with an optional document. When the office
+    asked for more information, this is the answer and the application goes back to review.
+    Whether it went back to review."""
+    if document:
+        document_attach(application=application, by=by, upload=document)
+    if application.status == S.NEEDS_INFO:
+        application_resubmit(application=application, by=by, comment=message)
+        return True
+    application_comment(application=application, by=by, comment=message)
+    return False
+
+
 def document_attach(
     *, application: Application, by: User, upload, label: str = ""
 ) -> ApplicationDocument:
