@@ -21,12 +21,15 @@ from tests.concurrency import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def other_backends() -> int:
+def other_backends(*, in_a_transaction: bool = False) -> int:
+    """Connections to this database other than the test's own (only those inside a
+    transaction, if asked)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            " AND backend_type = 'client backend'"
+            " AND backend_type = 'client backend' AND (xact_start IS NOT NULL OR NOT %s)",
+            [in_a_transaction],
         )
         return cursor.fetchone()[0]
 
@@ -94,18 +97,8 @@ def test_the_flush_guard_waits_for_a_transaction_on_another_connection():
 
     wait_for_other_transactions()
 
-    assert not transaction_open_elsewhere()
+    assert other_backends(in_a_transaction=True) == 0
     thread.join(timeout=30)
-
-
-def transaction_open_elsewhere() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND xact_start IS NOT NULL"
-            " AND backend_type = 'client backend'"
-        )
-        return cursor.fetchone()[0] > 0
 
 
 def test_another_run_cannot_claim_this_run_s_test_database():
