@@ -1,5 +1,9 @@
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+
+from talentportal.page_cache import content_changed
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -9,6 +13,22 @@ class PortalAdminSite(admin.AdminSite):
     def has_permission(self, request):
         is_verified = getattr(request.user, "is_verified", None)
         return super().has_permission(request) and bool(is_verified and is_verified())
+
+    def admin_view(self, view, cacheable=False):
+        """Every back-office view. A POST (a save, a delete, a bulk action, an import) may have
+        changed what visitors see: the cached pages are out of date once it has run, whether it
+        wrote through models (signals) or through QuerySet.update() (none)."""
+        wrapped = super().admin_view(view, cacheable)
+
+        def view_then_invalidate(request, *args, **kwargs):
+            try:
+                return wrapped(request, *args, **kwargs)
+            finally:
+                # Staff only: a refused POST (no permission, no CSRF token) changed nothing.
+                if request.method == "POST" and self.has_permission(request):
+                    content_changed()
+
+        return update_wrapper(view_then_invalidate, wrapped)
 
 
 class PortalAdminConfig(AdminConfig):
