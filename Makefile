@@ -69,7 +69,8 @@ audit: venv
 	$(UV) export --frozen --no-emit-project --format requirements-txt --quiet -o "$$requirements"; \
 	$(PY) scripts/audit-dependencies "$$requirements"
 
-# BENCH_ARGS, e.g. "--queries-only" or "--only / /en/ --duration 5" (python -m tests.perf.bench -h)
+# BENCH_ARGS, e.g. "--queries-only", "--no-page-cache" or "--only / /en/ --duration 5"
+# (python -m tests.perf.bench -h)
 bench: venv
 	@$(WITH_DB); export DATABASE_URL; $(PY) -m tests.perf.bench $(BENCH_ARGS)
 

@@ -7,8 +7,12 @@ class ApartmentsConfig(AppConfig):
     verbose_name = _("Talent apartments")
 
     def ready(self):
-        from apartments.models import Community, CommunityPhoto
+        from apartments.models import AllocationRound, Community, CommunityPhoto, RentRule, Unit
         from talentportal import downloads
+        from talentportal.page_cache import invalidate_on_change
+
+        # What the cached community pages show (talentportal/page_cache.py).
+        invalidate_on_change(Community, CommunityPhoto, RentRule, Unit, AllocationRound)
 
         # Photos of a published community are public; others only for its region's staff.
         downloads.register(

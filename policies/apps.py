@@ -7,8 +7,22 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies")
 
     def ready(self):
-        from policies.models import Policy, PolicyAttachment, PolicyStatus
+        from policies.models import (
+            Benefit,
+            Interpretation,
+            Policy,
+            PolicyAttachment,
+            PolicyStatus,
+            ServiceItem,
+            ServiceMaterial,
+        )
         from talentportal import downloads
+        from talentportal.page_cache import invalidate_on_change
+
+        # What the cached policy and service pages show (talentportal/page_cache.py).
+        invalidate_on_change(
+            Policy, PolicyAttachment, Benefit, Interpretation, ServiceItem, ServiceMaterial
+        )
 
         # Attachments of a policy anyone may read are public; a draft's only for its editors.
         downloads.register(

@@ -9,3 +9,9 @@ class TalentportalConfig(AppConfig):
     def ready(self):
         # Signal receivers of the two-factor steps.
         from talentportal import otp  # noqa: F401
+
+        # The region, industry and discipline names that cached public pages show.
+        from talentportal.models import Discipline, Industry, Region
+        from talentportal.page_cache import invalidate_on_change
+
+        invalidate_on_change(Region, Industry, Discipline)

@@ -4,6 +4,8 @@ DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL are read here; ever
 is fixed so that development, CI and production behave the same.
 """
 
+import hashlib
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "talentportal.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # no-store on every response to a session (anyone signed in) or that sets a cookie.
+    "talentportal.page_cache.CacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -82,6 +86,9 @@ MIDDLEWARE = [
     "talentportal.otp.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Anonymous visitors' public pages from the shared cache (talentportal/page_cache.py):
+    # after every middleware that adds a header or reads a request, so a cached page gets them.
+    "talentportal.page_cache.PageCacheMiddleware",
     # Last, as django-axes requires: turns a locked-out login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,6 +165,32 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# The page cache for anonymous visitors (talentportal/page_cache.py, docs/operations.md): its own
+# alias, so that pages never push rate-limit counters out. Redis when REDIS_URL is set (shared by
+# every server); otherwise files that every gunicorn worker of this server shares. Files rather
+# than the database: a hit then costs no SQL query at all (a database cache would add one to
+# every page, and a connection's round trip is what the cached pages are meant to save), and the
+# content version lives beside the pages. With several servers, set REDIS_URL: files are one
+# server's, so a change made through another server would be seen here only after
+# PAGE_CACHE_SECONDS.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)  # in the shared cache
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)  # browsers, CDN, reverse proxy
+# Identifies the code of a release on every server (else a digest of the source files).
+PAGE_CACHE_RELEASE = env_str("PAGE_CACHE_RELEASE")
+if REDIS_URL:
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "talentportal-pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("PAGE_CACHE_DIR")
+        or str(
+            Path(tempfile.gettempdir())
+            / f"talentportal-pages-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+        ),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
 
 AUTH_USER_MODEL = "talentportal.User"
 LOGIN_URL = "accounts:login"

@@ -12,7 +12,7 @@ admin.site.site_title = _("TalentPortal back office")
 admin.site.index_title = _("Curate content, verify organisations and process applications")
 
 urlpatterns = [
-    # Outside the language prefixes; docs/operations.md. /healthz is the benchmark's ceiling.
+    # Outside the language prefixes; docs/operations.md. /healthz: one query (make bench).
     path("health/", health.health, name="health"),
     path("ready/", health.ready, name="ready"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 from talentportal.catalogues import load_catalogues
@@ -92,6 +92,27 @@ def _fast_and_isolated(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SECURE_SSL_REDIRECT = False
+    # The page cache is off unless a test asks for it (the `page_cache` fixture): a test that
+    # reads a page, changes the data and reads it again sees the change whatever path it took.
+    settings.PAGE_CACHE_ENABLED = False
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
+
+
+@pytest.fixture
+def page_cache(settings, tmp_path):
+    """The shared page cache on, in files of this test's own (as without REDIS_URL)."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "pages"),
+        },
+    }
+    return caches["pages"]
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
     make bench [BENCH_ARGS="..."]
     python -m tests.perf.bench [--duration 15] [--connections 16] [--threads 2]
                                [--only NAME ...] [--queries-only] [--no-seed] [--no-write]
-                               [--commit REV]
+                               [--no-page-cache] [--commit REV]
 
 --commit HEAD measures a clean export of that commit instead of the working tree: gunicorn
 recycles its workers (max_requests), and a recycled worker would load whatever half-written
@@ -17,19 +17,28 @@ uses two databases beside it, so that it neither bloats nor depends on the devel
 
 (BENCH_DATABASE_URL and BENCH_SMALL_DATABASE_URL override them.) Then:
 
-1. Query counts. Every page of tests/perf/pages.toml is rendered in-process with
-   django.test.Client under CaptureQueriesContext, against the small and the large data. A page
-   whose number of SQL queries differs between the two grows with the rows it lists (an N+1):
-   it is flagged and the bench fails.
-2. Load. collectstatic, then gunicorn started as `make run` starts it (scripts/gunicorn.conf.py,
-   DEBUG=0, SECURE_SSL_REDIRECT=0, a SECRET_KEY) on a free port of 127.0.0.1; once /healthz
-   answers, each page gets a warm-up and then wrk at a fixed concurrency and duration. A Lua
+1. Query counts and page weight. Every page of tests/perf/pages.toml is rendered in-process
+   with django.test.Client under CaptureQueriesContext, against the small and the large data,
+   with the page cache off (what building the page costs). A page whose number of SQL queries
+   differs between the two grows with the rows it lists (an N+1): it is flagged and the bench
+   fails. The size of each answer on the large data is reported; an HTML page over 100 KB is
+   flagged.
+2. Load. collectstatic, then three servers one after the other, each gunicorn as `make run`
+   starts it (scripts/gunicorn.conf.py, DEBUG=0, SECURE_SSL_REDIRECT=0, a SECRET_KEY) on a free
+   port of 127.0.0.1: the bare baseline (tests/perf/baseline_app.py: a Django view behind the
+   session and CSRF middleware, no database), the portal, and the baseline again. Each page,
+   and the baseline, gets a warm-up and then wrk at a fixed concurrency and duration. A Lua
    `done()` hook (percentiles.lua) reports req/s and the 50th/95th/99th latency percentiles.
+   Every page's req/s is reported as a share of the baseline's (the mean of its two runs):
+   absolute figures on a shared machine mean little, shares of the same run do. The portal's
+   shared page cache is on (in a fresh directory) unless --no-page-cache. Each portal
+   worker's memory (RSS) is read after the last page.
 3. docs/benchmarks.md gets the table, with the date, the machine, the data-set size and the
    command (only the part between the bench markers is rewritten).
 
-The exit status is non-zero when a page answers an unexpected status, wrk saw errors, or a
-query count grows with the data. Logs and raw numbers of the last run: tests/perf/results/.
+The exit status is non-zero when a page answers an unexpected status, wrk saw errors, a query
+count grows with the data or an HTML page is over 100 KB. Logs and raw numbers of the last run:
+tests/perf/results/.
 """
 
 from __future__ import annotations
@@ -74,6 +83,10 @@ SETTLE_TIMEOUT = 90  # seconds to wait for a quiet machine before the load
 SERVER_START_TIMEOUT = 60
 SEED_TIMEOUT = 60 * 60
 COMMAND_TIMEOUT = 15 * 60
+BASELINE_APP = "tests.perf.baseline_wsgi"  # tests/perf/baseline_app.py
+PORTAL_APP = "talentportal.wsgi"
+HTML_LIMIT = 100 * 1024  # bytes: no page ships more HTML than a person can use
+WORKER_MEMORY_LIMIT_MB = 300
 
 
 @dataclass
@@ -95,6 +108,7 @@ class Result:
     queries: dict[str, int | None] = field(default_factory=dict)  # "small"/"large" -> count
     statuses: dict[str, int | None] = field(default_factory=dict)
     load: dict | None = None
+    size: dict = field(default_factory=dict)  # "bytes" and "html" of the answer, large data
     problems: list[str] = field(default_factory=list)
 
 
@@ -242,7 +256,8 @@ def server_version(database_url: str) -> str:
 
 
 def count_queries_here(paths: list[str]) -> dict[str, dict]:
-    """Runs inside a child process whose DATABASE_URL is the database to measure."""
+    """Runs inside a child process whose DATABASE_URL is the database to measure (and whose
+    PAGE_CACHE=0: the queries of building each page, not of reading it from the cache)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talentportal.settings")
     import django
 
@@ -266,7 +281,12 @@ def count_queries_here(paths: list[str]) -> dict[str, dict]:
             client.get(path)  # warm-up: caches, lazy imports, ContentType cache
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(path)
-            counts[key] = {"status": response.status_code, "queries": len(captured)}
+            counts[key] = {
+                "status": response.status_code,
+                "queries": len(captured),
+                "bytes": len(response.content),
+                "html": response.get("Content-Type", "").startswith("text/html"),
+            }
         except Exception as error:  # report it and go on with the other pages
             counts[key] = {"status": None, "queries": None, "error": repr(error)}
     return counts
@@ -322,7 +342,7 @@ def count_queries(database_url: str, pages: list[Page]) -> dict[str, dict]:
     child = subprocess.run(
         [sys.executable, "-m", "tests.perf.bench", "--count-queries", *[p.key for p in pages]],
         cwd=APP,
-        env=django_env(database_url, LOG_LEVEL="ERROR"),
+        env=django_env(database_url, LOG_LEVEL="ERROR", PAGE_CACHE="0"),
         capture_output=True,
         text=True,
         timeout=COMMAND_TIMEOUT,
@@ -349,34 +369,53 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def http_status(url: str, cookie: str = "") -> int:
+def probe(url: str, cookie: str = "") -> tuple[int, dict[str, str]]:
+    """The status and the headers (lower-case names) of one GET."""
     assert urlsplit(url).hostname == HOST, url
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     try:
         with _opener.open(request, timeout=10) as response:
-            return response.status
+            return response.status, {k.lower(): v for k, v in response.headers.items()}
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, {k.lower(): v for k, v in error.headers.items()}
+
+
+def http_status(url: str, cookie: str = "") -> int:
+    return probe(url, cookie)[0]
 
 
 class Gunicorn:
-    """gunicorn exactly as `make run` starts it, on a free loopback port."""
+    """gunicorn exactly as `make run` starts it, on a free loopback port: the portal, or
+    (app=BASELINE_APP, ready_path="/") the bare baseline with the same settings."""
 
-    def __init__(self, database_url: str, log_file: Path):
+    def __init__(
+        self,
+        database_url: str,
+        log_file: Path,
+        *,
+        app: str = PORTAL_APP,
+        ready_path: str = "/healthz",
+        **env: str,
+    ):
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.database_url = database_url
         self.log_file = log_file
+        self.app = app
+        self.ready_path = ready_path
+        self.env = env
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
         command = [
             str(Path(sys.executable).parent / "gunicorn"),
-            "talentportal.wsgi",
+            self.app,
             "--config",
             "scripts/gunicorn.conf.py",
         ]
-        env = django_env(self.database_url, BIND=f"{HOST}:{self.port}", PORT=str(self.port))
+        env = django_env(
+            self.database_url, BIND=f"{HOST}:{self.port}", PORT=str(self.port), **self.env
+        )
         log(f"{' '.join(command)}  [BIND={HOST}:{self.port}]")
         self._log = self.log_file.open("w")
         self.process = subprocess.Popen(
@@ -387,12 +426,12 @@ class Gunicorn:
             if self.process.poll() is not None:
                 self.fail(f"gunicorn exited with status {self.process.returncode}")
             try:
-                if http_status(self.base + "/healthz") == 200:
+                if http_status(self.base + self.ready_path) == 200:
                     return self
             except OSError:
                 pass
             time.sleep(0.25)
-        self.fail(f"/healthz did not answer 200 within {SERVER_START_TIMEOUT}s")
+        self.fail(f"{self.ready_path} did not answer 200 within {SERVER_START_TIMEOUT}s")
 
     def fail(self, message: str):
         self.__exit__()
@@ -409,16 +448,33 @@ class Gunicorn:
             log_file.seek(position)
             return log_file.read().count(b"Autorestarting worker")
 
-    def workers(self) -> int:
-        """The number of worker processes of this gunicorn master."""
-        count = 0
+    def worker_pids(self) -> list[int]:
+        """The worker processes of this gunicorn master."""
+        pids = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-            count += ppid == self.process.pid
-        return count
+            if ppid == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return sorted(pids)
+
+    def workers(self) -> int:
+        return len(self.worker_pids())
+
+    def worker_memory(self) -> list[float]:
+        """Each worker's resident memory (RSS) in MB, largest first."""
+        sizes = []
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return sorted(sizes, reverse=True)
 
     def __exit__(self, *exc_info) -> None:
         if self.process and self.process.poll() is None:
@@ -496,12 +552,35 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
+def share(rps: float | None, baseline: float | None) -> str:
+    if rps is None or not baseline:
+        return "–"
+    percent = 100 * rps / baseline
+    return f"{percent:.1f}%" if percent < 10 else f"{percent:.0f}%"
+
+
+def page_size(r: Result) -> str:
+    size = r.size.get("bytes")
+    if size is None:
+        return "–"
+    text = f"{size / 1024:,.1f}"
+    return f"**{text}**" if r.size.get("html") and size > HTML_LIMIT else text
+
+
 def render(results, *, context: dict) -> str:
+    baseline = context.get("baseline") or {}
+    base_rps = baseline.get("rps")
     rows = [
-        "| page | path | req/s | p50 ms | p95 ms | p99 ms | SQL queries/request "
-        "| same with small data? | workers recycled |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| page | path | req/s | share of baseline | p50 ms | p95 ms | p99 ms "
+        "| SQL queries/request | same with small data? | KB | page cache | workers recycled |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: |",
     ]
+    for run in baseline.get("runs", []):
+        rows.append(
+            f"| **bare baseline, {run['when']}** | `/` | {fmt(run.get('rps'))} | "
+            f"{share(run.get('rps'), base_rps)} | {fmt(run.get('p50'))} | {fmt(run.get('p95'))} | "
+            f"{fmt(run.get('p99'))} | 0 | – | – | – | {run.get('restarts', '–')} |"
+        )
     for r in results:
         load = r.load or {}
         large, small = r.queries.get("large"), r.queries.get("small")
@@ -509,12 +588,25 @@ def render(results, *, context: dict) -> str:
             same = "–"
         else:
             same = "yes" if large == small else f"**NO: {small} with small data**"
+        cached = "–" if not load else ("public" if load.get("public") else "no")
         rows.append(
             f"| {r.page.name} | `{r.page.path}` | {fmt(load.get('rps'))} | "
+            f"{share(load.get('rps'), base_rps)} | "
             f"{fmt(load.get('p50'), 1)} | {fmt(load.get('p95'), 1)} | {fmt(load.get('p99'), 1)} | "
-            f"{'–' if large is None else large} | {same} | {load.get('restarts', '–')} |"
+            f"{'–' if large is None else large} | {same} | {page_size(r)} | {cached} | "
+            f"{load.get('restarts', '–')} |"
         )
     problems = [f"- {r.page.name} (`{r.page.path}`): {p}" for r in results for p in r.problems]
+    problems += [f"- {p}" for p in context.get("problems", [])]
+    memory = context.get("worker_memory") or []
+    if memory:
+        memory_text = (
+            f"{len(memory)} workers, {memory[-1]:,.0f}–{memory[0]:,.0f} MB "
+            f"(each: {', '.join(f'{mb:,.0f}' for mb in memory)} MB; the limit is "
+            f"{WORKER_MEMORY_LIMIT_MB} MB)"
+        )
+    else:
+        memory_text = "not measured"
 
     def sizes(scale, limit):
         items = list(context["sizes"][scale].items())
@@ -548,11 +640,34 @@ def render(results, *, context: dict) -> str:
         f"{sizes('small', 6) or 'no rows'}.",
         f"- **Load:** `wrk -t{context['threads']} -c{context['connections']} "
         f"-d{context['duration']}s` per page, one page at a time, after a {WARMUP_SECONDS} s "
-        f"warm-up, anonymous GET on {HOST}. Percentiles from wrk's latency histogram "
-        "(tests/perf/percentiles.lua).",
+        f"warm-up, anonymous GET on {HOST} (a page with a user: that user's session cookie). "
+        "Percentiles from wrk's latency histogram (tests/perf/percentiles.lua).",
+        "- **Baseline:** a bare Django view (tests/perf/baseline_app.py: the session and CSRF "
+        "middleware, no database) on the same gunicorn settings, measured first and last in "
+        "this run; "
+        + (
+            f"{fmt(baseline['runs'][0]['rps'])} and {fmt(baseline['runs'][-1]['rps'])} req/s, "
+            f"mean {fmt(base_rps)}. **Share of baseline** is a page's req/s over that mean: "
+            "what the portal keeps of the framework's ceiling on this machine."
+            if base_rps
+            else "not measured."
+        ),
+        "- **Page cache:** "
+        + (
+            "off (`--no-page-cache`): every request builds its page."
+            if context.get("page_cache") == "off"
+            else "on: anonymous requests for the pages the shared page cache keeps "
+            "(talentportal/page_cache.py) are answered from it after the warm-up. "
+            "Run with `--no-page-cache` to measure what building them costs."
+        )
+        + " The **page cache** column says whether the answer under gunicorn was marked "
+        "`Cache-Control: public` (cached).",
         "- **SQL queries/request:** counted in-process (django.test.Client under "
-        "CaptureQueriesContext, the second request) on the large data, and compared with the "
-        "small data: a page whose count changes runs queries per row it lists.",
+        "CaptureQueriesContext, the second request, the page cache off) on the large data, and "
+        "compared with the small data: a page whose count changes runs queries per row it lists.",
+        f"- **KB:** the size of the answer on the large data; HTML over "
+        f"{HTML_LIMIT // 1024} KB is in bold and listed as a problem.",
+        f"- **Worker memory (RSS) after the load:** {memory_text}.",
         "- **Workers recycled:** workers gunicorn restarted during the measurement "
         "(`max_requests`). A page whose p95/p99 is in seconds while its p50 is in milliseconds "
         "usually waited for recycled workers to boot, not for its own code.",
@@ -572,8 +687,9 @@ def render(results, *, context: dict) -> str:
 REPORT_HEAD = """# Benchmarks
 
 How fast the portal's pages are with production-size data, measured by `make bench`
-(tests/perf/bench.py; the pages are listed in tests/perf/pages.toml). `/healthz` is the
-framework's ceiling on this machine: a view running one trivial query, measured in the same run.
+(tests/perf/bench.py; the pages are listed in tests/perf/pages.toml). The yardstick is a bare
+Django view on the same gunicorn settings (tests/perf/baseline_app.py), measured first and last
+in the same run: every page is reported as a share of it.
 Run `make bench` again after changing a page and commit this file with the change.
 
 """
@@ -643,6 +759,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-seed", action="store_true", help="skip seed_demo")
     parser.add_argument("--no-write", action="store_true", help="leave docs/benchmarks.md alone")
     parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="the portal with its shared page cache off: what building each page costs",
+    )
+    parser.add_argument(
         "--commit", metavar="REV", help="measure a clean export of REV (e.g. HEAD), not the tree"
     )
     parser.add_argument("--count-queries", nargs="+", metavar="PATH", help=argparse.SUPPRESS)
@@ -695,7 +816,9 @@ def main(argv: list[str] | None = None) -> int:
     for r in failed:
         for problem in r.problems:
             log(f"PROBLEM {r.page.name} ({r.page.path}): {problem}")
-    return 1 if failed else 0
+    for problem in context.get("problems", []):
+        log(f"PROBLEM {problem}")
+    return 1 if failed or context.get("problems") else 0
 
 
 def measure(args, pages, databases, wrk_path):
@@ -713,6 +836,8 @@ def measure(args, pages, databases, wrk_path):
         "duration": args.duration,
         "workers": "–",
         "loaded": not args.queries_only,
+        "page_cache": "off" if args.no_page_cache else "on",
+        "problems": [],
     }
     context["seeded"] = prepare(databases, seed=not args.no_seed)
     context["postgres"] = server_version(databases["large"])
@@ -727,6 +852,12 @@ def measure(args, pages, databases, wrk_path):
         for r in results:
             measured = counts[r.page.key]
             r.queries[scale], r.statuses[scale] = measured["queries"], measured["status"]
+            if scale == "large" and measured.get("bytes") is not None:
+                r.size = {"bytes": measured["bytes"], "html": measured["html"]}
+                if measured["html"] and measured["bytes"] > HTML_LIMIT:
+                    r.problems.append(
+                        f"HTML of {measured['bytes'] / 1024:,.0f} KB (over {HTML_LIMIT // 1024} KB)"
+                    )
             if "error" in measured:
                 r.problems.append(f"{scale} data: {measured['error']}")
             elif measured["status"] != r.page.status:
@@ -738,41 +869,90 @@ def measure(args, pages, databases, wrk_path):
 
     if not args.queries_only:
         context["load_before"] = settle()
-        with Gunicorn(databases["large"], RESULTS / "gunicorn.log") as server:
-            context["workers"] = server.workers()
-            cookies = {
-                user: session_cookie(databases["large"], user)
-                for user in {r.page.user for r in results if r.page.user}
-            }
-            for r in results:
-                url = server.base + r.page.path
-                cookie = cookies.get(r.page.user, "")
-                if server.process.poll() is not None:
-                    r.problems.append(
-                        f"gunicorn had stopped (status {server.process.returncode}; "
-                        f"see {server.log_file}), not measured"
-                    )
-                    continue
-                try:
-                    status = http_status(url, cookie)
-                except OSError as error:
-                    r.problems.append(f"no answer ({error}), not measured")
-                    continue
-                if status != r.page.status:
-                    r.problems.append(f"answered {status} under gunicorn, not measured")
-                    continue
-                log(f"{r.page.name}: {r.page.path}")
-                load = {"threads": args.threads, "connections": args.connections, "cookie": cookie}
-                wrk(wrk_path, url, seconds=WARMUP_SECONDS, **load)
-                position = server.log_position()
-                r.load = wrk(wrk_path, url, seconds=args.duration, **load)
-                r.load["restarts"] = server.worker_restarts_since(position)
-                errors = {k: v for k, v in r.load["errors"].items() if v}
-                if errors:
-                    r.problems.append(f"wrk errors {errors} (status = non-2xx/3xx answers)")
+        runs = [measure_baseline(args, wrk_path, databases["large"], "first")]
+        page_cache_dir = Path(tempfile.mkdtemp(prefix="talentportal-bench-pages-"))
+        portal_env = {"PAGE_CACHE_DIR": str(page_cache_dir)}
+        if args.no_page_cache:
+            portal_env["PAGE_CACHE"] = "0"
+        try:
+            with Gunicorn(databases["large"], RESULTS / "gunicorn.log", **portal_env) as server:
+                context["workers"] = server.workers()
+                load_each_page(args, server, results, databases["large"], wrk_path)
+                context["worker_memory"] = server.worker_memory()
+        finally:
+            shutil.rmtree(page_cache_dir, ignore_errors=True)
+        runs.append(measure_baseline(args, wrk_path, databases["large"], "last"))
+        rates = [run["rps"] for run in runs if run.get("rps")]
+        context["baseline"] = {
+            "runs": runs,
+            "rps": sum(rates) / len(rates) if len(rates) == len(runs) else None,
+        }
+        for run in runs:
+            if run.get("problem"):
+                context["problems"].append(f"bare baseline ({run['when']}): {run['problem']}")
+        heavy = [mb for mb in context["worker_memory"] if mb > WORKER_MEMORY_LIMIT_MB]
+        if heavy:
+            context["problems"].append(
+                f"{len(heavy)} gunicorn worker(s) over {WORKER_MEMORY_LIMIT_MB} MB after the load"
+            )
     context["load_after"] = load_average()
     context["busy"] = float(context["load_before"].split()[0]) > (os.cpu_count() or 1)
     return results, context
+
+
+def measure_baseline(args, wrk_path, database_url: str, when: str) -> dict:
+    """wrk against the bare baseline app (tests/perf/baseline_app.py) on the same gunicorn
+    settings as the portal."""
+    log_file = RESULTS / f"gunicorn-baseline-{when}.log"
+    with Gunicorn(database_url, log_file, app=BASELINE_APP, ready_path="/") as server:
+        log(f"bare baseline ({when}): /")
+        load = {"threads": args.threads, "connections": args.connections}
+        wrk(wrk_path, server.base + "/", seconds=WARMUP_SECONDS, **load)
+        position = server.log_position()
+        run = wrk(wrk_path, server.base + "/", seconds=args.duration, **load)
+        run["restarts"] = server.worker_restarts_since(position)
+    run["when"] = when
+    errors = {k: v for k, v in run["errors"].items() if v}
+    if errors:
+        run["problem"] = f"wrk errors {errors}"
+    return run
+
+
+def load_each_page(args, server: Gunicorn, results: list[Result], database_url: str, wrk_path):
+    """Warm-up and wrk for each page, one after the other, against the portal's gunicorn."""
+    cookies = {
+        user: session_cookie(database_url, user)
+        for user in {r.page.user for r in results if r.page.user}
+    }
+    for r in results:
+        url = server.base + r.page.path
+        cookie = cookies.get(r.page.user, "")
+        if server.process.poll() is not None:
+            r.problems.append(
+                f"gunicorn had stopped (status {server.process.returncode}; "
+                f"see {server.log_file}), not measured"
+            )
+            continue
+        try:
+            status, _headers = probe(url, cookie)
+        except OSError as error:
+            r.problems.append(f"no answer ({error}), not measured")
+            continue
+        if status != r.page.status:
+            r.problems.append(f"answered {status} under gunicorn, not measured")
+            continue
+        log(f"{r.page.name}: {r.page.path}")
+        load = {"threads": args.threads, "connections": args.connections, "cookie": cookie}
+        wrk(wrk_path, url, seconds=WARMUP_SECONDS, **load)
+        position = server.log_position()
+        r.load = wrk(wrk_path, url, seconds=args.duration, **load)
+        r.load["restarts"] = server.worker_restarts_since(position)
+        # After the warm-up: a page the cache keeps says so now.
+        _status, headers = probe(url, cookie)
+        r.load["public"] = "public" in headers.get("cache-control", "")
+        errors = {k: v for k, v in r.load["errors"].items() if v}
+        if errors:
+            r.problems.append(f"wrk errors {errors} (status = non-2xx/3xx answers)")
 
 
 if __name__ == "__main__":
