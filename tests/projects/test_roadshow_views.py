@@ -308,6 +308,29 @@ def test_databank_filters(client, query, expected):
     assert {i.name for i in response.context["page_obj"].object_list} == expected
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_databank_and_project_pages_render_for_every_member(client, language):
+    """With investors named in both languages, the databank, an investor's page and a project's
+    page (its fitting investors, the interests its team sees) render for each kind of member in
+    each language. In Chinese they crashed: `Investor.display_name` asked for `name_zh`."""
+    member, investor = investor_member(name="杭州测试创投", name_en="Hangzhou Test Ventures")
+    project = ProjectFactory()
+    InterestFactory(investor=investor, project=project, expressed_by=member)
+    with translation.override(language):
+        urls = [
+            reverse("projects:investors"),
+            reverse("projects:investor", args=[investor.pk]),
+            reverse("projects:project", args=[project.pk]),
+        ]
+    name = "Hangzhou Test Ventures" if language == "en" else "杭州测试创投"
+    for user in (member, recruiter(), StaffFactory(), project.lead):
+        login_verified(client, user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, f"{url} for {user.kind}"
+            assert name in response.text, f"{url} for {user.kind}"
+
+
 def test_databank_query_count(client, django_assert_max_num_queries):
     login_verified(client, StaffFactory())
     InvestorFactory.create_batch(2)
