@@ -3,11 +3,14 @@
 from django.utils.translation import get_language
 
 
-def localized(obj, field: str) -> str:
-    """The English value when the active language is English and one exists, else Chinese."""
+def localized(obj, field: str, *, chinese: str = "") -> str:
+    """The English value when the active language is English and one exists, else Chinese.
+
+    The Chinese value is `<field>_zh`, or the attribute named by `chinese` for a model whose
+    Chinese field has no suffix (an investor's registered `name`)."""
     language = get_language() or ""
     if language.startswith("en"):
         english = getattr(obj, f"{field}_en", "")
         if english:
             return english
-    return getattr(obj, f"{field}_zh")
+    return getattr(obj, chinese or f"{field}_zh")

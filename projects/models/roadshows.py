@@ -418,7 +418,7 @@ class Investor(models.Model):
 
     @property
     def display_name(self) -> str:
-        return localized(self, "name") if self.name_en else self.name
+        return localized(self, "name", chinese="name")
 
     @property
     def is_verified(self) -> bool:

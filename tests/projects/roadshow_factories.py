@@ -63,6 +63,7 @@ class InvestorFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"测试创业投资基金{n}")
+    name_en = factory.Sequence(lambda n: f"Test Venture Fund {n}")  # as every demo investor
     kind = InvestorKind.VC
     region = factory.LazyFunction(lambda: region("330100"))
     stages = factory.LazyFunction(lambda: [Stage.SEED, Stage.ANGEL])

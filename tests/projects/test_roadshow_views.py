@@ -244,6 +244,46 @@ def test_interest_needs_a_verified_investor(client):
     assert client.get(reverse("projects:interest_express", args=[project.pk])).status_code == 405
 
 
+@pytest.mark.parametrize("lead_language", ["zh-hans", "en"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_interest_accepted_then_contacts_exchanged(client, language, lead_language):
+    """The journey through the views, with an investor that has an English name as well (as
+    every demo investor has): the team is notified in its own language, accepts, and then
+    each side sees the other's contact details. Expressing interest used to answer 500: the
+    team's notification named the investor through a Chinese field it does not have."""
+    user, investor = investor_member(name="杭州测试创投", name_en="Hangzhou Test Ventures")
+    lead = UserFactory(phone="13800000000", preferred_language=lead_language)
+    project = ProjectFactory(lead=lead)
+    with translation.override(language):
+        page = reverse("projects:project", args=[project.pk])
+        express = reverse("projects:interest_express", args=[project.pk])
+
+    login_verified(client, user)
+    response = client.post(express, {"message": "希望进一步了解"})
+    assert response.status_code == 302 and response["Location"] == page
+    interest = Interest.objects.get(investor=investor, project=project)
+    assert interest.status == "pending" and interest.expressed_by == user
+    notice = project.lead.notifications.get()
+    name = "Hangzhou Test Ventures" if lead_language == "en" else "杭州测试创投"
+    assert name in notice.body
+    assert "13800000000" not in client.get(page).text
+
+    login_verified(client, project.lead)
+    team_page = client.get(page)
+    assert team_page.status_code == 200
+    assert investor.contact_phone not in team_page.text
+    with translation.override(language):
+        accept = reverse("projects:interest_answer", args=[interest.pk, "accept"])
+    assert client.post(accept)["Location"] == page
+    interest.refresh_from_db()
+    assert interest.status == "accepted"
+    assert investor.contact_phone in client.get(page).text
+    assert user.notifications.filter(url=project.get_absolute_url()).exists()
+
+    login_verified(client, user)
+    assert "13800000000" in client.get(page).text
+
+
 # Investor databank ------------------------------------------------------------------------------
 
 
@@ -306,6 +346,29 @@ def test_databank_filters(client, query, expected):
     response = client.get(reverse("projects:investors"), query)
     assert response.status_code == 200
     assert {i.name for i in response.context["page_obj"].object_list} == expected
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_databank_and_project_pages_render_for_every_member(client, language):
+    """With investors named in both languages, the databank, an investor's page and a project's
+    page (its fitting investors, the interests its team sees) render for each kind of member in
+    each language. In Chinese they crashed: `Investor.display_name` asked for `name_zh`."""
+    member, investor = investor_member(name="杭州测试创投", name_en="Hangzhou Test Ventures")
+    project = ProjectFactory()
+    InterestFactory(investor=investor, project=project, expressed_by=member)
+    with translation.override(language):
+        urls = [
+            reverse("projects:investors"),
+            reverse("projects:investor", args=[investor.pk]),
+            reverse("projects:project", args=[project.pk]),
+        ]
+    name = "Hangzhou Test Ventures" if language == "en" else "杭州测试创投"
+    for user in (member, recruiter(), StaffFactory(), project.lead):
+        login_verified(client, user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, f"{url} for {user.kind}"
+            assert name in response.text, f"{url} for {user.kind}"
 
 
 def test_databank_query_count(client, django_assert_max_num_queries):
