@@ -1,10 +1,11 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.utils import translation
 
 from talentportal.catalogues import load_catalogues
-from talentportal.models import Region
+from talentportal.models import Region, User
 from tests.auth_helpers import login_verified
 from tests.concurrency import claim_test_database, wait_for_other_transactions
 from tests.talentportal.factories import StaffFactory, UserFactory
@@ -41,6 +42,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The catalogues (regions, industries, disciplines) come from a data migration; a reused
     test database may have lost them to the flush of an earlier run's transactional test."""
     with django_db_blocker.unblock():
+        if User.objects.exists():
+            # Rows a transactional test committed and never flushed: its run was killed. Tests
+            # leave no user behind, so this database starts from the state a flush leaves.
+            call_command("flush", interactive=False, verbosity=0)
         load_catalogues()
 
 

@@ -2,6 +2,7 @@
 
 import psycopg
 import pytest
+from django.core.cache import caches
 from django.db import OperationalError, close_old_connections, connection
 
 from talentportal import health
@@ -67,7 +68,7 @@ def test_ready_is_not_rate_limited(client):
 
 
 def test_cache_check_says_unavailable_when_the_value_does_not_come_back(monkeypatch):
-    monkeypatch.setattr(health.cache, "get", lambda key: None)
+    monkeypatch.setattr(caches["default"], "get", lambda key: None)  # the instance
     assert health.cache_check() == "unavailable"
 
 

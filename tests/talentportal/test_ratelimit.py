@@ -4,7 +4,7 @@ Retry-After, other clients are unaffected, the window ends, and every limited vi
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -99,7 +99,7 @@ def test_a_cache_that_cannot_count_lets_requests_through(client, limits, monkeyp
     def unreachable(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "add", unreachable)
+    monkeypatch.setattr(caches["default"], "add", unreachable)  # the instance, not the proxy
     assert client.get(reverse("policies:index")).status_code == 200
 
 
