@@ -118,7 +118,7 @@ class ContactRequestForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class AccessReasonForm(forms.Form):
     """Why a member of an enterprise opens a talent's contact details or résumé: the talent
     reads it in "who viewed my profile"."""
 

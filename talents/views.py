@@ -53,6 +53,7 @@ from talents.filters import (
     InternshipFilterSet,
 )
 from talents.forms import (
+    AccessReasonForm,
     CardLookupForm,
     ConsentForm,
     ContactRequestForm,
@@ -67,7 +68,6 @@ from talents.forms import (
     NominateForm,
     ProcessForm,
     ProfileForm,
-    ReasonForm,
     ResumeForm,
     VisibilityForm,
     apply_service_error,
@@ -345,8 +345,8 @@ def _candidate_context(request, talent, enterprise, **extra) -> dict:
         and talent.user.consents.in_force()
         .filter(purpose=ConsentPurpose.RESUME_PROCESSING)
         .exists(),
-        "reason_form": ReasonForm(prefix_id="contact"),
-        "resume_form": ReasonForm(prefix_id="resume"),
+        "reason_form": AccessReasonForm(prefix_id="contact"),
+        "resume_form": AccessReasonForm(prefix_id="resume"),
         "contact_form": ContactRequestForm(),
         "details": None,
         "next": reverse("talents:talent", args=[talent.pk]),
@@ -382,7 +382,7 @@ def contact_details(request, pk, *, enterprise):
     e-mail, when the talent allows this enterprise (`services.contact_details_view` checks
     and logs). Shown once, not stored in a URL; a 404 when not allowed."""
     talent = searchable_talent(pk)
-    form = ReasonForm(request.POST, prefix_id="contact")
+    form = AccessReasonForm(request.POST, prefix_id="contact")
     if not form.is_valid():
         context = _candidate_context(request, talent, enterprise, reason_form=form)
         return render(request, "talents/candidate_detail.html", context, status=400)
@@ -399,7 +399,7 @@ def contact_details(request, pk, *, enterprise):
 def candidate_resume(request, pk, *, enterprise):
     """POST `/talents/<id>/resume/` with a reason: the résumé (logged by the service)."""
     talent = searchable_talent(pk)
-    form = ReasonForm(request.POST, prefix_id="resume")
+    form = AccessReasonForm(request.POST, prefix_id="resume")
     if not form.is_valid():
         context = _candidate_context(request, talent, enterprise, resume_form=form)
         return render(request, "talents/candidate_detail.html", context, status=400)
