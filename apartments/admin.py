@@ -55,6 +55,7 @@ from apartments.models import (
     vacancy_rate,
 )
 from talentportal import scope, workflow
+from talentportal.admin_actions import apply_each, error_text
 from talentportal.admin_base import RegionScopedAdmin
 from talentportal.exports import FormulaSafeResource, csv_writer
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus
@@ -63,12 +64,6 @@ from talentportal.uploads import JPEG, PNG, clean_upload
 
 FORMATS = [CSV, XLSX]
 S = ApplicationStatus
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or gettext("You may not do this.")
 
 
 # Communities -----------------------------------------------------------------------------------
@@ -347,24 +342,16 @@ class UnitAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
         return obj.label
 
     def _maintenance(self, request, queryset, maintenance):
-        done = failed = 0
-        for unit in queryset.select_related("community"):
-            try:
-                services.unit_set_maintenance(unit=unit, by=request.user, maintenance=maintenance)
-                done += 1
-            except (ValidationError, PermissionDenied):
-                failed += 1
-        if done:
-            self.message_user(
-                request, gettext("%(n)d units changed.") % {"n": done}, messages.SUCCESS
-            )
-        if failed:
-            self.message_user(
-                request,
-                gettext("%(n)d units could not be changed from their current status.")
-                % {"n": failed},
-                messages.WARNING,
-            )
+        apply_each(
+            self,
+            request,
+            queryset.select_related("community"),
+            lambda unit: services.unit_set_maintenance(
+                unit=unit, by=request.user, maintenance=maintenance
+            ),
+            done=gettext("%(count)d units changed."),
+            failed=gettext("%(count)d units could not be changed from their current status."),
+        )
 
     @admin.action(description=_("Take the selected available units out for maintenance"))
     def to_maintenance(self, request, queryset):
@@ -604,7 +591,7 @@ class AllocationRoundAdmin(RegionScopedAdmin):
         try:
             result = run(round)
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, success(result) if callable(success) else success)
         return self._back(round)
@@ -630,7 +617,7 @@ class AllocationRoundAdmin(RegionScopedAdmin):
                     round=round, units=units, by=request.user, group=data["group"]
                 )
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, gettext("%(n)d units added.") % {"n": added})
                 return self._back(round)
@@ -653,7 +640,7 @@ class AllocationRoundAdmin(RegionScopedAdmin):
                     round=round, by=request.user, seed=form.cleaned_data["seed"] or None
                 )
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(request, gettext("The round is open for applications."))
                 if seed is None:
@@ -715,7 +702,7 @@ class AllocationRoundAdmin(RegionScopedAdmin):
             try:
                 services.round_draw(round=round, by=request.user, seed=form.cleaned_data["seed"])
             except (ValidationError, PermissionDenied) as error:
-                form.add_error("seed" if round.is_lottery else None, _error_text(error))
+                form.add_error("seed" if round.is_lottery else None, error_text(error))
             else:
                 messages.success(
                     request, gettext("The order is drawn and published on the verify page.")
@@ -730,7 +717,7 @@ class AllocationRoundAdmin(RegionScopedAdmin):
             try:
                 offers = services.allocation_commit(round=round, by=request.user)
             except (ValidationError, PermissionDenied) as error:
-                messages.error(request, _error_text(error))
+                messages.error(request, error_text(error))
             else:
                 messages.success(
                     request,
@@ -906,23 +893,14 @@ class ApartmentApplicationAdmin(RegionScopedAdmin):
         )
 
     def _bulk(self, request, queryset, run):
-        done = failed = 0
-        for application in queryset.select_related("round__community"):
-            try:
-                run(application)
-                done += 1
-            except (ValidationError, PermissionDenied):
-                failed += 1
-        if done:
-            self.message_user(
-                request, gettext("%(n)d applications updated.") % {"n": done}, messages.SUCCESS
-            )
-        if failed:
-            self.message_user(
-                request,
-                gettext("%(n)d applications could not be changed.") % {"n": failed},
-                messages.WARNING,
-            )
+        apply_each(
+            self,
+            request,
+            queryset.select_related("round__community"),
+            run,
+            done=gettext("%(count)d applications updated."),
+            failed=gettext("%(count)d applications could not be changed."),
+        )
 
     @admin.action(description=_("Start the review of the selected applications"))
     def start_review(self, request, queryset):
@@ -1107,19 +1085,15 @@ class LeaseAdmin(RegionScopedAdmin):
         return False
 
     def _bulk(self, request, queryset, run):
-        done, errors = 0, []
-        for lease in queryset.select_related("unit__community"):
-            try:
-                run(lease)
-                done += 1
-            except (ValidationError, PermissionDenied) as error:
-                errors.append(f"{lease.unit}: {_error_text(error)}")
-        if done:
-            self.message_user(
-                request, gettext("%(n)d leases updated.") % {"n": done}, messages.SUCCESS
-            )
-        for error in errors:
-            self.message_user(request, error, messages.WARNING)
+        apply_each(
+            self,
+            request,
+            queryset.select_related("unit__community"),
+            run,
+            done=gettext("%(count)d leases updated."),
+            label=lambda lease: str(lease.unit),
+            level=messages.WARNING,
+        )
 
     @admin.action(description=_("Renew the selected leases by the community's lease length"))
     def renew(self, request, queryset):
@@ -1161,7 +1135,7 @@ class LeaseAdmin(RegionScopedAdmin):
             try:
                 run(form.cleaned_data)
             except (ValidationError, PermissionDenied) as error:
-                form.add_error(None, _error_text(error))
+                form.add_error(None, error_text(error))
             else:
                 messages.success(request, gettext("The lease has been updated."))
                 return redirect(reverse("admin:apartments_lease_change", args=[lease.pk]))

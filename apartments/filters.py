@@ -29,8 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, MultipleChoiceFilter, NumberFilter
 
 from apartments.models import Community, Facility, Layout, Occupancy, Unit, UnitStatus
-from policies.filters import RegionFilter, region_choices
-from talentportal.filters import PortalFilterSet, SearchFilter
+from talentportal.filters import PortalFilterSet, RegionFilter, SearchFilter
 from talentportal.models import Region, RegionLevel
 
 RENT_LIMIT = 1_000_000
@@ -157,9 +156,7 @@ class CommunityFilterSet(PortalFilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, regions=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         regions = list(regions if regions is not None else community_regions())
-        region_filter = self.filters["region"]
-        region_filter.regions = {region.code: region for region in regions}
-        region_filter.extra["choices"] = region_choices(regions)
+        self.filters["region"].set_regions(regions)
 
     def get_form_class(self):
         form_class = super().get_form_class()

@@ -70,10 +70,10 @@ from apartments.models import (
     Unit,
     UnitStatus,
 )
-from policies.filters import region_choices
 from talentportal import workflow
 from talentportal.charts import Bar, bar_chart
 from talentportal.exports import csv_writer
+from talentportal.filters import region_choices
 from talentportal.lists import PortalFilterView
 from talentportal.models import ApplicationDocument, ApplicationStatus, Region, RegionLevel
 from talentportal.ratelimit import RateLimitMixin

@@ -26,10 +26,9 @@ from ecosystem.models import (
     ServicePoint,
     ServicePointKind,
 )
-from policies.filters import RegionFilter, region_choices
 from policies.models import EnterpriseType, ServiceItem
 from talentportal.choices import TalentTier
-from talentportal.filters import PortalFilterSet, SearchFilter
+from talentportal.filters import PortalFilterSet, RegionFilter, SearchFilter
 from talentportal.models import Industry, Region
 
 MAX_WORDS = 8
@@ -69,8 +68,7 @@ class RegionalFilterSet(PortalFilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         regions = regions_of(self.region_queryset())
-        self.filters["region"].regions = {region.code: region for region in regions}
-        self.filters["region"].extra["choices"] = region_choices(regions)
+        self.filters["region"].set_regions(regions)
 
     def region_queryset(self):
         raise NotImplementedError

@@ -9,8 +9,8 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from ecosystem.models import FeedbackCategory
-from policies.filters import region_choices
 from policies.models import EnterpriseType
+from talentportal.filters import region_choices
 from talentportal.models import Region, RegionLevel
 from talentportal.uploads import clean_upload
 

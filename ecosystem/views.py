@@ -19,7 +19,8 @@ Views stay thin: reads through the models' QuerySets, writes through `ecosystem.
 """
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Coalesce
@@ -140,16 +141,11 @@ class AllianceDetailView(DetailView):
         )
 
 
-class MyMembershipsView(PortalListView):
+class MyMembershipsView(LoginRequiredMixin, PortalListView):
     """The alliance memberships of the enterprises the signed-in user is a member of."""
 
     template_name = "ecosystem/my_memberships.html"
     context_object_name = "memberships"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return services.memberships_of(self.request.user)
@@ -219,11 +215,10 @@ def product_context(request, product, form=None) -> dict:
 
 @require_POST
 @rate_limit("submit")
+@login_required
 def product_apply(request, pk):
     """Save the draft (`action=save`) or submit it (`action=submit`). A second submit (a
     double click) finds the application submitted and says so; nothing is lost."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     product = get_object_or_404(
         FinancialProduct.objects.published().select_related("institution", "region"), pk=pk
     )
@@ -314,16 +309,15 @@ class FeedbackBoardView(EcosystemListView):
         )
 
 
-class FeedbackCreateView(RateLimitMixin, FormView):
+class FeedbackCreateView(LoginRequiredMixin, RateLimitMixin, FormView):
     form_class = FeedbackForm
     rate_limit_group = "submit"
     rate_limit_methods = ["POST"]
     template_name = "ecosystem/feedback_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not services.may_file_feedback(request.user):
+        # Anonymous visitors: the log-in page (LoginRequiredMixin), before this check.
+        if request.user.is_authenticated and not services.may_file_feedback(request.user):
             raise PermissionDenied(_("Only talents and enterprise members may file feedback."))
         return super().dispatch(request, *args, **kwargs)
 
@@ -370,9 +364,8 @@ def own_feedback(request, reference) -> Feedback:
     )
 
 
+@login_required
 def feedback_track(request, reference, form=None):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     feedback = own_feedback(request, reference)
     can_rate = feedback.answered_at is not None and feedback.rating is None
     return render(
@@ -388,9 +381,8 @@ def feedback_track(request, reference, form=None):
 
 
 @require_POST
+@login_required
 def feedback_rate(request, reference):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     feedback = own_feedback(request, reference)
     form = RatingForm(request.POST)
     if not form.is_valid():
@@ -411,10 +403,9 @@ def feedback_rate(request, reference):
 
 
 @require_POST
+@login_required
 def feedback_unpublish(request, reference):
     """The submitter takes their question off the public board (and withdraws the consent)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     feedback = own_feedback(request, reference)
     if feedback.publish_consent or feedback.is_published:
         services.feedback_unpublish(feedback=feedback, by=request.user)

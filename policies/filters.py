@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateFilter, MultipleChoiceFilter
 
 from policies.models import Category, Policy, PolicyStatus, TalentGroup
-from talentportal.filters import PortalFilterSet
+from talentportal.filters import PortalFilterSet, RegionFilter
 from talentportal.models import Industry, Region, RegionLevel
 
 #: Statuses the public may ask for; drafts are never listed.
@@ -33,46 +33,11 @@ PUBLIC_STATUSES = [
 ]
 
 
-def region_choices(regions) -> list:
-    """Regions grouped by province for a <select>: (province name, [(code, label), …])."""
-    groups: dict[str, list] = {}
-    names: dict[str, str] = {}
-    for region in regions:
-        province = region.code[:2]
-        if region.level == RegionLevel.PROVINCE:
-            names[province] = region.name
-            label = region.name
-        elif region.level == RegionLevel.CITY:
-            label = f"– {region.name}"
-        else:
-            label = f"– – {region.name}"
-        groups.setdefault(province, []).append((region.code, label))
-    return [(names.get(province, province), options) for province, options in groups.items()]
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class RegionFilter(ChoiceFilter):
-    """A region by its code: that region and every region below it."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", _("Region"))
-        kwargs.setdefault("empty_label", _("All regions"))
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid_choice": _("There is no region with the code “%(value)s”.")},
-        )
-        super().__init__(*args, **kwargs)
-        self.regions: dict[str, Region] = {}
-
-    def filter(self, qs, value):
-        region = self.regions.get(value)
-        return qs.in_region(region) if region is not None else qs
 
 
 class OverlapFilter(MultipleChoiceFilter):
@@ -168,9 +133,7 @@ class PolicyFilterSet(PortalFilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, regions=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
         regions = list(regions if regions is not None else Region.objects.order_by("code"))
-        region_filter = self.filters["region"]
-        region_filter.regions = {region.code: region for region in regions}
-        region_filter.extra["choices"] = region_choices(regions)
+        self.filters["region"].set_regions(regions)
         self.filters["industry"].extra["choices"] = [
             (industry.code, industry.name)
             for industry in Industry.objects.filter(is_active=True).only(

@@ -14,9 +14,8 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +36,7 @@ from policies.models import (
 )
 from policies.resources import BenefitResource, PolicyResource
 from policies.services import benefit_update, policy_expire, policy_publish, policy_repeal
+from talentportal.admin_actions import action_form, action_page, apply_each
 from talentportal.admin_base import RegionScopedAdmin
 from talentportal.models import Region, RegionLevel, User
 from talentportal.ratelimit import RateLimitedExportMixin
@@ -477,19 +477,15 @@ class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
     # Actions ----------------------------------------------------------------------------
 
     def _run(self, request, queryset, change, done_message, **kwargs):
-        done, problems = 0, []
-        for policy in queryset.select_related("region"):
-            try:
-                change(policy=policy, by=request.user, **kwargs)
-            except (ValidationError, PermissionDenied) as error:
-                text = "; ".join(getattr(error, "messages", [str(error)]))
-                problems.append(f"{policy.title_zh}: {text}")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-        for problem in problems[:20]:
-            self.message_user(request, problem, messages.WARNING)
+        apply_each(
+            self,
+            request,
+            queryset.select_related("region"),
+            lambda policy: change(policy=policy, by=request.user, **kwargs),
+            done=done_message,
+            label=lambda policy: policy.title_zh,
+            level=messages.WARNING,
+        )
 
     @admin.action(description=_("Publish the selected policies (tells their followers)"))
     def publish(self, request, queryset):
@@ -518,8 +514,8 @@ class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
     @admin.action(description=_("Repeal the selected policies…"))
     def repeal(self, request, queryset):
         """A confirmation page asks which policy, if any, replaces them."""
-        form = RepealForm(request.POST if "confirm_repeal" in request.POST else None)
-        if form.is_bound and form.is_valid():
+        form = action_form(request, RepealForm)
+        if form.is_valid():
             replaced_by = None
             number = form.cleaned_data["replaced_by"]
             if number:
@@ -542,17 +538,19 @@ class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
                     replaced_by=replaced_by,
                 )
                 return None
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
-            "policies/admin/repeal.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Repeal policies"),
-                "opts": self.model._meta,
-                "policies": queryset,
-                "form": form,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
+            queryset.select_related("region"),
+            action="repeal",
+            form=form,
+            title=_("Repeal policies"),
+            intro=_(
+                "These policies will be marked as repealed. They stay readable on the site, "
+                "with a notice that they no longer apply and a link to the policy that "
+                "replaces them."
+            ),
+            template="policies/admin/repeal.html",
         )
 
     # Import and export --------------------------------------------------------------------

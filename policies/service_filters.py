@@ -20,10 +20,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter
-from django_filters.fields import ChoiceField
 
 from policies.models import ServiceItem, TalentGroup
-from talentportal.filters import PortalFilterSet, SearchFilter
+from talentportal.filters import PortalFilterSet, RegionFilter, SearchFilter
 from talentportal.models import Region
 from talentportal.search import query_tokens
 
@@ -66,49 +65,9 @@ def service_search(queryset, text: str):
     return queryset.filter(reduce(and_, per_token))
 
 
-def region_choices(regions) -> list[tuple[str, str]]:
-    """(code, label) in tree order, a dash per level below the province."""
-    return [(region.code, "– " * (region.level - 1) + region.name) for region in regions]
-
-
 class ServiceSearchFilter(SearchFilter):
     def filter(self, qs, value):
         return service_search(qs, value) if value else qs
-
-
-class KnownValueChoiceField(ChoiceField):
-    """A choice field that also accepts values outside its visible options when the filter
-    knows them (a region that has no service yet is still a region)."""
-
-    def __init__(self, *args, known=None, **kwargs):
-        self.known = known if known is not None else {}
-        super().__init__(*args, **kwargs)
-
-    def valid_value(self, value):
-        return value in self.known or super().valid_value(value)
-
-
-class RegionFilter(ChoiceFilter):
-    """A region by its code: services of that region and of every region below it."""
-
-    field_class = KnownValueChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", _("Region"))
-        kwargs.setdefault("empty_label", _("All regions"))
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid_choice": _("There is no region with the code “%(value)s”.")},
-        )
-        super().__init__(*args, **kwargs)
-        self.regions: dict[str, Region] = {}
-
-    def filter(self, qs, value):
-        region = self.regions.get(value)
-        if region is None:
-            return qs
-        # The region's code encodes the tree: a prefix match finds it and its descendants.
-        return qs.filter(region__code__startswith=region.code_prefix)
 
 
 class DepartmentFilter(ChoiceFilter):
@@ -165,7 +124,7 @@ class ServiceFilterSet(PortalFilterSet):
         codes |= {code[:4] + "00" for code in codes} | {code[:2] + "0000" for code in codes}
         regions = list(Region.objects.filter(code__in=codes).order_by("code"))
         region_filter = self.filters["region"]
-        region_filter.regions = {region.code: region for region in regions}
+        region_filter.set_regions(regions, grouped=False)
         asked = self.data.get(f"{prefix}-region" if prefix else "region")
         if (
             isinstance(asked, str)
@@ -177,8 +136,6 @@ class ServiceFilterSet(PortalFilterSet):
             region = Region.objects.filter(code=asked).first()
             if region is not None:
                 region_filter.regions[region.code] = region
-        region_filter.extra["choices"] = region_choices(regions)
-        region_filter.extra["known"] = region_filter.regions
 
         english = (get_language() or "").startswith("en")
         departments = {zh: en for _code, zh, en in offered}

@@ -21,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, TemplateView
 
 from policies.eligibility import Profile
-from policies.filters import PolicyFilterSet, region_choices
+from policies.filters import PolicyFilterSet
 from policies.forms import CalculatorForm, CompareForm, FollowForm, split_codes
 from policies.models import (
     Benefit,
@@ -40,6 +40,7 @@ from policies.services import (
     saved_profile_save,
 )
 from talentportal.exports import csv_writer
+from talentportal.filters import region_choices
 from talentportal.http import safe_next
 from talentportal.lists import PortalFilterView
 from talentportal.models import Region

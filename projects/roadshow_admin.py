@@ -3,8 +3,7 @@
 workflow, verifying an investor records who did it, check-in checks the code."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
@@ -23,22 +22,9 @@ from projects.models import (
     RoadshowSlot,
 )
 from talentportal import security_log
+from talentportal.admin_actions import action_form, action_page, apply_each, reason_action
 from talentportal.admin_base import RegionScopedAdmin
 from talentportal.exports import csv_writer
-
-
-def _each(modeladmin, request, queryset, action, done_message):
-    done = 0
-    for obj in queryset:
-        try:
-            action(obj)
-        except (ValidationError, PermissionDenied) as error:
-            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
 
 
 class AgendaForm(forms.Form):
@@ -57,12 +43,6 @@ class CapacityForm(forms.Form):
     capacity = forms.IntegerField(label=_("Offline seats"), min_value=0, max_value=1_000_000)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (sent to the team)"), widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-
 @admin.register(Project)
 class ProjectAdmin(RegionScopedAdmin):
     list_display = ["title_zh", "lead", "industry", "region", "stage", "status", "featured"]
@@ -78,81 +58,64 @@ class ProjectAdmin(RegionScopedAdmin):
 
     @admin.action(description=_("Put the selected projects on a roadshow's agenda"))
     def add_to_agenda(self, request, queryset):
-        form = AgendaForm(
-            request.POST if "apply" in request.POST else None,
+        form = action_form(
+            request,
+            AgendaForm,
             roadshows=self.admin_site.get_model_admin(Roadshow).get_queryset(request),
         )
         if form.is_valid():
             roadshow = form.cleaned_data["roadshow"]
-            _each(
+            apply_each(
                 self,
                 request,
                 queryset.order_by("pk"),
                 lambda project: services.slot_add(
                     roadshow=roadshow, project=project, by=request.user
                 ),
-                _("%(count)s projects put on the agenda."),
+                done=_("%(count)s projects put on the agenda."),
             )
             return None
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
-            "projects/roadshows/admin/reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Put projects on a roadshow's agenda"),
-                "form": form,
-                "objects": queryset,
-                "action": "add_to_agenda",
-                "opts": self.model._meta,
-            },
+            queryset,
+            action="add_to_agenda",
+            form=form,
+            title=_("Put projects on a roadshow's agenda"),
         )
 
     @admin.action(description=_("Publish the selected projects (approves their submission)"))
     def publish(self, request, queryset):
-        _each(
+        apply_each(
             self,
             request,
             queryset,
             lambda project: services.project_publish(project=project, by=request.user),
-            _("%(count)s projects published."),
+            done=_("%(count)s projects published."),
         )
 
     @admin.action(description=_("Return the selected submitted projects to their teams"))
     def reject(self, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            _each(
-                self,
-                request,
-                queryset,
-                lambda project: services.project_reject(
-                    project=project, by=request.user, reason=reason
-                ),
-                _("%(count)s projects returned to their teams."),
-            )
-            return None
-        return TemplateResponse(
+        return reason_action(
+            self,
             request,
-            "projects/roadshows/admin/reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Return projects to their teams"),
-                "form": form,
-                "objects": queryset,
-                "action": "reject",
-                "opts": self.model._meta,
-            },
+            queryset,
+            action="reject",
+            title=_("Return projects to their teams"),
+            apply=lambda project, reason: services.project_reject(
+                project=project, by=request.user, reason=reason
+            ),
+            done=_("%(count)s projects returned to their teams."),
         )
 
     @admin.action(description=_("Unpublish the selected projects"))
     def unpublish(self, request, queryset):
-        _each(
+        apply_each(
             self,
             request,
             queryset,
             lambda project: services.project_unpublish(project=project, by=request.user),
-            _("%(count)s projects unpublished."),
+            done=_("%(count)s projects unpublished."),
         )
 
     @admin.action(description=_("Feature the selected projects"))
@@ -198,14 +161,14 @@ class ProjectSubmissionAdmin(RegionScopedAdmin):
 
     @admin.action(description=_("Publish the projects of the selected submissions"))
     def publish(self, request, queryset):
-        _each(
+        apply_each(
             self,
             request,
             queryset.select_related("project"),
             lambda submission: services.project_publish(
                 project=submission.project, by=request.user
             ),
-            _("%(count)s projects published."),
+            done=_("%(count)s projects published."),
         )
 
 
@@ -223,40 +186,26 @@ class InvestorAdmin(RegionScopedAdmin):
 
     @admin.action(description=_("Verify the selected investors"))
     def verify(self, request, queryset):
-        _each(
+        apply_each(
             self,
             request,
             queryset,
             lambda investor: services.investor_verify(investor=investor, by=request.user),
-            _("%(count)s investors verified."),
+            done=_("%(count)s investors verified."),
         )
 
     @admin.action(description=_("Reject the selected investors"))
     def reject(self, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            _each(
-                self,
-                request,
-                queryset,
-                lambda investor: services.investor_reject(
-                    investor=investor, by=request.user, reason=reason
-                ),
-                _("%(count)s investors rejected."),
-            )
-            return None
-        return TemplateResponse(
+        return reason_action(
+            self,
             request,
-            "projects/roadshows/admin/reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Reject investors"),
-                "form": form,
-                "objects": queryset,
-                "action": "reject",
-                "opts": self.model._meta,
-            },
+            queryset,
+            action="reject",
+            title=_("Reject investors"),
+            apply=lambda investor, reason: services.investor_reject(
+                investor=investor, by=request.user, reason=reason
+            ),
+            done=_("%(count)s investors rejected."),
         )
 
 
@@ -298,30 +247,26 @@ class RoadshowAdmin(RegionScopedAdmin):
 
     @admin.action(description=_("Change the number of seats (promotes from the waiting list)"))
     def change_capacity(self, request, queryset):
-        form = CapacityForm(request.POST if "apply" in request.POST else None)
+        form = action_form(request, CapacityForm)
         if form.is_valid():
             capacity = form.cleaned_data["capacity"]
-            _each(
+            apply_each(
                 self,
                 request,
                 queryset,
                 lambda roadshow: services.roadshow_capacity_change(
                     roadshow=roadshow, capacity=capacity, by=request.user
                 ),
-                _("%(count)s events changed."),
+                done=_("%(count)s events changed."),
             )
             return None
-        return TemplateResponse(
+        return action_page(
+            self,
             request,
-            "projects/roadshows/admin/reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Change the number of seats"),
-                "form": form,
-                "objects": queryset,
-                "action": "change_capacity",
-                "opts": self.model._meta,
-            },
+            queryset,
+            action="change_capacity",
+            form=form,
+            title=_("Change the number of seats"),
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -421,26 +366,26 @@ class RegistrationAdmin(RegionScopedAdmin):
 
     @admin.action(description=_("Check in the selected registrations"))
     def check_in(self, request, queryset):
-        _each(
+        apply_each(
             self,
             request,
             queryset.select_related("roadshow"),
             lambda registration: services.checkin(
                 roadshow=registration.roadshow, code=registration.code, by=request.user
             ),
-            _("%(count)s people checked in."),
+            done=_("%(count)s people checked in."),
         )
 
     @admin.action(description=_("Cancel the selected registrations (promotes the waiting list)"))
     def cancel(self, request, queryset):
-        _each(
+        apply_each(
             self,
             request,
             queryset.select_related("roadshow"),
             lambda registration: services.registration_cancel(
                 registration=registration, by=request.user
             ),
-            _("%(count)s registrations cancelled."),
+            done=_("%(count)s registrations cancelled."),
         )
 
 

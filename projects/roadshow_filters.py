@@ -17,27 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, MultipleChoiceFilter, NumberFilter
 
 from projects.models import Investor, InvestorKind, Need, Project, Roadshow, RoadshowKind, Stage
-from talentportal.filters import PortalFilterSet
+from talentportal.filters import PortalFilterSet, RegionFilter
 from talentportal.models import Industry, Region, RegionLevel
 
 MAX_YUAN = 10**13
-
-
-def region_choices(regions) -> list:
-    """Regions grouped by province for a <select>."""
-    groups: dict[str, list] = {}
-    names: dict[str, str] = {}
-    for region in regions:
-        province = region.code[:2]
-        if region.level == RegionLevel.PROVINCE:
-            names[province] = region.name
-            label = region.name
-        elif region.level == RegionLevel.CITY:
-            label = f"– {region.name}"
-        else:
-            label = f"– – {region.name}"
-        groups.setdefault(province, []).append((region.code, label))
-    return [(names.get(province, province), options) for province, options in groups.items()]
 
 
 def filter_regions() -> list[Region]:
@@ -56,26 +39,6 @@ def industry_choices() -> list[tuple[str, str]]:
     ]
 
 
-class RegionFilter(ChoiceFilter):
-    """A region by its code: that region and every region below it."""
-
-    def __init__(self, *args, field_name="region", **kwargs):
-        kwargs.setdefault("label", _("Region"))
-        kwargs.setdefault("empty_label", _("All regions"))
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid_choice": _("There is no region with the code “%(value)s”.")},
-        )
-        super().__init__(*args, field_name=field_name, **kwargs)
-        self.regions: dict[str, Region] = {}
-
-    def filter(self, qs, value):
-        region = self.regions.get(value)
-        if region is None:
-            return qs
-        return qs.filter(**{f"{self.field_name}__code__startswith": region.code_prefix})
-
-
 class YuanFilter(NumberFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, min_value=0, max_value=MAX_YUAN, **kwargs)
@@ -89,9 +52,7 @@ class _RegionsMixin:
 
     def _setup_choices(self, regions):
         regions = list(regions if regions is not None else filter_regions())
-        region_filter = self.filters[self.region_filter_name]
-        region_filter.regions = {region.code: region for region in regions}
-        region_filter.extra["choices"] = region_choices(regions)
+        self.filters[self.region_filter_name].set_regions(regions)
         self.filters["industry"].extra["choices"] = industry_choices()
 
 

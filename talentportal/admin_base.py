@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from talentportal import scope, workflow
+from talentportal.admin_actions import apply_each
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus, Region
 
 
@@ -197,24 +198,14 @@ class ApplicationAdmin(RegionScopedAdmin):
         )
 
     def _bulk(self, request, queryset, move):
-        done = failed = 0
-        for application in queryset:
-            try:
-                move(application=application, by=request.user)
-                done += 1
-            except (ValidationError, PermissionDenied):
-                failed += 1
-        if done:
-            self.message_user(
-                request, _("%(n)d applications updated.") % {"n": done}, messages.SUCCESS
-            )
-        if failed:
-            self.message_user(
-                request,
-                _("%(n)d applications could not be changed from their current status.")
-                % {"n": failed},
-                messages.WARNING,
-            )
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda application: move(application=application, by=request.user),
+            done=_("%(count)d applications updated."),
+            failed=_("%(count)d applications could not be changed from their current status."),
+        )
 
     @admin.action(description=_("Start the review of the selected applications"))
     def start_review(self, request, queryset):

@@ -35,6 +35,10 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet
+from django_filters.fields import ChoiceField
+
+from talentportal.models import Region, RegionLevel
+from talentportal.scope import region_q
 
 SEARCH_MAX_LENGTH = 200
 
@@ -59,6 +63,73 @@ class SortFilter(ChoiceFilter):
 
     def filter(self, qs, value):
         return qs
+
+
+def region_choices(regions, *, grouped: bool = True) -> list:
+    """Choices for a <select> of `regions` (in code order): grouped by province, (province
+    name, [(code, label), …]) with a dash per level below the province; or, not `grouped`,
+    one flat list of (code, label) with the same dashes."""
+    if not grouped:
+        return [(region.code, "– " * (region.level - 1) + region.name) for region in regions]
+    groups: dict[str, list] = {}
+    names: dict[str, str] = {}
+    for region in regions:
+        province = region.code[:2]
+        if region.level == RegionLevel.PROVINCE:
+            names[province] = region.name
+            label = region.name
+        elif region.level == RegionLevel.CITY:
+            label = f"– {region.name}"
+        else:
+            label = f"– – {region.name}"
+        groups.setdefault(province, []).append((region.code, label))
+    return [(names.get(province, province), options) for province, options in groups.items()]
+
+
+class KnownValueChoiceField(ChoiceField):
+    """A choice field that also accepts values outside its visible options when the filter
+    knows them (a region that has no rows yet is still a region)."""
+
+    def __init__(self, *args, known=None, **kwargs):
+        self.known = known if known is not None else {}
+        super().__init__(*args, **kwargs)
+
+    def valid_value(self, value):
+        return value in self.known or super().valid_value(value)
+
+
+class RegionFilter(ChoiceFilter):
+    """A region by its code: the rows of that region and of every region below it (a prefix
+    match on the code at `field_name`, which the region key's index serves).
+
+    The FilterSet tells it the regions it knows and offers with `set_regions`; an unknown code
+    is reported as a problem and filters nothing."""
+
+    field_class = KnownValueChoiceField
+
+    def __init__(self, *args, field_name="region", **kwargs):
+        kwargs.setdefault("label", _("Region"))
+        kwargs.setdefault("empty_label", _("All regions"))
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": _("There is no region with the code “%(value)s”.")},
+        )
+        super().__init__(*args, field_name=field_name, **kwargs)
+        self.regions: dict[str, Region] = {}
+
+    def set_regions(self, regions, *, grouped: bool = True) -> None:
+        """Know and offer `regions` (`region_choices`); a code added to `self.regions` later
+        is accepted without being offered."""
+        regions = list(regions)
+        self.regions = {region.code: region for region in regions}
+        self.extra["choices"] = region_choices(regions, grouped=grouped)
+        self.extra["known"] = self.regions
+
+    def filter(self, qs, value):
+        region = self.regions.get(value)
+        if region is None:
+            return qs
+        return qs.filter(region_q(region, self.field_name))
 
 
 class PortalFilterSet(FilterSet):

@@ -13,21 +13,20 @@
 import json
 import math
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from talentportal import workflow
+from talentportal.admin_actions import apply_each, reason_action
 from talentportal.admin_base import RegionScopedAdmin
 from talentportal.models import ApplicationStatus
 from talentportal.uploads import file_response
@@ -80,49 +79,6 @@ class LargeTablePaginator(Paginator):
             return 0
         shown = min(self.count, self.cap)
         return max(1, math.ceil(max(shown - self.orphans, 1) / self.per_page))
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (sent to the people concerned)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-    )
-
-
-def reason_action(modeladmin, request, queryset, *, action, title, intro, apply):
-    """An action that asks for a reason on an intermediate page, then calls `apply(obj,
-    reason)` for each object; service errors are reported per object."""
-    form = ReasonForm(request.POST if "confirm" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        done = 0
-        for obj in queryset:
-            try:
-                apply(obj, form.cleaned_data["reason"])
-            except (ValidationError, PermissionDenied) as error:
-                text = " ".join(getattr(error, "messages", [str(error)]))
-                modeladmin.message_user(request, f"{obj}: {text}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            modeladmin.message_user(
-                request, _("%(count)d done.") % {"count": done}, messages.SUCCESS
-            )
-        return None
-    return TemplateResponse(
-        request,
-        "talents/admin/reason.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "opts": modeladmin.model._meta,
-            "objects": list(queryset),
-            "form": form,
-            "action": action,
-            "title": title,
-            "intro": intro,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
-    )
 
 
 # Talents ---------------------------------------------------------------------------------------
@@ -346,22 +302,13 @@ class EnterpriseAdmin(RegionScopedAdmin):
 
     @admin.action(description=_("Verify the selected enterprises"), permissions=["change"])
     def verify(self, request, queryset):
-        done = 0
-        for enterprise in queryset:
-            try:
-                services.enterprise_verify(enterprise=enterprise, by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                text = " ".join(getattr(error, "messages", [str(error)]))
-                self.message_user(request, f"{enterprise}: {text}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                _("%(count)d enterprise(s) verified; their members have been told.")
-                % {"count": done},
-                messages.SUCCESS,
-            )
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda enterprise: services.enterprise_verify(enterprise=enterprise, by=request.user),
+            done=_("%(count)d enterprise(s) verified; their members have been told."),
+        )
 
     @admin.action(description=_("Reject the selected enterprises…"), permissions=["change"])
     def reject(self, request, queryset):
@@ -378,6 +325,7 @@ class EnterpriseAdmin(RegionScopedAdmin):
             apply=lambda enterprise, reason: services.enterprise_reject(
                 enterprise=enterprise, by=request.user, reason=reason
             ),
+            done=_("%(count)d done."),
         )
 
 
@@ -480,17 +428,7 @@ class EvaluationAdmin(RegionScopedAdmin):
         return masked_summary(obj.talent)
 
     def _each(self, request, queryset, apply, success):
-        done = 0
-        for evaluation in queryset:
-            try:
-                apply(evaluation)
-            except (ValidationError, PermissionDenied) as error:
-                text = " ".join(getattr(error, "messages", [str(error)]))
-                self.message_user(request, f"{evaluation}: {text}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, success % {"count": done}, messages.SUCCESS)
+        apply_each(self, request, queryset, apply, done=success)
 
     @admin.action(description=_("Start the review"), permissions=["change"])
     def start_review(self, request, queryset):
@@ -524,6 +462,7 @@ class EvaluationAdmin(RegionScopedAdmin):
             apply=lambda evaluation, reason: workflow.application_reject(
                 application=evaluation, by=request.user, reason=reason
             ),
+            done=_("%(count)d done."),
         )
 
 
@@ -573,6 +512,7 @@ class TalentCardAdmin(RegionScopedAdmin):
             apply=lambda card, reason: services.talent_card_revoke(
                 card=card, by=request.user, reason=reason
             ),
+            done=_("%(count)d done."),
         )
 
 

@@ -36,9 +36,9 @@ from django_filters import (
     NumberFilter,
 )
 
-from policies.filters import DateInput, region_choices
+from policies.filters import DateInput
 from talentportal.choices import Degree, TalentTier
-from talentportal.filters import PortalFilterSet
+from talentportal.filters import PortalFilterSet, region_choices
 from talentportal.models import Discipline, DisciplineLevel, Industry, Region
 from talents.models import Demand, Internship, SchoolYear, Talent, normalise_skills
 from talents.widgets import FastSelect

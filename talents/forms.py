@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
-from policies.filters import region_choices
 from talentportal.choices import TalentTier
+from talentportal.filters import region_choices
 from talentportal.models import Industry
 from talentportal.uploads import DOCUMENT_TYPES, PDF, detect_type, max_upload_bytes
 from talents.filters import discipline_choices
@@ -118,7 +118,7 @@ class ContactRequestForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class AccessReasonForm(forms.Form):
     """Why a member of an enterprise opens a talent's contact details or résumé: the talent
     reads it in "who viewed my profile"."""
 

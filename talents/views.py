@@ -16,10 +16,12 @@ so no page counts a million rows.
 """
 
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -53,6 +55,7 @@ from talents.filters import (
     InternshipFilterSet,
 )
 from talents.forms import (
+    AccessReasonForm,
     CardLookupForm,
     ConsentForm,
     ContactRequestForm,
@@ -67,7 +70,6 @@ from talents.forms import (
     NominateForm,
     ProcessForm,
     ProfileForm,
-    ReasonForm,
     ResumeForm,
     VisibilityForm,
     apply_service_error,
@@ -135,16 +137,15 @@ def verified_enterprise(request) -> Enterprise:
     return enterprise
 
 
-class LoginRequired:
-    """Anonymous visitors go to the log-in page (before any 404 of the view)."""
+def acting_talent(request) -> Talent | None:
+    """The signed-in talent's active profile (None before it is created); Http404 for accounts
+    that are not talents."""
+    if request.user.kind != AccountKind.TALENT:
+        raise Http404
+    return Talent.objects.active().filter(user=request.user).first()
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
 
-
-class VerifiedEnterpriseRequired(LoginRequired):
+class VerifiedEnterpriseRequired(LoginRequiredMixin):
     """Members of a verified enterprise only: `self.enterprise`; a 404 for anyone else."""
 
     def dispatch(self, request, *args, **kwargs):
@@ -153,7 +154,7 @@ class VerifiedEnterpriseRequired(LoginRequired):
         return super().dispatch(request, *args, **kwargs)
 
 
-class EnterpriseMemberRequired(LoginRequired):
+class EnterpriseMemberRequired(LoginRequiredMixin):
     """Members of an enterprise, verified or not: `self.enterprise`. Someone without one is
     sent to register an enterprise."""
 
@@ -167,14 +168,12 @@ class EnterpriseMemberRequired(LoginRequired):
         return super().dispatch(request, *args, **kwargs)
 
 
-class TalentRequired(LoginRequired):
+class TalentRequired(LoginRequiredMixin):
     """Talent accounts only (`self.talent` is their profile, None before it is created)."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            if request.user.kind != AccountKind.TALENT:
-                raise Http404
-            self.talent = Talent.objects.active().filter(user=request.user).first()
+            self.talent = acting_talent(request)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -182,29 +181,22 @@ def login_and_verified_enterprise(view):
     """For function views: log-in page for anonymous visitors, 404 for anyone who is not a
     member of a verified enterprise; the view receives the enterprise."""
 
+    @login_required
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
         return view(request, *args, enterprise=verified_enterprise(request), **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
 def login_and_talent(view):
     """For function views: talent accounts only; the view receives their profile (or None)."""
 
+    @login_required
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if request.user.kind != AccountKind.TALENT:
-            raise Http404
-        talent = Talent.objects.active().filter(user=request.user).first()
-        return view(request, *args, talent=talent, **kwargs)
+        return view(request, *args, talent=acting_talent(request), **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -345,8 +337,8 @@ def _candidate_context(request, talent, enterprise, **extra) -> dict:
         and talent.user.consents.in_force()
         .filter(purpose=ConsentPurpose.RESUME_PROCESSING)
         .exists(),
-        "reason_form": ReasonForm(prefix_id="contact"),
-        "resume_form": ReasonForm(prefix_id="resume"),
+        "reason_form": AccessReasonForm(prefix_id="contact"),
+        "resume_form": AccessReasonForm(prefix_id="resume"),
         "contact_form": ContactRequestForm(),
         "details": None,
         "next": reverse("talents:talent", args=[talent.pk]),
@@ -382,7 +374,7 @@ def contact_details(request, pk, *, enterprise):
     e-mail, when the talent allows this enterprise (`services.contact_details_view` checks
     and logs). Shown once, not stored in a URL; a 404 when not allowed."""
     talent = searchable_talent(pk)
-    form = ReasonForm(request.POST, prefix_id="contact")
+    form = AccessReasonForm(request.POST, prefix_id="contact")
     if not form.is_valid():
         context = _candidate_context(request, talent, enterprise, reason_form=form)
         return render(request, "talents/candidate_detail.html", context, status=400)
@@ -399,7 +391,7 @@ def contact_details(request, pk, *, enterprise):
 def candidate_resume(request, pk, *, enterprise):
     """POST `/talents/<id>/resume/` with a reason: the résumé (logged by the service)."""
     talent = searchable_talent(pk)
-    form = ReasonForm(request.POST, prefix_id="resume")
+    form = AccessReasonForm(request.POST, prefix_id="resume")
     if not form.is_valid():
         context = _candidate_context(request, talent, enterprise, resume_form=form)
         return render(request, "talents/candidate_detail.html", context, status=400)
@@ -975,7 +967,7 @@ class InternshipDetailView(PostingDetailView):
     kind = "internship"
 
 
-class PostingApplyView(RateLimitMixin, LoginRequired, View):
+class PostingApplyView(RateLimitMixin, LoginRequiredMixin, View):
     """Apply for a posting through the shared workflow: one application per person and
     posting (the database refuses a second), submitted at once; the enterprise's members
     process it. Talents only."""
@@ -1140,7 +1132,7 @@ class EnterpriseDetailView(DetailView):
         )
 
 
-class EnterpriseRegisterView(LoginRequired, View):
+class EnterpriseRegisterView(LoginRequiredMixin, View):
     """`/enterprise/register/`: an enterprise account registers its enterprise, which then
     waits for the talent office to verify it."""
 

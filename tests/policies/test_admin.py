@@ -229,9 +229,9 @@ def test_repeal_action_asks_for_the_replacing_policy(admin_client):
     assert "replaced_by" in page.content.decode()
     old.refresh_from_db()
     assert old.status == PolicyStatus.PUBLISHED  # nothing happens before confirming
-    bad = run_action(admin_client, "repeal", [old], confirm_repeal="1", replaced_by="999999")
+    bad = run_action(admin_client, "repeal", [old], confirm="1", replaced_by="999999")
     assert "errorlist" in bad.content.decode()
-    run_action(admin_client, "repeal", [old], confirm_repeal="1", replaced_by=str(new.pk))
+    run_action(admin_client, "repeal", [old], confirm="1", replaced_by=str(new.pk))
     old.refresh_from_db()
     assert old.status == PolicyStatus.REPEALED and old.replaced_by == new
 

@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.http import QueryDict
 
-from policies.filters import PolicyFilterSet, region_choices
+from policies.filters import PolicyFilterSet
 from policies.models import Category, Policy, PolicyStatus, TalentGroup
+from talentportal.filters import region_choices
 from tests.policies.factories import PolicyFactory, region
 
 pytestmark = pytest.mark.django_db

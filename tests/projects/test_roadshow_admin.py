@@ -58,7 +58,7 @@ def test_publish_and_reject_actions(staff_client):
     assert response.status_code == 200
     staff_client.post(
         url,
-        {"action": "reject", "_selected_action": [other.pk], "apply": "1", "reason": "材料不全"},
+        {"action": "reject", "_selected_action": [other.pk], "confirm": "1", "reason": "材料不全"},
     )
     assert Project.objects.get(pk=other.pk).status == "draft"
 
@@ -105,7 +105,7 @@ def test_put_published_projects_on_an_agenda(staff_client):
         {
             "action": "add_to_agenda",
             "_selected_action": chosen,
-            "apply": "1",
+            "confirm": "1",
             "roadshow": roadshow.pk,
         },
     )
@@ -121,7 +121,7 @@ def test_change_capacity_action_promotes(staff_client):
         {
             "action": "change_capacity",
             "_selected_action": [roadshow.pk],
-            "apply": "1",
+            "confirm": "1",
             "capacity": "2",
         },
     )
@@ -132,7 +132,7 @@ def test_change_capacity_action_promotes(staff_client):
         {
             "action": "change_capacity",
             "_selected_action": [roadshow.pk],
-            "apply": "1",
+            "confirm": "1",
             "capacity": "0",
         },
         follow=True,
