@@ -99,11 +99,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.SECURE_SSL_REDIRECT = False
     # The page cache is off unless a test asks for it (the `page_cache` fixture): a test that
     # reads a page, changes the data and reads it again sees the change whatever path it took.
+    # (CACHES stays as it is: replacing it would replace the cache objects that tests patch.)
     settings.PAGE_CACHE_ENABLED = False
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
-    }
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from policies.models import PolicyStatus
 from policies.services.library import policy_expire
+from talentportal import page_cache as page_cache_module
 from talentportal.page_cache import PUBLIC_PAGES
 from tests.auth_helpers import login_verified
 from tests.policies.admin_helpers import policy_form_data
@@ -137,9 +138,7 @@ def test_each_cached_page_gets_a_fresh_csp_nonce(client, page_cache, policy):
     assert len(set(nonces)) == 3
 
 
-def test_what_a_request_can_change_is_not_served_from_the_cache(
-    client, page_cache, policy, django_assert_max_num_queries
-):
+def test_what_a_request_can_change_is_not_served_from_the_cache(client, page_cache, policy):
     client.get("/policies/")
     # A query string (search, filters, pages) builds the page.
     searched = client.get("/policies/?q=%E4%BD%8F%E6%88%BF")
@@ -171,9 +170,7 @@ def test_a_signed_in_user_never_gets_a_cached_page(client, page_cache, policy):
         assert reverse("accounts:logout") in response.content.decode(), url  # their own page
 
 
-def test_a_visitor_with_a_session_is_not_served_from_the_cache(
-    client, page_cache, policy, django_assert_max_num_queries
-):
+def test_a_visitor_with_a_session_is_not_served_from_the_cache(client, page_cache, policy):
     client.get("/")
     visitor = Client()
     session = visitor.session
@@ -182,6 +179,29 @@ def test_a_visitor_with_a_session_is_not_served_from_the_cache(
     response = visitor.get("/")
     assert is_no_store(response)
     assert not is_public(response)
+
+
+def test_a_visitor_with_a_pending_message_is_not_served_from_the_cache(client, page_cache, policy):
+    client.get("/")
+    visitor = Client()
+    visitor.cookies["messages"] = "a message for this visitor"
+    assert not is_public(visitor.get("/"))
+
+
+def test_a_listed_page_that_takes_a_csrf_token_is_never_stored(client, page_cache, monkeypatch):
+    """The safety net: were a listed page to render a form with a CSRF token for a visitor, it
+    would be built for each visitor and never shared."""
+    monkeypatch.setattr(page_cache_module, "PUBLIC_PAGES", PUBLIC_PAGES | {"accounts:signup"})
+    url = reverse("accounts:signup")
+    first, second = client.get(url), Client().get(url)
+    assert csrf_token(first) != csrf_token(second)
+    for response in (first, second):
+        assert not is_public(response)
+        assert is_no_store(response)  # it sets the CSRF cookie
+
+
+def csrf_token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
