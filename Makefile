@@ -13,11 +13,15 @@ WITH_DB = DATABASE_URL="$$($(PY) scripts/database.py ensure)"
 SCALE ?= small
 # pytest-xdist workers, each with its own test database (test_<name>_gw0, ...).
 TEST_WORKERS ?= 2
+# make run: SEED=0 starts without the demo seed; the mail the portal sends goes to MAIL_DIR.
+SEED ?= 1
+MAIL_DIR ?= mail
+STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 
 .PHONY: help venv run test stress-test lint audit bench load fault messages clean
 
 help:
-	@echo "make run    serve the portal with demo data at http://127.0.0.1:8000/"
+	@echo "make run    serve the portal with demo data at http://127.0.0.1:8000/ (SEED=0: without seeding)"
 	@echo "make test   the whole test suite, lint included"
 	@echo "make bench  load the large data set and measure the pages (docs/benchmarks.md)"
 	@echo "make audit  known vulnerabilities in the locked dependencies (pip-audit; make test runs it)"
@@ -32,14 +36,29 @@ venv: .venv/.synced
 	$(UV) sync --frozen
 	@touch $@
 
-run: venv
+# Works on a new and on a used database alike: migrations, then the demo seed (it tops up
+# only what is missing of the demo and never touches what people made), then gunicorn, which
+# ends the start-up output with the address (RUN_BANNER) and then logs one line per request.
+run: venv staticfiles/staticfiles.json
 	@$(WITH_DB); export DATABASE_URL \
 	  SECRET_KEY="$${SECRET_KEY:-local-demo-$$(hostname)-not-for-production}" \
-	  SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DEBUG=0; \
-	$(PY) manage.py migrate --noinput; \
-	$(PY) manage.py collectstatic --noinput -v 0; \
-	$(PY) manage.py seed_demo --scale $(SCALE); \
+	  SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DEBUG=0 LOG_FORMAT=text LOG_LEVEL=WARNING \
+	  EMAIL_FILE_PATH="$(abspath $(MAIL_DIR))" RUN_BANNER=1; \
+	echo "make run: migrating the database"; \
+	$(PY) manage.py migrate --noinput -v 0; \
+	if [ "$(SEED)" = 0 ]; then \
+	  echo "make run: SEED=0, the demo data is not seeded"; \
+	elif ! $(PY) manage.py seed_demo --scale $(SCALE); then \
+	  echo "make run: the demo seed failed (above). \`SEED=0 make run\` starts the portal without it." >&2; \
+	  exit 1; \
+	fi; \
 	exec .venv/bin/gunicorn talentportal.wsgi --config scripts/gunicorn.conf.py
+
+# Static files are collected (and compressed) again only when one of them or a dependency changed.
+staticfiles/staticfiles.json: .venv/.synced $(STATIC_SOURCES)
+	@echo "make run: collecting static files"
+	@DEBUG=0 LOG_LEVEL=WARNING $(PY) manage.py collectstatic --noinput -v 0
+	@touch $@
 
 test: venv
 	@scripts/ensure-chromium

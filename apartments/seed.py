@@ -25,8 +25,11 @@ SHA-256 of "talentportal-demo:" + the Chinese title), so that demo staff can dra
 frozen rounds from the admin; the seed output lists them.
 
 Determinism and idempotence: units, people and declarations come from seeded random streams;
-communities are matched by name and region, units by (community, building, number) with
-ON CONFLICT DO NOTHING, rounds by (community, title) — an existing round is left as it is.
+communities are matched by name and region (and left as staff changed them), units by
+(community, building, number) with ON CONFLICT DO NOTHING, rounds by (community, title) — an
+existing round is left as it is. Applicants and tenants are demo accounts only
+(`User.objects.demo()`), a new round takes only the seed's own units, and offers expire only in
+the round being made: applications, offers and leases of people on the site are never touched.
 Round schedules are placed around the moment of seeding, so that the open rounds are open.
 Large-scale units are written with COPY and their leases generated in one INSERT … SELECT; the
 occupancy summary follows through its statement-level triggers.
@@ -37,11 +40,10 @@ import hashlib
 import io
 import random
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from stdnum.cn import ric
@@ -61,6 +63,7 @@ from apartments.models import (
     Unit,
 )
 from talentportal.models import AccountKind, Region, User
+from talentportal.seed import demo_user, quietly
 
 LARGE_UNITS = {"32": 300_000, "33": 120_000, "12": 30_000}  # Jiangsu, Zhejiang, Tianjin
 CHANGZHOU_UNITS = 78_000
@@ -327,22 +330,25 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
     _report(stdout, f"communities: {len(communities)}, units: {added} new", started)
 
     step = time.perf_counter()
-    with _without_email():
+    with quietly():
         made = rounds_ensure(communities, base=base)
     seeds = ", ".join(
         f"{round.pk}: {demo_round_seed(round.title_zh)}"
         for round in AllocationRound.objects.filter(
-            method=AllocationMethod.LOTTERY, status__in=[RoundStatus.OPEN, RoundStatus.FROZEN]
+            community__in=communities,
+            title_zh__in=[spec.title_zh for spec in ROUNDS],
+            method=AllocationMethod.LOTTERY,
+            status__in=[RoundStatus.OPEN, RoundStatus.FROZEN],
         ).order_by("pk")
     )
     _report(stdout, f"rounds: {made} new (demo seeds to draw — {seeds or 'none'})", step)
 
     if scale == "large":
         step = time.perf_counter()
-        count = large_units_ensure(base=base)
+        count, generated = large_units_ensure(base=base)
         _report(stdout, f"generated communities: {count} new units", step)
         step = time.perf_counter()
-        leases = large_leases_ensure()
+        leases = large_leases_ensure(communities=generated)
         _report(stdout, f"leases of let units: {leases} new", step)
     totals = services.occupancy_totals()
     _report(
@@ -360,22 +366,12 @@ def _stream(base: int, kind: str, key) -> random.Random:
     return random.Random(f"{base}:{kind}:{key}")
 
 
-@contextmanager
-def _without_email():
-    """Workflow and offer notifications stay on the site; the e-mails they queue for the end
-    of the transaction are dropped (demo addresses are not mailed)."""
-    with transaction.atomic():
-        pending = transaction.get_connection().run_on_commit
-        before = len(pending)
-        yield
-        del pending[before:]
-
-
 # --- communities and units ----------------------------------------------------------------------
 
 
 def community_ensure(spec: CommunitySpec) -> Community:
-    community, _created = Community.objects.update_or_create(
+    """The community with its rent rules, made when missing (what staff changed stays)."""
+    community, _created = Community.objects.get_or_create(
         name_zh=spec.name_zh,
         region_id=spec.region,
         defaults={
@@ -399,7 +395,7 @@ def community_ensure(spec: CommunitySpec) -> Community:
         },
     )
     for tier, terms, percent in spec.rent_rules:
-        RentRule.objects.update_or_create(
+        RentRule.objects.get_or_create(
             community=community, tier=tier, defaults={"terms": terms, "discount_percent": percent}
         )
     return community
@@ -579,11 +575,12 @@ ROUNDS = [
 
 
 def rounds_ensure(communities: list[Community], *, base: int) -> int:
-    staff = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    staff = demo_user("demo-staff")
     if staff is None:
         return 0
     people = list(
-        User.objects.filter(kind=AccountKind.TALENT, is_active=True)
+        User.objects.demo()
+        .filter(kind=AccountKind.TALENT, is_active=True)
         .exclude(username__startswith="demo-")
         .order_by("username")
         .values_list("pk", flat=True)[:2000]
@@ -596,12 +593,27 @@ def rounds_ensure(communities: list[Community], *, base: int) -> int:
         offset += spec.applicants
         if AllocationRound.objects.filter(community=community, title_zh=spec.title_zh).exists():
             continue
-        round_run(spec, community, staff, applicants, _stream(base, "round", index))
+        units = _seed_units(community, COMMUNITIES[spec.community])
+        round_run(spec, community, staff, applicants, _stream(base, "round", index), units=units)
         made += 1
     return made
 
 
-def round_run(spec: RoundSpec, community: Community, staff: User, applicants, rng) -> None:
+def _seed_units(community: Community, spec: CommunitySpec):
+    """The units of a community the seed made (`small_units`), not those staff added."""
+    return community.units.filter(
+        building__in=[str(b) for b in range(1, spec.buildings + 1)],
+        number__in=[
+            f"{floor:02d}{slot:02d}"
+            for floor in range(1, spec.floors + 1)
+            for slot in range(1, spec.per_floor + 1)
+        ],
+    )
+
+
+def round_run(
+    spec: RoundSpec, community: Community, staff: User, applicants, rng, *, units=None
+) -> None:
     now = timezone.now().replace(microsecond=0)
     opens = now + datetime.timedelta(days=spec.days[0])
     closes = now + datetime.timedelta(days=spec.days[1])
@@ -616,7 +628,8 @@ def round_run(spec: RoundSpec, community: Community, staff: User, applicants, rn
     )
     # Units not offered in an earlier round (and not let), lowest numbers first.
     free = list(
-        community.units.filter(status="available")
+        (community.units.all() if units is None else units)
+        .filter(status="available")
         .exclude(round_units__round__status__in=[s for s in RoundStatus.values if s != "finished"])
         .order_by("building", "number")[: spec.units]
     )
@@ -674,13 +687,13 @@ def round_run(spec: RoundSpec, community: Community, staff: User, applicants, rn
         moment = drawn_at
         while Offer.objects.filter(application__round=round, status="pending").exists():
             moment += datetime.timedelta(days=spec.offer_days)
-            services.offers_expire(now=moment)
+            services.offers_expire(now=moment, round=round)
             fresh = Offer.objects.filter(application__round=round, status="pending")
             _replies(round, list(fresh), rng, moment)
         services.round_finish(round=round, by=staff, now=moment)
     else:
         # Offers past their reply date expire and pass on now, as the daily job would.
-        services.offers_expire(now=now)
+        services.offers_expire(now=now, round=round)
 
 
 def _for_group(units: list[Unit], kind: str, count: int) -> list[Unit]:
@@ -735,7 +748,8 @@ def _duplicate_pairs(round, rng, during) -> None:
     and the same name, birth date and phone under another account."""
     submitted = list(round.applications.exclude(status="draft").order_by("pk")[:2])
     spare = (
-        User.objects.filter(kind=AccountKind.TALENT, is_active=True)
+        User.objects.demo()
+        .filter(kind=AccountKind.TALENT, is_active=True)
         .exclude(username__startswith="demo-")
         .exclude(pk__in=round.applications.values("applicant"))
         .order_by("-username")[:2]
@@ -757,9 +771,9 @@ def _duplicate_pairs(round, rng, during) -> None:
 # --- large scale --------------------------------------------------------------------------------
 
 
-def large_units_ensure(*, base: int) -> int:
+def large_units_ensure(*, base: int) -> tuple[int, list[Community]]:
     """Generated communities in every county of Jiangsu, Zhejiang and Tianjin, up to about
-    450,000 units in all (Changzhou: 78,000)."""
+    450,000 units in all (Changzhou: 78,000): (new units, the communities)."""
     counties = list(
         Region.objects.filter(level=3, code__regex=r"^(32|33|12)")
         .order_by("code")
@@ -802,7 +816,7 @@ def large_units_ensure(*, base: int) -> int:
                     ),
                 )
 
-    return _units_copy(rows())
+    return _units_copy(rows()), communities
 
 
 COMMUNITY_WORDS = [
@@ -859,22 +873,24 @@ def community_generated(county: str, county_zh: str, county_en: str, k: int) -> 
     return community
 
 
-def large_leases_ensure() -> int:
-    """A lease for every let unit that has none, in one statement: tenants are talent accounts
-    in turn, start dates within the last three years, households that fit the layout, rent at
-    the community's general discount (none: market)."""
+def large_leases_ensure(*, communities: list[Community]) -> int:
+    """A lease for every let unit of the generated communities that has none, in one
+    statement: tenants are demo talent accounts in turn, start dates within the last three
+    years, households that fit the layout, rent at the community's general discount (none:
+    market)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH tenants AS (
                 SELECT id, row_number() OVER (ORDER BY id) - 1 AS n
                 FROM talentportal_user
-                WHERE kind = 'talent' AND is_active AND left(username, 5) <> 'demo-'
+                WHERE kind = 'talent' AND is_active AND is_demo
+                  AND left(username, 5) <> 'demo-'
             ), counted AS (SELECT count(*) AS total FROM tenants),
             todo AS (
                 SELECT u.*, row_number() OVER (ORDER BY u.id) - 1 AS n
                 FROM apartments_unit u
-                WHERE u.status = 'let'
+                WHERE u.status = 'let' AND u.community_id = ANY(%s)
                   AND NOT EXISTS (
                       SELECT 1 FROM apartments_lease l
                       WHERE l.unit_id = u.id AND l.status = 'active'
@@ -912,6 +928,7 @@ def large_leases_ensure() -> int:
             FROM planned p
             LEFT JOIN apartments_rentrule r ON r.community_id = p.community_id AND r.tier = ''
             ORDER BY p.unit_id
-            """
+            """,
+            [[community.pk for community in communities]],
         )
         return cursor.rowcount

@@ -878,12 +878,15 @@ def _release(offer: Offer, status: str, now) -> Offer | None:
     return locked
 
 
-def offers_expire(*, now=None) -> int:
-    """Expire every offer past its reply date and pass each unit to the next in order.
-    Safe to run from several workers at once: each offer is handled under its round's lock."""
+def offers_expire(*, now=None, round=None) -> int:
+    """Expire every offer past its reply date (of one round, if given) and pass each unit to
+    the next in order. Safe to run from several workers at once: each offer is handled under
+    its round's lock."""
     now = now or timezone.now()
     expired = 0
     due = Offer.objects.due(now).select_related("application__round", "application__applicant")
+    if round is not None:
+        due = due.filter(application__round=round)
     for offer in due.order_by("expires_at", "pk"):
         with transaction.atomic():
             round = _lock_round(offer.application.round)

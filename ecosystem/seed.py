@@ -30,6 +30,9 @@
 
 Idempotent and deterministic: rows are found again by their natural keys (and never
 overwritten), feedback by (submitter, title), the bulk feedback by its reference number.
+Only the demo's own rows are used: alliance members and key enterprises are demo enterprises,
+submitters and answering staff demo accounts, and the services and events a service point
+offers are the demo's, never what people or staff made on the site.
 """
 
 import datetime
@@ -39,7 +42,7 @@ from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Permission
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from ecosystem import services
@@ -64,8 +67,8 @@ from ecosystem.models import (
     ServicePointEvent,
     ServicePointKind,
 )
-from policies.models import ServiceItem
-from projects.models import Roadshow
+from policies.service_seed import demo_services
+from projects.roadshow_seed import demo_roadshows
 from talentportal.models import (
     AccountKind,
     ApplicationEvent,
@@ -75,7 +78,7 @@ from talentportal.models import (
     Region,
     User,
 )
-from talentportal.seed import DEMO_PASSWORD
+from talentportal.seed import DEMO_PASSWORD, demo_user, demo_user_ensure, quietly
 from talentportal.workflow import add_working_days
 from talents.models import Enterprise
 
@@ -91,7 +94,7 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
     alliances = alliances_ensure(rng)
     products, lists = finance_ensure(rng)
     departments = departments_ensure()
-    with _without_email():
+    with quietly():
         filed = feedback_ensure(departments)
     bulk = large_feedback_ensure(departments, rng) if scale == "large" else 0
     stdout.write(
@@ -100,16 +103,6 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
         f"through the services, {bulk} new in bulk, {Feedback.objects.count()} in all "
         f"({time.perf_counter() - started:.1f}s)"
     )
-
-
-@contextmanager
-def _without_email():
-    """Notifications stay on the site; the e-mails queued for the commit are dropped."""
-    with transaction.atomic():
-        pending = transaction.get_connection().run_on_commit
-        before = len(pending)
-        yield
-        del pending[before:]
 
 
 @contextmanager
@@ -336,13 +329,15 @@ def service_points_ensure(rng: random.Random) -> int:
         pick = _stream(base, f"point:{index}")
         prefix = region.code[:2]
         offered = list(
-            ServiceItem.objects.filter(is_published=True, region__code__startswith=prefix)
+            demo_services()
+            .filter(is_published=True, region__code__startswith=prefix)
             .order_by("pk")
             .values_list("pk", flat=True)[:40]
         )
         point.services.set(pick.sample(offered, min(3, len(offered))))
         hosted = list(
-            Roadshow.objects.filter(region__code__startswith=region.code_prefix[:4])
+            demo_roadshows()
+            .filter(region__code__startswith=region.code_prefix[:4])
             .order_by("pk")
             .values_list("pk", flat=True)[:20]
         )
@@ -462,8 +457,8 @@ def alliances_ensure(rng: random.Random) -> int:
     binhai = _region(BINHAI)
     industries = {i.code: i for i in Industry.objects.all()}
     # Representative members: seeded enterprises of Tianjin, else of anywhere.
-    local = list(Enterprise.objects.in_region(binhai.parent).order_by("pk")[:200])
-    pool = local or list(Enterprise.objects.order_by("pk")[:200])
+    local = list(Enterprise.objects.demo().in_region(binhai.parent).order_by("pk")[:200])
+    pool = local or list(Enterprise.objects.demo().order_by("pk")[:200])
     for index, (
         kind,
         name_zh,
@@ -774,7 +769,7 @@ def finance_ensure(rng: random.Random) -> tuple[int, int]:
             },
         )
     zhejiang = _region("330000")
-    candidates = list(Enterprise.objects.verified().in_region(zhejiang).order_by("pk")[:400])
+    candidates = list(Enterprise.objects.demo().verified().in_region(zhejiang).order_by("pk")[:400])
     stages = list(MaturityStage.values)
     for year in (2025, 2026):
         key_list, created = KeyEnterpriseList.objects.get_or_create(
@@ -855,15 +850,13 @@ def departments_ensure() -> dict[str, Department]:
             region=_region(region), name_zh=name_zh, defaults={"name_en": name_en}
         )
         username = "demo-department" if key == "hz-housing" else f"dept-{key}"
-        member, made = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "email": f"{username}@example.com",
-                "display_name": f"{name_zh}（答复）",
-                "kind": AccountKind.STAFF,
-                "is_staff": True,
-                "staff_region": department.region,
-            },
+        member, made = demo_user_ensure(
+            username,
+            email=f"{username}@example.com",
+            display_name=f"{name_zh}（答复）",
+            kind=AccountKind.STAFF,
+            is_staff=True,
+            staff_region=department.region,
         )
         if made:
             if username == "demo-department":
@@ -872,7 +865,7 @@ def departments_ensure() -> dict[str, Department]:
                 member.set_unusable_password()
             member.save(update_fields=["password"])
             member.user_permissions.add(*permissions)
-        if created:
+        if created and member is not None:
             department.members.add(member)
         departments[key] = department
     return departments
@@ -996,14 +989,14 @@ FEEDBACK = [
 
 def _submitters():
     talents = list(
-        User.objects.filter(kind=AccountKind.TALENT, is_active=True, is_staff=False)
+        User.objects.demo()
+        .filter(kind=AccountKind.TALENT, is_active=True, is_staff=False)
         .order_by("date_joined", "username")
         .values_list("pk", flat=True)[:2000]
     )
     enterprises = list(
-        User.objects.filter(
-            kind=AccountKind.ENTERPRISE, is_active=True, enterprise_memberships__isnull=False
-        )
+        User.objects.demo()
+        .filter(kind=AccountKind.ENTERPRISE, is_active=True, enterprise_memberships__isnull=False)
         .order_by("date_joined", "username")
         .values_list("pk", flat=True)
         .distinct()[:2000]
@@ -1011,26 +1004,25 @@ def _submitters():
     return talents, enterprises
 
 
-def _demo_user(username: str, kind: str) -> User:
-    user = User.objects.filter(username=username).first()
+def _demo_user(username: str, kind: str) -> User | None:
+    user = demo_user(username)
     if user is None:
-        user, created = User.objects.get_or_create(
-            username=f"demo-feedback-{kind}",
-            defaults={"email": f"demo-feedback-{kind}@example.com", "kind": kind},
+        user, _created = demo_user_ensure(
+            f"demo-feedback-{kind}", email=f"demo-feedback-{kind}@example.com", kind=kind
         )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
     return user
 
 
 def feedback_ensure(departments: dict[str, Department]) -> int:
     """The demo feedback, each taken through the services to its stage."""
-    staff = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    staff = demo_user("demo-staff")
     if staff is None:
-        staff, _created = User.objects.get_or_create(
-            username="demo-feedback-router",
-            defaults={"kind": AccountKind.STAFF, "is_staff": True, "is_superuser": True},
+        staff, _created = demo_user_ensure(
+            "demo-feedback-router",
+            email="",
+            kind=AccountKind.STAFF,
+            is_staff=True,
+            is_superuser=True,
         )
     submitters = {
         "talent": _demo_user("demo-talent", AccountKind.TALENT),
@@ -1040,6 +1032,8 @@ def feedback_ensure(departments: dict[str, Department]) -> int:
     made = 0
     for key, who, region, category, title, description, stage, answer in FEEDBACK:
         applicant = submitters[who]
+        if staff is None or applicant is None:
+            continue
         if Feedback.objects.filter(applicant=applicant, title=title).exists():
             continue
         feedback = services.feedback_submit(
@@ -1054,9 +1048,10 @@ def feedback_ensure(departments: dict[str, Department]) -> int:
         department = departments[key]
         if reached >= 1:
             services.feedback_route(feedback=feedback, department=department, by=staff)
-        if reached >= 2:
-            member = department.members.order_by("pk").first()
-            services.feedback_answer(feedback=feedback, answer=answer, by=member)
+        member = department.members.filter(is_demo=True).order_by("pk").first()
+        if reached < 2 or member is None:
+            continue
+        services.feedback_answer(feedback=feedback, answer=answer, by=member)
         if reached >= 3:
             services.feedback_rate(
                 feedback=feedback, rating=5 if reached == 4 else 4, publish=True, by=applicant
@@ -1078,10 +1073,11 @@ def large_feedback_ensure(departments: dict[str, Department], rng: random.Random
     if not people:
         return 0
     keyed = list(departments.values())
-    members = {d.pk: d.members.order_by("pk").values_list("pk", flat=True).first() for d in keyed}
-    router = (
-        User.objects.filter(is_superuser=True).order_by("pk").values_list("pk", flat=True).first()
-    )
+    members = {
+        d.pk: d.members.filter(is_demo=True).order_by("pk").values_list("pk", flat=True).first()
+        for d in keyed
+    }
+    router = getattr(demo_user("demo-staff"), "pk", None)
     categories = list(FeedbackCategory.values)
     plan = [_planned(i, rng, people, keyed, categories) for i in range(LARGE_FEEDBACK)]
     rows, events = [], []

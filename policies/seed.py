@@ -37,7 +37,8 @@ from policies.models import (
 )
 from policies.service_seed import seed_services
 from talentportal.choices import Degree, TalentTier
-from talentportal.models import Industry, Region, RegionLevel, User
+from talentportal.models import Industry, Region, RegionLevel
+from talentportal.seed import demo_user
 
 COUNTS = {"small": 300, "large": 10_000}
 BATCH = 500
@@ -1164,26 +1165,26 @@ def _link_replacements(planned: dict[tuple, str], created: list[Built]) -> int:
 
 def demo_talent_ensure() -> None:
     """The demo talent follows Hangzhou and housing policies and has a saved calculator profile
-    for Hangzhou, Ningbo and Changzhou."""
+    for Hangzhou, Ningbo and Changzhou: made once, with the saved profile (whatever is done on
+    the site with the account afterwards stays as it is)."""
     from policies.services import policy_follow, saved_profile_save
 
-    user = User.objects.filter(username="demo-talent").first()
-    if user is None:
+    user = demo_user("demo-talent")
+    if user is None or SavedProfile.objects.filter(user=user).exists():
         return
     policy_follow(user=user, region=Region.objects.get(code="330100"))
     policy_follow(user=user, category=Category.HOUSING)
-    if not SavedProfile.objects.filter(user=user).exists():
-        saved_profile_save(
-            user=user,
-            regions=Region.objects.filter(code__in=["330100", "330200", "320400"]),
-            degree=Degree.DOCTORATE,
-            age=31,
-            years_since_graduation=1,
-            tier=TalentTier.E,
-            overseas=False,
-            industry=Industry.objects.filter(code="artificial-intelligence").first(),
-            enterprise_type=EnterpriseType.PRIVATE,
-        )
+    saved_profile_save(
+        user=user,
+        regions=Region.objects.filter(code__in=["330100", "330200", "320400"]),
+        degree=Degree.DOCTORATE,
+        age=31,
+        years_since_graduation=1,
+        tier=TalentTier.E,
+        overseas=False,
+        industry=Industry.objects.filter(code="artificial-intelligence").first(),
+        enterprise_type=EnterpriseType.PRIVATE,
+    )
 
 
 def seed(*, scale: str, rng: random.Random, stdout) -> None:

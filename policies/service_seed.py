@@ -12,8 +12,9 @@ overwrites what staff changed.
 
 Applications come in every status of the shared workflow with their timelines. Application
 number *i* is the same on every run (one random stream, consumed in the same order), and the
-number of applications already there tells where to continue, so re-running adds only what is
-missing. The first `WORKFLOW_COUNT` go through `talentportal.workflow` (events and on-site
+number of the demo people's applications already there tells where to continue, so re-running
+adds only what is missing. Applicants are demo accounts only (`User.objects.demo()`): what
+people apply for on the site is theirs and never counted, continued or changed. The first `WORKFLOW_COUNT` go through `talentportal.workflow` (events and on-site
 notifications as in real use, no e-mail) and are then back-dated; at large scale the rest are
 written with COPY, with the same timeline events the workflow would have written.
 """
@@ -21,9 +22,8 @@ written with COPY, with the same timeline events the workflow would have written
 import datetime
 import random
 import time
-from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -46,7 +46,7 @@ from talentportal.models import (
     Region,
     User,
 )
-from talentportal.seed import demo_accounts_ensure
+from talentportal.seed import demo_accounts_ensure, quietly
 
 S = ApplicationStatus
 APPLICATION_COUNTS = {"small": 50, "large": 20_000}
@@ -1021,17 +1021,6 @@ TEXT_SAMPLES = {
 }
 
 
-@contextmanager
-def _without_email():
-    """Run workflow calls without the e-mails they would send when the transaction commits
-    (the on-site notifications stay): demo data must not mail its demo addresses."""
-    with transaction.atomic():
-        pending = transaction.get_connection().run_on_commit
-        before = len(pending)
-        yield
-        del pending[before:]
-
-
 def seed_services(*, scale: str, rng: random.Random, stdout) -> None:
     started = time.perf_counter()
     services, created = services_ensure()
@@ -1051,8 +1040,17 @@ def service_definitions() -> list[dict]:
     return [{**item, "region": "330000"} for item in PROVINCIAL] + CITIES
 
 
+def demo_services():
+    """The services this seed makes (found by region and Chinese name)."""
+    matches = Q()
+    for definition in service_definitions():
+        matches |= Q(region_id=definition["region"], name_zh=definition["name"][0])
+    return ServiceItem.objects.filter(matches)
+
+
 def services_ensure() -> tuple[list[ServiceItem], int]:
-    """The demo services, created when missing (found by region and Chinese name)."""
+    """The demo services, created when missing (found by region and Chinese name); one made
+    now is linked to the policy it implements (what staff set or cleared later stays)."""
     services, created = [], 0
     regions = Region.objects.in_bulk([d["region"] for d in service_definitions()])
     for position, definition in enumerate(service_definitions(), start=1):
@@ -1077,6 +1075,10 @@ def services_ensure() -> tuple[list[ServiceItem], int]:
         )
         if is_new:
             created += 1
+            if definition["keywords"]:
+                service.policy = policy_for(service.region, definition["keywords"])
+                if service.policy is not None:
+                    service.save(update_fields=["policy"])
             ServiceMaterial.objects.bulk_create(
                 ServiceMaterial(
                     service=service,
@@ -1090,10 +1092,6 @@ def services_ensure() -> tuple[list[ServiceItem], int]:
                     definition["materials"], start=1
                 )
             )
-        if service.policy_id is None and definition["keywords"]:
-            service.policy = policy_for(service.region, definition["keywords"])
-            if service.policy is not None:
-                service.save(update_fields=["policy"])
         services.append(service)
     return services, created
 
@@ -1134,13 +1132,18 @@ DEMO_TALENT_PATHS = [PATHS[3][0], PATHS[5][0], PATHS[0][0]]
 
 
 def applications_ensure(*, services: list[ServiceItem], count: int, rng: random.Random) -> int:
-    """Make the first `count` planned applications exist; returns how many were added."""
-    existing = ServiceApplication.objects.filter(service__in=services).count()
+    """Make the first `count` planned applications exist; returns how many were added. Only
+    the demo people's applications count, and only demo people apply."""
+    demo_applications = ServiceApplication.objects.filter(
+        service__in=services, applicant__is_demo=True
+    )
+    existing = demo_applications.count()
     if existing >= count or not services:
         return 0
     accounts = {user.username: user for user in demo_accounts_ensure()}
     talents = list(
-        User.objects.filter(kind=AccountKind.TALENT, is_active=True, is_staff=False)
+        User.objects.demo()
+        .filter(kind=AccountKind.TALENT, is_active=True, is_staff=False)
         .order_by("date_joined", "username")
         .values_list("pk", flat=True)
     )
@@ -1152,15 +1155,13 @@ def applications_ensure(*, services: list[ServiceItem], count: int, rng: random.
         rng=rng,
         now=timezone.now(),
         drafts=set(
-            ServiceApplication.objects.filter(status=S.DRAFT)
-            .filter(service__in=services)
-            .values_list("applicant_id", "service_id")
+            demo_applications.filter(status=S.DRAFT).values_list("applicant_id", "service_id")
         ),
     )[existing:]
     staff = accounts["demo-staff"]
     through_workflow = plan[: max(0, WORKFLOW_COUNT - existing)]
     applicants = User.objects.in_bulk({item["applicant"] for item in through_workflow})
-    with _without_email():
+    with quietly():
         for item in through_workflow:
             application_through_workflow(item, applicant=applicants[item["applicant"]], staff=staff)
     applications_copy(plan[len(through_workflow) :], staff=staff)

@@ -5,6 +5,9 @@ reviews in progress, needing information, withdrawn, approved within quota and r
 
 Deterministic (every random choice comes from a stream named after what it makes) and
 idempotent (a program, call, expert or a call's applications that exist are left alone).
+Experts, applicants and endorsing enterprises are the demo's own (`User.objects.demo()`,
+`Enterprise.objects.demo()`): nobody who signed up on the site is made an expert or an
+applicant, and a call someone has applied to is not given demo applications.
 Everything goes through the services: the workflow, `expert_draw`, `review_submit`,
 `ranking_approve`. Sources: the provincial Ten Thousand Talents Program with online selection
 of experts and online reviews (Zhejiang), Tianjin's Haihe Talent and Binhai's Kunpeng Plan,
@@ -14,7 +17,6 @@ Technology Vice Presidents)."""
 import datetime
 import random
 
-from django.contrib.auth.hashers import make_password
 from django.db.models import Case, When
 from django.utils import timezone
 
@@ -34,6 +36,7 @@ from projects.models import (
 from talentportal import workflow
 from talentportal.choices import Degree
 from talentportal.models import AccountKind, ApplicationStatus, Discipline, Industry, Region, User
+from talentportal.seed import demo_user, demo_user_ensure
 from talents.models import Enterprise
 
 S = ApplicationStatus
@@ -209,6 +212,9 @@ def seed_programs(*, scale, rng, stdout):
         stdout.write("programs: no catalogues, nothing seeded")
         return
     staff = _staff()
+    if staff is None:
+        stdout.write("programs: no demo staff account, nothing seeded")
+        return
     calls = []
     for spec in PROGRAMS:
         program = _program(spec, regions)
@@ -216,7 +222,7 @@ def seed_programs(*, scale, rng, stdout):
     experts = _experts(disciplines, industries, regions, calls)
     applicants = _applicants(APPLICATIONS.get(scale, APPLICATIONS["small"]) * 2)
     for call in calls:
-        if not call.applications.exists():
+        if not call.applications.exists():  # nobody's: neither the demo's nor a person's
             _applications(call, applicants, disciplines, industries, staff, scale)
     stdout.write(
         f"programs: {Program.objects.count()} programs, {Call.objects.count()} calls, "
@@ -225,18 +231,16 @@ def seed_programs(*, scale, rng, stdout):
     )
 
 
-def _staff() -> User:
-    staff = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+def _staff() -> User | None:
+    """demo-staff, or a staff account of our own when the core seed has not run."""
+    staff = demo_user("demo-staff")
     if staff is None:
-        staff, _created = User.objects.get_or_create(
-            username="program-staff",
-            defaults={
-                "email": "program-staff@example.cn",
-                "kind": AccountKind.STAFF,
-                "is_staff": True,
-                "is_superuser": True,
-                "password": make_password(None),
-            },
+        staff, _created = demo_user_ensure(
+            "program-staff",
+            email="program-staff@example.cn",
+            kind=AccountKind.STAFF,
+            is_staff=True,
+            is_superuser=True,
         )
     return staff
 
@@ -319,36 +323,27 @@ def _calls(program: Program, spec) -> list[Call]:
 
 
 def _expert_accounts() -> list[User]:
-    """The accounts of the pool: the population's expert accounts first, then its talents
+    """The accounts of the pool: the demo population's expert accounts first, then its talents
     (professors and engineers review too), so that `seed_demo` adds no users; accounts of our
     own (`expert-NNNN`) only for the places the population cannot fill."""
     first_experts = Case(When(kind=AccountKind.EXPERT, then=0), default=1)
     accounts = (
-        User.objects.filter(
-            is_active=True, is_staff=False, kind__in=[AccountKind.EXPERT, AccountKind.TALENT]
-        )
+        User.objects.demo()
+        .filter(is_active=True, is_staff=False, kind__in=[AccountKind.EXPERT, AccountKind.TALENT])
         .exclude(username__startswith="demo-")
         .order_by(first_experts, "pk")
     )
     people = list(accounts[:EXPERTS])
     missing = EXPERTS - len(people)
     if missing > 0:
-        password = make_password(None)
-        User.objects.bulk_create(
-            [
-                User(
-                    username=f"expert-{i + 1:04d}",
-                    email=f"expert-{i + 1:04d}@example.cn",
-                    display_name=(r := _stream("expert-name", i)).choice(SURNAMES)
-                    + r.choice(GIVEN)
-                    + r.choice(GIVEN),
-                    kind=AccountKind.EXPERT,
-                    password=password,
-                )
-                for i in range(missing)
-            ],
-            ignore_conflicts=True,
-        )
+        for i in range(missing):
+            r = _stream("expert-name", i)
+            demo_user_ensure(
+                f"expert-{i + 1:04d}",
+                email=f"expert-{i + 1:04d}@example.cn",
+                display_name=r.choice(SURNAMES) + r.choice(GIVEN) + r.choice(GIVEN),
+                kind=AccountKind.EXPERT,
+            )
         people = list(accounts[:EXPERTS])
     return people
 
@@ -419,27 +414,20 @@ def _experts(disciplines, industries, regions, calls) -> list[Expert]:
 
 
 def _applicants(count: int) -> list[User]:
-    """The population's last talents (the expert pool takes its first ones)."""
-    people = list(
-        User.objects.filter(kind=AccountKind.TALENT, is_active=True, is_staff=False)
-        .exclude(username__startswith="demo-")
-        .order_by("-pk")[:count]
-    )
+    """The demo population's last talents (the expert pool takes its first ones)."""
+    talents = User.objects.demo().filter(kind=AccountKind.TALENT, is_active=True, is_staff=False)
+    people = list(talents.exclude(username__startswith="demo-").order_by("-pk")[:count])
     if len(people) >= count:
         return people
-    password = make_password(None)
     for i in range(count):
         r = _stream("applicant", i)
-        User.objects.get_or_create(
-            username=f"program-talent-{i}",
-            defaults={
-                "email": f"program-talent-{i}@example.cn",
-                "display_name": r.choice(SURNAMES) + r.choice(GIVEN),
-                "kind": AccountKind.TALENT,
-                "password": password,
-            },
+        demo_user_ensure(
+            f"program-talent-{i}",
+            email=f"program-talent-{i}@example.cn",
+            display_name=r.choice(SURNAMES) + r.choice(GIVEN),
+            kind=AccountKind.TALENT,
         )
-    return list(User.objects.filter(username__startswith="program-talent-").order_by("pk"))
+    return list(talents.filter(username__startswith="program-talent-").order_by("pk"))
 
 
 def _applications(call, applicants, disciplines, industries, staff, scale):
@@ -448,7 +436,7 @@ def _applications(call, applicants, disciplines, industries, staff, scale):
     closed = call.has_closed()
     discipline_codes = sorted(disciplines)
     industry_codes = sorted(industries)
-    enterprises = list(Enterprise.objects.verified().order_by("pk")[:20])
+    enterprises = list(Enterprise.objects.demo().verified().order_by("pk")[:20])
     offset = (call.program_id * 7 + call.year) % max(1, len(applicants) - count)
     made = []
     for i in range(count):

@@ -1,8 +1,13 @@
 """Demo projects, investors and roadshows.
 
 Deterministic and idempotent: project *i*, investor *i* and event *i* are the same at every run
-and at every scale (each drawn from its own random stream), and a second run adds only what is
-missing. Small: 150 projects, 210 investors, 40 events; large: 10,000 projects, 300 events.
+and at every scale (each drawn from its own random stream), found again by their titles and
+names, and a second run adds only what is missing. Small: 150 projects, 210 investors, 40
+events; large: 10,000 projects, 300 events.
+
+Only the demo's own rows: project leads, registrants and the interested investor are demo
+accounts (`User.objects.demo()`); agendas, registrations and interests are added to the demo's
+own events and projects only, and an event someone has registered for is left as it is.
 
 Named events from the source articles: the Huai'an Talent Day and its "Shang Xian Hui" talent
 salon, the Yangtze River Delta global science and innovation open-air roadshow in Jiaxing, and
@@ -15,6 +20,7 @@ import random
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import Q
 from django.utils import timezone
 
 from projects.models import (
@@ -34,6 +40,7 @@ from projects.models import (
 )
 from projects.roadshow_services import registration_create, roadshow_recount
 from talentportal.models import AccountKind, Industry, Region, User
+from talentportal.seed import demo_user, demo_user_ensure
 from talents.models import VerificationStatus
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -184,6 +191,17 @@ def _stream(kind: str, i: int) -> random.Random:
     return random.Random(f"roadshows:{kind}:{i}")
 
 
+GENERATED_EVENT_TITLE = r"^科创项目路演·.+专场（第[0-9]+期）$"
+
+
+def demo_roadshows():
+    """The events this seed makes: the named ones and the generated project roadshows."""
+    return Roadshow.objects.filter(
+        Q(title_zh__in=[event[1] for event in NAMED_EVENTS])
+        | Q(title_zh__regex=GENERATED_EVENT_TITLE)
+    )
+
+
 def seed_roadshows(*, scale, rng, stdout):
     sizes = SIZES.get(scale, SIZES["small"])
     industries = {industry.code: industry for industry in Industry.objects.all()}
@@ -191,7 +209,7 @@ def seed_roadshows(*, scale, rng, stdout):
     if not industries or not regions:
         stdout.write("roadshows: no catalogues, nothing seeded")
         return
-    staff = User.objects.filter(is_staff=True).order_by("pk").first()
+    staff = demo_user("demo-staff")
     people = _people(50)
     investors = _investors(industries, regions, stdout)
     projects = _projects(sizes["projects"], people, industries, regions, stdout)
@@ -206,39 +224,39 @@ def seed_roadshows(*, scale, rng, stdout):
 
 
 def _people(count: int) -> list[User]:
-    """Talent accounts that lead projects and register for events: the core seed's talents, or
-    accounts of our own when there are none."""
-    people = list(
-        User.objects.filter(kind=AccountKind.TALENT, is_active=True).order_by("pk")[:count]
-    )
+    """Demo talent accounts that lead projects and register for events: the core seed's
+    talents, or accounts of our own when there are none."""
+    talents = User.objects.demo().filter(kind=AccountKind.TALENT, is_active=True)
+    people = list(talents.order_by("pk")[:count])
     if len(people) >= 10:
         return people
-    password = make_password(None)
     for i in range(count):
-        User.objects.get_or_create(
-            username=f"roadshow-talent-{i}",
-            defaults={
-                "email": f"roadshow-talent-{i}@example.cn",
-                "display_name": SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)],
-                "kind": AccountKind.TALENT,
-                "password": password,
-            },
+        demo_user_ensure(
+            f"roadshow-talent-{i}",
+            email=f"roadshow-talent-{i}@example.cn",
+            display_name=SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)],
+            kind=AccountKind.TALENT,
         )
-    return list(User.objects.filter(username__startswith="roadshow-talent-").order_by("pk"))
+    return list(talents.filter(username__startswith="roadshow-talent-").order_by("pk"))
 
 
 def _investors(industries, regions, stdout) -> list[Investor]:
-    existing = Investor.objects.count()
+    """Investors 0 … INVESTORS-1 that are missing (found by name); the demo investor account
+    joins the first verified one when it belongs to none."""
     codes = sorted(code for code in industries if not code.startswith("section-"))
     city_codes = sorted(regions)
     now = timezone.now()
+    names = [_investor_name(i, regions, city_codes) for i in range(INVESTORS)]
+    existing = set(Investor.objects.filter(name__in=names).values_list("name", flat=True))
     new = []
-    for i in range(existing, INVESTORS):
+    for i in range(INVESTORS):
+        if names[i] in existing:
+            continue
         r = _stream("investor", i)
         kind = r.choices([k for k, _w in KIND_WEIGHTS], [w for _k, w in KIND_WEIGHTS])[0]
         word = i % len(FUND_WORDS)
         city = regions[city_codes[i % len(city_codes)]]
-        zh, en = KIND_NAMES[kind]
+        en = KIND_NAMES[kind][1]
         low = r.choice([0, 500_000, 1_000_000, 5_000_000, 10_000_000])
         high = low + r.choice([5_000_000, 20_000_000, 50_000_000, 200_000_000])
         stages = sorted(
@@ -246,7 +264,7 @@ def _investors(industries, regions, stdout) -> list[Investor]:
         )
         new.append(
             Investor(
-                name=f"{city.name_zh.removesuffix('市')}{FUND_WORDS[word]}{zh}（{i + 1}号）",
+                name=names[i],
                 name_en=f"{city.name_en} {FUND_EN[word]} {en} No. {i + 1}",
                 kind=kind,
                 region=city,
@@ -279,19 +297,26 @@ def _investors(industries, regions, stdout) -> list[Investor]:
             [place for place in places if place.region_id in provinces], ignore_conflicts=True
         )
         stdout.write(f"roadshows: {len(new)} investors")
-    demo, _created = User.objects.get_or_create(
-        username=DEMO_INVESTOR,
-        defaults={
-            "email": "demo-investor@example.cn",
-            "display_name": "演示投资人",
-            "kind": AccountKind.INVESTOR,
-            "password": _demo_password(),
-        },
+    demo, _created = demo_user_ensure(
+        DEMO_INVESTOR,
+        email="demo-investor@example.cn",
+        display_name="演示投资人",
+        kind=AccountKind.INVESTOR,
+        password=_demo_password(),
     )
-    first = Investor.objects.verified().order_by("pk").first()
-    if first is not None:
+    ours = Investor.objects.verified().filter(name__in=names).order_by("pk")
+    first = ours.first()
+    if demo is not None and first is not None and not demo.investor_memberships.exists():
         first.members.add(demo)
-    return list(Investor.objects.verified().order_by("pk"))
+    return list(ours)
+
+
+def _investor_name(i: int, regions, city_codes) -> str:
+    """Investor *i*'s name (its kind comes first in its random stream)."""
+    r = _stream("investor", i)
+    kind = r.choices([k for k, _w in KIND_WEIGHTS], [w for _k, w in KIND_WEIGHTS])[0]
+    city = regions[city_codes[i % len(city_codes)]].name_zh.removesuffix("市")
+    return f"{city}{FUND_WORDS[i % len(FUND_WORDS)]}{KIND_NAMES[kind][0]}（{i + 1}号）"
 
 
 def _demo_password() -> str:
@@ -302,18 +327,35 @@ def _demo_password() -> str:
     return make_password(DEMO_PASSWORD)
 
 
+def _project_title(i: int) -> str:
+    tech_zh = TECH[i % len(TECH)][0]
+    pre_zh = PREFIX[(i // len(TECH)) % len(PREFIX)][0]
+    suf_zh = SUFFIX[(i // (len(TECH) * len(PREFIX))) % len(SUFFIX)][0]
+    number = f"（{i + 1}）" if i >= len(TECH) * len(PREFIX) * len(SUFFIX) else ""
+    return f"{pre_zh}{tech_zh}{suf_zh}{number}"
+
+
 def _projects(target, people, industries, regions, stdout) -> list[Project]:
-    existing = Project.objects.count()
+    """Projects 0 … target-1 that are missing (found by title among the demo people's); the
+    published ones are returned for agendas and interests (never a project someone submitted
+    on the site)."""
+    titles = [_project_title(i) for i in range(target)]
+    ours = Project.objects.filter(title_zh__in=titles, lead__is_demo=True)
+    existing = set(ours.values_list("title_zh", flat=True))
     city_codes = sorted(regions)
     stages = [s.value for s in Stage]
     needs = [n.value for n in Need]
     now = timezone.now()
     batch = []
-    for i in range(existing, target):
+    made = 0
+    for i in range(target):
+        if titles[i] in existing:
+            continue
+        made += 1
         r = _stream("project", i)
         tech_zh, tech_en, industry_code = TECH[i % len(TECH)]
-        pre_zh, pre_en = PREFIX[(i // len(TECH)) % len(PREFIX)]
-        suf_zh, suf_en = SUFFIX[(i // (len(TECH) * len(PREFIX))) % len(SUFFIX)]
+        pre_en = PREFIX[(i // len(TECH)) % len(PREFIX)][1]
+        suf_en = SUFFIX[(i // (len(TECH) * len(PREFIX))) % len(SUFFIX)][1]
         industry = industries.get(industry_code) or next(iter(industries.values()))
         region = regions[city_codes[r.randrange(len(city_codes))]]
         stage = stages[r.randrange(len(stages))]
@@ -328,7 +370,7 @@ def _projects(target, people, industries, regions, stdout) -> list[Project]:
         status = ProjectStatus.SUBMITTED if i % 12 == 11 else ProjectStatus.PUBLISHED
         number = f"（{i + 1}）" if i >= len(TECH) * len(PREFIX) * len(SUFFIX) else ""
         project = Project(
-            title_zh=f"{pre_zh}{tech_zh}{suf_zh}{number}",
+            title_zh=titles[i],
             title_en=_sentence(f"{pre_en}{tech_en} {suf_en}") + (f" ({i + 1})" if number else ""),
             summary_zh=(
                 f"项目围绕{tech_zh}开展关键技术攻关，团队拥有完整的自主知识产权，"
@@ -358,9 +400,9 @@ def _projects(target, people, industries, regions, stdout) -> list[Project]:
             batch = []
     if batch:
         Project.objects.bulk_create(batch)
-    if target > existing:
-        stdout.write(f"roadshows: {target - existing} projects")
-    return list(Project.objects.published().order_by("pk")[:400])
+    if made:
+        stdout.write(f"roadshows: {made} projects")
+    return list(ours.published().order_by("pk")[:400])
 
 
 def _events(target, industries, regions, stdout) -> list[Roadshow]:
@@ -393,9 +435,17 @@ def _events(target, industries, regions, stdout) -> list[Roadshow]:
         if created:
             roadshow.industries.set([industries[c] for c in codes[:3] if c in industries])
         events.append(roadshow)
-    generated = Roadshow.objects.filter(title_zh__startswith="科创项目路演").count()
     city_codes = sorted(regions)
-    for i in range(generated, max(target - len(NAMED_EVENTS), 0)):
+    count = max(target - len(NAMED_EVENTS), 0)
+    titles = [
+        f"科创项目路演·{industries[codes[i % len(codes)]].name_zh}专场（第{i + 1}期）"
+        for i in range(count)
+    ]
+    there = {r.title_zh: r for r in Roadshow.objects.filter(title_zh__in=titles).order_by("pk")}
+    for i in range(count):
+        if titles[i] in there:
+            events.append(there[titles[i]])
+            continue
         r = _stream("event", i)
         region = regions[city_codes[i % len(city_codes)]]
         industry = industries[codes[i % len(codes)]]
@@ -403,7 +453,7 @@ def _events(target, industries, regions, stdout) -> list[Roadshow]:
         starts = _today_at(days, r.choice([9, 14]))
         roadshow = Roadshow.objects.create(
             kind=RoadshowKind.ROADSHOW,
-            title_zh=f"科创项目路演·{industry.name_zh}专场（第{i + 1}期）",
+            title_zh=titles[i],
             title_en=f"Sci-tech project roadshow: {industry.name_en} (No. {i + 1})",
             description_zh=f"{region.name_zh}{industry.name_zh}领域优质项目路演与投资机构对接。",
             description_en=f"Projects in {industry.name_en} meet investors in {region.name_en}.",
@@ -421,7 +471,7 @@ def _events(target, industries, regions, stdout) -> list[Roadshow]:
         )
         roadshow.industries.add(industry)
         events.append(roadshow)
-    return list(Roadshow.objects.order_by("pk"))
+    return sorted(events, key=lambda event: event.pk)
 
 
 def _agendas(events, projects) -> None:
@@ -479,9 +529,11 @@ def _registrations(events, people, staff) -> None:
 
 
 def _interests(investors, projects, people) -> None:
-    if Interest.objects.exists() or not investors or not projects:
+    demo = demo_user(DEMO_INVESTOR)
+    if demo is None or not investors or not projects:
         return
-    demo = User.objects.filter(username=DEMO_INVESTOR).first()
+    if Interest.objects.filter(expressed_by=demo).exists():
+        return
     rows = []
     for n, investor in enumerate(investors[:30]):
         member = demo if n == 0 and demo else None

@@ -10,6 +10,7 @@
     GUNICORN_CONTROL_SOCKET  a path for gunicorn's control socket (`gunicornc`); none by default
     LOG_FORMAT               json (default unless DEBUG) or text, as for Django
     LOG_LEVEL                gunicorn's own log level, as for Django (default INFO)
+    RUN_BANNER               1 (`make run`): once listening, print the address and where mail goes
 
 Graceful reload: `kill -HUP <master pid>` starts new workers with the new code and lets the old
 ones finish their requests (graceful_timeout); `kill -TERM` stops the same way.
@@ -120,3 +121,22 @@ class JsonLogger(Logger):
 
 if LOG_FORMAT == "json":
     logger_class = JsonLogger
+
+
+def when_ready(server):
+    """`make run` ends its start-up output with where the portal is (RUN_BANNER=1)."""
+    if not env_flag("RUN_BANNER"):
+        return
+    lines = []
+    for address in server.cfg.address:
+        if isinstance(address, tuple):
+            host, port = address[0], address[1]
+            host = f"[{host}]" if ":" in host else host
+            url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '[::]') else host}:{port}/"
+            lines.append(f"TalentPortal is running at {url} (English: {url}en/).")
+    mail = os.environ.get("EMAIL_FILE_PATH")
+    if mail:
+        shown = os.path.relpath(mail, ROOT) if Path(mail).is_relative_to(ROOT) else mail
+        lines.append(f"The mail it sends is written to {shown}/ (a file per worker).")
+    lines.append("Ctrl-C stops it.")
+    print("\n".join(lines), flush=True)

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
-from talentportal.models import AccountKind, User
+from talentportal.models import DEMO_USERNAME_PREFIX, AccountKind, User
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -50,6 +50,11 @@ class SignupForm(auth_forms.UserCreationForm):
 
     def clean_username(self):
         username = super().clean_username()
+        if username and username.lower().startswith(DEMO_USERNAME_PREFIX):
+            raise forms.ValidationError(
+                _("Usernames that begin with “%(prefix)s” are kept for the demo accounts."),
+                params={"prefix": DEMO_USERNAME_PREFIX},
+            )
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("A user with that username already exists."))
         return username

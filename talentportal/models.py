@@ -29,12 +29,20 @@ class UsernameValidator(validators.RegexValidator):
     message = _("Use letters, digits and . + - _ only.")
 
 
+# Sign-up refuses usernames that begin with this: the documented demo accounts live there.
+DEMO_USERNAME_PREFIX = "demo-"
+
+
 class PortalUserManager(UserManager):
     def get_by_natural_key(self, username):
         """Log-in by username or e-mail address, both case-insensitive."""
         if "@" in username:
             return self.get(email__iexact=username)
         return self.get(username__iexact=username)
+
+    def demo(self):
+        """The demo population `manage.py seed_demo` made: the only accounts it touches."""
+        return self.filter(is_demo=True)
 
 
 class User(AbstractUser):
@@ -76,6 +84,15 @@ class User(AbstractUser):
     # when its personal data was erased. Both are set by the retention run only.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # Set by the demo seed only: it never touches an account without it (a person's, made
+    # through the site or the admin).
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Made by the demo seed (manage.py seed_demo)."),
+    )
 
     objects = PortalUserManager()
 

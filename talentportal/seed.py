@@ -7,6 +7,15 @@ user number *i* is the same person at every scale, and a small data set is the s
 large one. Users are written with PostgreSQL COPY into a temporary table and then inserted with
 ON CONFLICT DO NOTHING, so re-running adds only what is missing. They all share one password hash
 (of `DEMO_PASSWORD`), computed once.
+
+**The demo's own rows.** Every account the seed makes is marked `is_demo`, and every section's
+seed picks its people (applicants, members, experts, tenants, ...) from `User.objects.demo()`
+only: the accounts people make on the site or staff make in the admin are never given a
+profile, an application or a membership, and nothing they made is changed. A username or
+e-mail address a person took first is left to them; the seed does without that demo account.
+Databases seeded before the mark existed are adopted on the next run: an unmarked account that
+is exactly one the seed makes (same username, e-mail and, for generated people, the same
+moment of joining) is marked.
 """
 
 import random
@@ -14,15 +23,17 @@ import re
 import time
 import unicodedata
 from base64 import b32encode
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Max
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from talentportal.models import AccountKind, User
+from talentportal.models import AccountKind, Notification, User
 
 DEMO_PASSWORD = "portal-demo-2026"
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
@@ -130,13 +141,34 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
     )
 
 
+class DemoSeedError(Exception):
+    """The demo seed cannot go on without changing what a person made; the message says what
+    to do."""
+
+
 def demo_accounts_ensure() -> list[User]:
-    """Create the demo accounts, or put them back as documented (password included)."""
+    """Create the demo accounts, or put them back as documented: their kind, privileges and
+    password (names are set when an account is made and then left as they are)."""
     accounts = []
     for account in DEMO_ACCOUNTS:
         fields = {"email": f"{account['username']}@example.com", **account}
         username = fields.pop("username")
-        user, created = User.objects.update_or_create(username=username, defaults=fields)
+        existing = User.objects.filter(username__iexact=username).first()
+        adopted = existing is None or existing.is_demo or existing.email.lower() == fields["email"]
+        if not adopted:
+            raise DemoSeedError(
+                f"The account {existing.username!r} was made on the site or in the admin, "
+                f"not by the demo seed, and has the name of a demo account. Rename it in the "
+                f"admin (/admin/talentportal/user/{existing.pk}/change/), then seed again."
+            )
+        documented = {
+            key: fields.get(key, False) for key in ("kind", "is_staff", "is_superuser")
+        } | {"is_demo": True}
+        user, created = User.objects.update_or_create(
+            username=existing.username if existing else username,
+            defaults=documented,
+            create_defaults=fields | documented,
+        )
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
@@ -144,6 +176,51 @@ def demo_accounts_ensure() -> list[User]:
             demo_totp_device_ensure(user)
         accounts.append(user)
     return accounts
+
+
+def demo_user(username: str) -> User | None:
+    """The active demo account of that username, if there is one."""
+    return User.objects.demo().filter(username=username, is_active=True).first()
+
+
+def demo_user_ensure(username: str, *, email: str, password: str = "", **fields):
+    """(account, created): the demo account `username`, made when missing (marked as demo;
+    `password` a hash, else none usable). An unmarked account with this username and e-mail is
+    the seed's from before accounts were marked, and is marked. (None, False) when a person
+    has the username or the e-mail address: the seed does without this account."""
+    user = User.objects.filter(username__iexact=username).first()
+    if user is not None:
+        if user.is_demo:
+            return user, False
+        if user.email.lower() != email.lower():
+            return None, False
+        User.objects.filter(pk=user.pk).update(is_demo=True)
+        user.is_demo = True
+        return user, False
+    if email and User.objects.filter(email__iexact=email).exists():
+        return None, False
+    user = User(username=username, email=email, is_demo=True, **fields)
+    if password:
+        user.password = password
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user, True
+
+
+@contextmanager
+def quietly():
+    """Run services for the demo without telling anyone who is not part of it: the e-mails
+    they would send when the transaction commits are dropped (the demo's people have made-up
+    addresses), and so are the on-site notifications they leave for accounts that are not demo
+    accounts (staff made in the admin are told of every new submission)."""
+    with transaction.atomic():
+        pending = transaction.get_connection().run_on_commit
+        before = len(pending)
+        last = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+        yield
+        Notification.objects.filter(pk__gt=last, recipient__is_demo=False).delete()
+        del pending[before:]
 
 
 def demo_totp_device_ensure(user: User) -> TOTPDevice:
@@ -194,8 +271,10 @@ def user_rows(count: int, rng: random.Random):
 
 
 def users_bulk_ensure(*, count: int, rng: random.Random) -> int:
-    """Insert the first `count` generated users that are not there yet; returns how many."""
-    template = User(password=make_password(DEMO_PASSWORD), is_active=True)
+    """Insert the first `count` generated users that are not there yet; returns how many.
+    A username or e-mail address someone took on the site stays theirs (ON CONFLICT DO
+    NOTHING); an unmarked account identical to a generated one is marked as demo."""
+    template = User(password=make_password(DEMO_PASSWORD), is_active=True, is_demo=True)
     fields = [f for f in User._meta.concrete_fields if not f.primary_key]
     table = connection.ops.quote_name(User._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -212,8 +291,21 @@ def users_bulk_ensure(*, count: int, rng: random.Random) -> int:
             f"ORDER BY date_joined ON CONFLICT DO NOTHING"
         )
         created = cursor.rowcount
+        demo_users_adopt(cursor, "seed_user")
         cursor.execute("DROP TABLE seed_user")
     return created
+
+
+def demo_users_adopt(cursor, planned: str) -> None:
+    """Mark as demo the unmarked accounts that are exactly the planned ones of the temporary
+    table `planned` (same username, e-mail and joining moment): the seed made them before
+    accounts were marked. A person's account never matches all three."""
+    table = connection.ops.quote_name(User._meta.db_table)
+    cursor.execute(
+        f"UPDATE {table} AS u SET is_demo = true FROM {planned} AS p "
+        f"WHERE NOT u.is_demo AND u.username = p.username AND u.email = p.email "
+        f"AND u.date_joined = p.date_joined"
+    )
 
 
 def _join_pinyin(syllables: list[str]) -> str:

@@ -266,25 +266,30 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
-# E-mail goes to the console unless an SMTP server is configured.
+# E-mail goes to the SMTP server when one is configured; else, when EMAIL_FILE_PATH names a
+# folder, into files there (`make run`: mail/, one file per process); else to the console.
 EMAIL_SMTP_HOST = env_str("EMAIL_SMTP_HOST")
-MAILERS = {
-    "default": (
-        {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": EMAIL_SMTP_HOST,
-                "port": env_int("EMAIL_SMTP_PORT", 465),
-                "username": env_str("EMAIL_SMTP_USER"),
-                "password": env_str("EMAIL_SMTP_PASSWORD"),
-                "use_ssl": True,
-                "timeout": 10,
-            },
-        }
-        if EMAIL_SMTP_HOST
-        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    )
-}
+email_file_path = env_str("EMAIL_FILE_PATH")
+if EMAIL_SMTP_HOST:
+    default_mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": EMAIL_SMTP_HOST,
+            "port": env_int("EMAIL_SMTP_PORT", 465),
+            "username": env_str("EMAIL_SMTP_USER"),
+            "password": env_str("EMAIL_SMTP_PASSWORD"),
+            "use_ssl": True,
+            "timeout": 10,
+        },
+    }
+elif email_file_path:
+    default_mailer = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": email_file_path},
+    }
+else:
+    default_mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": default_mailer}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "TalentPortal <noreply@talentportal.example>")
 
 # Security. HTTPS-only cookies and HSTS unless DEBUG; SECURE_SSL_REDIRECT stays

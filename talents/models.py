@@ -614,6 +614,10 @@ class EnterpriseQuerySet(RegionalQuerySet):
     def verified(self):
         return self.filter(status=VerificationStatus.VERIFIED)
 
+    def demo(self):
+        """The enterprises `manage.py seed_demo` made: the only ones it touches."""
+        return self.filter(is_demo=True)
+
     def of_member(self, user):
         if user is None or not user.is_authenticated:
             return self.none()
@@ -680,6 +684,14 @@ class Enterprise(models.Model):
     )
     verified_at = models.DateTimeField(_("verified or rejected"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for the rejection"), blank=True)
+    # Set by the demo seed only, which never touches an enterprise without it.
+    is_demo = models.BooleanField(
+        _("demo enterprise"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Made by the demo seed (manage.py seed_demo)."),
+    )
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -23,8 +23,15 @@ What it makes:
 Determinism and idempotence: every enterprise, person, demand and internship draws from its own
 random stream (seeded from the app's stream and its index or username), so item *i* is the same
 at every scale and the small data set is the start of the large one. Re-running adds only what
-is missing: enterprises by credit code, profiles for talent accounts that have none, demands and
-internships up to the target count, the demo records when absent.
+is missing: enterprises by credit code, profiles for demo talent accounts that have none,
+demands and internships of the demo enterprises up to the target count, the demo records when
+absent.
+
+Only the demo's own rows: enterprises the seed makes are marked `is_demo` like its accounts,
+and it gives profiles, consents, memberships, postings and nominations to demo accounts and
+demo enterprises only. People's accounts (a talent who signed up and consented before making
+a profile, an enterprise member who has not registered an enterprise yet) and the enterprises
+they register are never touched.
 
 Speed: rows go in with PostgreSQL COPY, in chunks of 50,000 talents (profiles, education,
 experience, consents, industries, regions and cards of a chunk together). Consents go in before
@@ -63,6 +70,8 @@ from talentportal.seed import (
     INTERNATIONAL_FIRST_NAMES,
     INTERNATIONAL_LAST_NAMES,
     SURNAMES,
+    demo_user,
+    demo_users_adopt,
 )
 from talents.models import (
     ConsentPurpose,
@@ -271,6 +280,7 @@ INDUSTRY_CATEGORY = {
 }
 
 DEMO_TALENT = "demo-talent"  # made through the services, with a complete profile
+DEMO_DEMAND = "电池材料研发负责人"  # the demand demo-talent has applied to
 DEMO_ENTERPRISE = {
     "name": "杭州云澜智能科技有限公司",
     "name_en": "Hangzhou Yunlan Intelligent Technology Co., Ltd.",
@@ -391,9 +401,8 @@ class Catalogue:
         self.enterprise_industries = _weighted(
             [(c, w) for c, w in ENTERPRISE_INDUSTRIES if c in self.industry_ids]
         )
-        self.demo_staff_id = (
-            User.objects.filter(username="demo-staff").values_list("id", flat=True).first()
-        )
+        staff = demo_user("demo-staff")
+        self.demo_staff_id = staff.pk if staff else None
         self.tokens = {}
         return self
 
@@ -498,6 +507,7 @@ def enterprise_row(i: int, *, base: int, catalogue: Catalogue) -> dict:
         if status != "pending"
         else None,
         "rejection_reason": rng.choice(REJECTION_REASONS) if status == "rejected" else "",
+        "is_demo": True,
         "created_at": created,
         "updated_at": created,
     }
@@ -510,7 +520,9 @@ def enterprise_row(i: int, *, base: int, catalogue: Catalogue) -> dict:
 
 
 def enterprises_ensure(*, count: int, base: int, catalogue: Catalogue) -> int:
-    """Insert enterprises 0 … count-1 that are not there (by credit code)."""
+    """Insert enterprises 0 … count-1 that are not there (by credit code). An enterprise
+    someone registered with one of these codes stays theirs; an unmarked one with the code and
+    the name of a generated one is the seed's from before enterprises were marked."""
     rows = [enterprise_row(i, base=base, catalogue=catalogue) for i in range(count)]
     columns = list(rows[0])
     table = Enterprise._meta.db_table
@@ -531,26 +543,28 @@ def enterprises_ensure(*, count: int, base: int, catalogue: Catalogue) -> int:
             f"ON CONFLICT (credit_code) DO NOTHING"
         )
         created = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {table} AS e SET is_demo = true FROM seed_enterprise AS s "
+            f"WHERE NOT e.is_demo AND e.credit_code = s.credit_code AND e.name = s.name"
+        )
         cursor.execute("DROP TABLE seed_enterprise")
     return created
 
 
 def members_ensure() -> int:
-    """Enterprise accounts that belong to no enterprise join one: `demo-enterprise` the demo
-    enterprise (as its administrator), the others one each, in turn; the first member of an
-    enterprise is its administrator."""
-    demo_id = (
-        Enterprise.objects.filter(name=DEMO_ENTERPRISE["name"])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    enterprise_ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
-    staffed = set(EnterpriseMember.objects.values_list("enterprise_id", flat=True))
-    loose = list(
-        User.objects.filter(
-            kind=AccountKind.ENTERPRISE, is_active=True, enterprise_memberships__isnull=True
+    """Demo enterprise accounts that belong to no enterprise join a demo enterprise:
+    `demo-enterprise` the demo enterprise (as its administrator), the others one each, in
+    turn; the first member of an enterprise is its administrator."""
+    demo_id = demo_enterprise_id()
+    enterprise_ids = list(Enterprise.objects.demo().order_by("pk").values_list("pk", flat=True))
+    staffed = set(
+        EnterpriseMember.objects.filter(enterprise__is_demo=True).values_list(
+            "enterprise_id", flat=True
         )
+    )
+    loose = list(
+        User.objects.demo()
+        .filter(kind=AccountKind.ENTERPRISE, is_active=True, enterprise_memberships__isnull=True)
         .order_by("username")
         .values_list("pk", "username")
     )
@@ -584,14 +598,15 @@ def members_ensure() -> int:
 
 
 def talent_users_ensure(*, target: int, base: int) -> int:
-    """Add generated talent accounts until there are `target` talent accounts. Account *i*
-    of the generated ones is the same person whenever it is made."""
-    existing_generated = User.objects.filter(email__endswith=f"@{GENERATED_EMAIL_DOMAIN}").count()
-    others = User.objects.filter(kind=AccountKind.TALENT).count() - existing_generated
+    """Add generated talent accounts until there are `target` demo talent accounts. Account
+    *i* of the generated ones is the same person whenever it is made."""
+    demo_talents = User.objects.demo().filter(kind=AccountKind.TALENT)
+    existing_generated = demo_talents.filter(email__endswith=f"@{GENERATED_EMAIL_DOMAIN}").count()
+    others = demo_talents.count() - existing_generated
     wanted = max(target - others, 0)
     if wanted <= existing_generated:
         return 0
-    template = User(password=make_password(DEMO_PASSWORD), is_active=True)
+    template = User(password=make_password(DEMO_PASSWORD), is_active=True, is_demo=True)
     fields = [f for f in User._meta.concrete_fields if not f.primary_key]
     columns = [f.column for f in fields]
 
@@ -614,6 +629,7 @@ def talent_users_ensure(*, target: int, base: int) -> int:
             f"ORDER BY username ON CONFLICT DO NOTHING"
         )
         created = cursor.rowcount
+        demo_users_adopt(cursor, "seed_talent_user")
         cursor.execute("DROP TABLE seed_talent_user")
     return created
 
@@ -852,7 +868,7 @@ TALENT_COLUMNS = [
 
 
 def talents_ensure(*, base: int, catalogue: Catalogue, stdout) -> int:
-    """A profile for every active talent account that has none, in chunks. For a big load the
+    """A profile for every active demo talent account that has none, in chunks. For a big load the
     search indexes are dropped first and built again at the end (much faster than keeping
     them up to date row by row; the seed runs in one transaction, so nobody sees the gap)."""
     pending = _accounts_without_profile().count()
@@ -887,9 +903,13 @@ def _check_deferred_constraints() -> None:
 
 
 def _accounts_without_profile():
-    return User.objects.filter(
-        kind=AccountKind.TALENT, is_active=True, talent__isnull=True
-    ).exclude(username=DEMO_TALENT)
+    """Demo talent accounts only: a person who signed up (and perhaps consented) before
+    making a profile keeps it that way."""
+    return (
+        User.objects.demo()
+        .filter(kind=AccountKind.TALENT, is_active=True, talent__isnull=True)
+        .exclude(username=DEMO_TALENT)
+    )
 
 
 def _talents_insert(*, base: int, catalogue: Catalogue, stdout) -> int:
@@ -1074,13 +1094,18 @@ def posting_row(model, i: int, *, base: int, catalogue: Catalogue, enterprises: 
 
 
 def postings_ensure(model, *, count: int, base: int, catalogue: Catalogue) -> int:
-    """Postings number `existing` … count-1 (the seed's postings are numbered by creation)."""
-    existing = model.objects.count()
+    """Postings number `existing` … count-1 of the demo enterprises (the seed's postings are
+    numbered by creation); what other enterprises post is theirs, and never counted."""
+    existing = model.objects.filter(enterprise__is_demo=True).count()
     if existing >= count:
         return 0
     enterprises = list(
-        Enterprise.objects.order_by("pk").values_list("pk", "region_id", "industry__code", "name")
+        Enterprise.objects.demo()
+        .order_by("pk")
+        .values_list("pk", "region_id", "industry__code", "name")
     )
+    if not enterprises:
+        return 0
     rows = [
         posting_row(model, i, base=base, catalogue=catalogue, enterprises=enterprises)
         for i in range(existing, count)
@@ -1094,23 +1119,43 @@ def postings_ensure(model, *, count: int, base: int, catalogue: Catalogue) -> in
 # The demo accounts' records
 
 
+def demo_enterprise_id() -> int | None:
+    return (
+        Enterprise.objects.demo()
+        .filter(name=DEMO_ENTERPRISE["name"])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def demo_ensure(*, catalogue: Catalogue) -> None:
     """`demo-talent`'s full profile, and records that show every feature on the demo accounts'
-    pages: an accepted contact request with a logged view, applications, evaluations."""
+    pages: an accepted contact request with a logged view, applications, evaluations. Each is
+    made when it was never made: what is done with the demo accounts on the site afterwards (a
+    consent withdrawn, a profile edited) stays as it is."""
     from talentportal.workflow import application_submit
     from talents import services
-    from talents.models import ContactRequest, DemandApplication, Evaluation, ProfileAccess
+    from talents.models import (
+        Consent,
+        ContactRequest,
+        DemandApplication,
+        Evaluation,
+        ProfileAccess,
+    )
 
-    talent_user = User.objects.filter(username=DEMO_TALENT).first()
-    member = User.objects.filter(username="demo-enterprise").first()
-    staff = User.objects.filter(username="demo-staff").first()
-    enterprise = Enterprise.objects.filter(name=DEMO_ENTERPRISE["name"]).order_by("pk").first()
+    talent_user = demo_user(DEMO_TALENT)
+    member = demo_user("demo-enterprise")
+    staff = demo_user("demo-staff")
+    enterprise = Enterprise.objects.filter(pk=demo_enterprise_id()).first()
     if talent_user is None or member is None or enterprise is None:
         return
+    new_profile = not Talent.objects.filter(user=talent_user).exists()
     talent = services.talent_profile_create(user=talent_user)
     for purpose in (ConsentPurpose.PROFILE_SEARCH, ConsentPurpose.CONTACT_SHARING):
-        services.consent_give(user=talent_user, purpose=purpose, notice_version=NOTICE_VERSION)
-    if not talent.educations.exists():
+        if not Consent.objects.filter(user=talent_user, purpose=purpose).exists():
+            services.consent_give(user=talent_user, purpose=purpose, notice_version=NOTICE_VERSION)
+    if new_profile:
         chemistry, materials = (
             Discipline.objects.get(code="0703"),
             Discipline.objects.get(code="0805"),
@@ -1175,12 +1220,12 @@ def demo_ensure(*, catalogue: Catalogue) -> None:
         services.contact_details_view(
             talent=talent, viewer=member, enterprise=enterprise, why="电话沟通研发负责人岗位"
         )
-    demand = Demand.objects.published().filter(enterprise=enterprise).first()
+    demand = Demand.objects.filter(enterprise=enterprise, position_zh=DEMO_DEMAND).first()
     if demand is None:
         demand = services.demand_create(
             enterprise=enterprise,
             by=member,
-            position_zh="电池材料研发负责人",
+            position_zh=DEMO_DEMAND,
             position_en="Head of battery materials R&D",
             description="负责高镍正极材料与固态电解质的研发团队。",
             region=Region.objects.get(code="330106"),
@@ -1212,7 +1257,7 @@ def demo_ensure(*, catalogue: Catalogue) -> None:
         )
         others = (
             Talent.objects.searchable()
-            .filter(highest_degree=Degree.DOCTORATE, tier="")
+            .filter(user__is_demo=True, highest_degree=Degree.DOCTORATE, tier="")
             .exclude(pk=talent.pk)
             .order_by("pk")[:2]
         )

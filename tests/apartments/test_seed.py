@@ -119,9 +119,13 @@ def test_large_leases_fill_let_units_once_with_households_that_fit():
     for layout in ("studio", "one_bed", "two_bed", "three_bed"):
         UnitFactory.create_batch(5, community=community, layout=layout, status="let")
     UnitFactory(community=community, status="available")
-    assert apartments_seed.large_leases_ensure() == 20
-    assert apartments_seed.large_leases_ensure() == 0
+    # A community staff made: its let units are theirs to lease.
+    UnitFactory.create_batch(2, community=CommunityFactory(), status="let")
+    assert apartments_seed.large_leases_ensure(communities=[community]) == 20
+    assert apartments_seed.large_leases_ensure(communities=[community]) == 0
     leases = Lease.objects.select_related("unit")
+    assert {lease.unit.community for lease in leases} == {community}
+    assert all(lease.tenant.is_demo for lease in leases)
     assert {lease.unit.status for lease in leases} == {"let"}
     for lease in leases:
         assert 1 <= lease.residents <= lease.unit.capacity

@@ -47,9 +47,10 @@ def counts():
 
 
 def test_small_seed_is_drawn_from_the_sources_and_idempotent():
-    for index in range(12):
-        EnterpriseFactory(region=region("120116" if index % 2 else "330106"))
-    recruiter()
+    for index in range(12):  # as the talents seed makes them
+        EnterpriseFactory(region=region("120116" if index % 2 else "330106"), is_demo=True)
+    # An enterprise someone registered on the site: never made a member or a key enterprise.
+    theirs = recruiter(region=region("120116")).enterprise_memberships.get().enterprise
     _seed()
     first = counts()
     assert _seed() and counts() == first
@@ -93,6 +94,8 @@ def test_small_seed_is_drawn_from_the_sources_and_idempotent():
         "Talent benefit",
     }
     assert KeyEnterprise.objects.exists()
+    assert not AllianceMembership.objects.filter(enterprise=theirs).exists()
+    assert not KeyEnterprise.objects.filter(enterprise=theirs).exists()
 
 
 def test_feedback_at_every_stage_some_on_the_board():

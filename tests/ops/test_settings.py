@@ -18,6 +18,7 @@ print(json.dumps({
     "databases": sorted(settings.DATABASES),
     "routers": getattr(settings, "DATABASE_ROUTERS", []),
     "replica_mirror": settings.DATABASES.get("replica", {}).get("TEST", {}).get("MIRROR"),
+    "mailer": settings.MAILERS["default"],
 }))
 """
 
@@ -26,7 +27,15 @@ def settings_with(**env):
     environ = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "LOG_FORMAT", "DATABASE_REPLICA_URL", "SECRET_KEY_FALLBACKS"}
+        if key
+        not in {
+            "DEBUG",
+            "LOG_FORMAT",
+            "DATABASE_REPLICA_URL",
+            "SECRET_KEY_FALLBACKS",
+            "EMAIL_SMTP_HOST",
+            "EMAIL_FILE_PATH",
+        }
     }
     environ.update(env, DJANGO_SETTINGS_MODULE="talentportal.settings")
     result = subprocess.run(
@@ -50,6 +59,18 @@ def test_production_defaults_json_logs_no_replica_no_fallbacks():
     assert values["fallbacks"] == []
     assert values["databases"] == ["default"]
     assert values["routers"] == []
+
+
+def test_mail_goes_to_the_console_to_files_in_a_folder_or_to_smtp():
+    console = json.loads(settings_with().stdout)["mailer"]
+    assert console["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    files = json.loads(settings_with(EMAIL_FILE_PATH="/tmp/tp-mail").stdout)["mailer"]
+    assert files["BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert files["OPTIONS"] == {"file_path": "/tmp/tp-mail"}
+    smtp = json.loads(
+        settings_with(EMAIL_SMTP_HOST="smtp.example.com", EMAIL_FILE_PATH="/tmp/tp-mail").stdout
+    )["mailer"]
+    assert smtp["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
 
 
 def test_debug_logs_text():

@@ -83,6 +83,16 @@ def test_signup_rejects_taken_username_and_email_regardless_of_case(client):
     assert User.objects.count() == 1
 
 
+@pytest.mark.parametrize("username", ["demo-talent", "Demo-Visitor", "DEMO-x"])
+def test_signup_keeps_the_demo_account_names_for_the_demo(client, username):
+    response = client.post(reverse("accounts:signup"), signup_data(username=username))
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"] == [
+        "以“demo-”开头的用户名留给演示账户使用。"
+    ]
+    assert not User.objects.exists()
+
+
 def test_signup_with_garbage_post_is_not_a_server_error(client):
     response = client.post(reverse("accounts:signup"), {"kind": ["a", "b"], "junk": "\x00"})
     assert response.status_code == 200

@@ -5,11 +5,22 @@ import re
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from talentportal.management.commands import seed_demo as seed_demo_command
 from talentportal.management.commands.seed_demo import SEED, seed_modules
-from talentportal.models import AccountKind, User
-from talentportal.seed import ADMIN_URL, DEMO_PASSWORD, USER_COUNTS, seed
+from talentportal.models import AccountKind, Notification, User
+from talentportal.seed import (
+    ADMIN_URL,
+    DEMO_PASSWORD,
+    USER_COUNTS,
+    DemoSeedError,
+    quietly,
+    seed,
+    user_rows,
+)
+from tests.talentportal.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +167,77 @@ def test_seed_modules_are_the_project_apps_in_installed_apps_order():
     assert labels[0] == "talentportal"
     assert set(labels) <= set(PROJECT_APPS)
     assert labels == sorted(labels, key=PROJECT_APPS.index)
+
+
+def test_every_account_the_seed_makes_is_marked_and_people_keep_their_names():
+    # Two people signed up first: one with the username of generated person 1, one with the
+    # e-mail address of generated person 2. Those demo people are not made; theirs stay.
+    first, second = user_rows(2, random.Random(f"{SEED}:talentportal"))
+    person = UserFactory(username=first["username"], email="someone@example.org")
+    other = UserFactory(username="their-own", email=second["email"])
+
+    seed_core()
+
+    assert User.objects.demo().count() == USER_COUNTS["small"] - 2 + 3
+    assert not User.objects.filter(pk__in=[person.pk, other.pk], is_demo=True).exists()
+    person.refresh_from_db()
+    assert person.email == "someone@example.org" and person.kind == AccountKind.TALENT
+
+
+def test_a_database_seeded_before_the_mark_is_adopted_exactly():
+    seed_core()
+    person = UserFactory(username="sp-racer")
+    User.objects.update(is_demo=False)  # as before accounts were marked
+
+    output = seed_core()
+
+    assert "users: 0 new" in output
+    assert set(User.objects.filter(is_demo=False)) == {person}
+    assert User.objects.demo().count() == USER_COUNTS["small"] + 3
+
+
+def test_a_persons_account_with_a_demo_accounts_name_stops_the_seed_with_what_to_do():
+    person = UserFactory(username="demo-staff", email="me@example.org")
+
+    with pytest.raises(DemoSeedError, match="Rename it in the admin"):
+        seed_core()
+
+    person.refresh_from_db()
+    assert not person.is_superuser and not person.is_demo
+
+
+def test_quietly_leaves_notifications_for_demo_accounts_only(mailoutbox):
+    from talentportal.notifications import notification_send
+
+    staff = StaffFactory()
+    demo = UserFactory(is_demo=True)
+    with quietly():
+        for recipient in (staff, demo):
+            notification_send(
+                recipient=recipient,
+                template="talentportal/notifications/welcome",
+                context={},
+            )
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [demo.pk]
+    assert mailoutbox == []
+
+
+class Broken:
+    @staticmethod
+    def seed(*, scale, rng, stdout):
+        UserFactory(username="half-made")
+        raise RuntimeError("the disk is full")
+
+
+def test_a_failing_section_is_rolled_back_and_the_error_says_what_to_do(monkeypatch, capsys):
+    monkeypatch.setattr(seed_demo_command, "seed_modules", lambda: iter([("broken", Broken)]))
+    err = io.StringIO()
+
+    with pytest.raises(CommandError) as failure:
+        call_command("seed_demo", stdout=io.StringIO(), stderr=err)
+
+    message = str(failure.value)
+    assert "'broken' failed: the disk is full" in message
+    assert "rolled back" in message and "SEED=0 make run" in message
+    assert "Traceback" in err.getvalue()
+    assert not User.objects.filter(username="half-made").exists()

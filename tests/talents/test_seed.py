@@ -25,7 +25,9 @@ from talents.models import (
     Visibility,
     validate_credit_code,
 )
-from talents.services import derived_values
+from talents.services import consent_give, derived_values
+from tests.talentportal.factories import UserFactory
+from tests.talents.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +87,7 @@ def test_small_scale_makes_a_library_around_the_demo_accounts():
     talent_users = User.objects.filter(kind=AccountKind.TALENT, is_active=True)
     assert Talent.objects.count() == talent_users.count() > 300
     assert Enterprise.objects.count() == talents_seed.ENTERPRISES["small"]
-    assert Demand.objects.count() == talents_seed.DEMANDS["small"] + 0
+    assert Demand.objects.count() == talents_seed.DEMANDS["small"] + 1  # demo-talent applied
     assert Internship.objects.count() == talents_seed.INTERNSHIPS["small"]
     assert "enterprises: 50 new" in output
 
@@ -107,6 +109,31 @@ def test_small_scale_makes_a_library_around_the_demo_accounts():
     assert ContactRequest.objects.get(talent=talent, enterprise=demo).status == "accepted"
     assert ProfileAccess.objects.filter(talent=talent, enterprise=demo, what="contact").exists()
     assert Evaluation.objects.filter(enterprise=demo, status="submitted").exists()
+
+
+def test_people_on_the_site_are_left_as_they_are():
+    # Before the seed: a talent who consented to the search before making a profile (the
+    # account of issue 23), an enterprise member without an enterprise, an enterprise someone
+    # registered under the demo enterprise's name, and a doctorate nobody should nominate.
+    racer = UserFactory(username="sp-racer")
+    consent_give(user=racer, purpose=ConsentPurpose.PROFILE_SEARCH)
+    member = UserFactory(kind=AccountKind.ENTERPRISE)
+    theirs = EnterpriseFactory(name=talents_seed.DEMO_ENTERPRISE["name"])
+
+    run_seed()
+    run_seed()
+
+    assert not Talent.objects.filter(user=racer).exists()
+    assert racer.consents.count() == 1
+    assert not EnterpriseMember.objects.filter(user=member).exists()
+    assert not theirs.members.exists() and not theirs.is_demo
+    assert not Demand.objects.filter(enterprise=theirs).exists()
+    assert not Internship.objects.filter(enterprise=theirs).exists()
+    assert not Evaluation.objects.filter(enterprise=theirs).exists()
+    demo = Enterprise.objects.demo().get(name=talents_seed.DEMO_ENTERPRISE["name"])
+    assert demo.members.get(user__username="demo-enterprise").role == "admin"
+    assert not Evaluation.objects.exclude(talent__user__is_demo=True).exists()
+    assert Enterprise.objects.demo().count() == talents_seed.ENTERPRISES["small"]
 
 
 def test_running_twice_changes_no_counts():

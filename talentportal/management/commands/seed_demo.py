@@ -4,19 +4,23 @@ Loads the catalogues, then runs `<app>.seed.seed(scale=..., rng=..., stdout=...)
 project's apps that has a `seed` module, in INSTALLED_APPS order, each in its own transaction and
 with its own random stream (seeded from the app's label), so that the data is the same on every
 run and one app's seeding does not shift another's. Every app's seed is idempotent: running the
-command again adds only what is missing.
+command again adds only what is missing of the demo, on a database people have used too (the
+seed touches only the demo's own rows: `talentportal/seed.py`). The seed sends no e-mail.
+
+`make run` runs it before serving. When a section fails, its transaction is rolled back, the
+traceback is printed, and the error says how to start the portal without the seed.
 """
 
 import importlib
 import importlib.util
 import random
 import time
+import traceback
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
 
 from talentportal.catalogues import load_catalogues
 from talentportal.seed import (
@@ -24,7 +28,9 @@ from talentportal.seed import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     DEMO_TOTP_USERNAME,
+    DemoSeedError,
     demo_totp_secret,
+    quietly,
 )
 
 SEED = 20260101
@@ -64,8 +70,15 @@ class Command(BaseCommand):
         for label, module in seed_modules():
             step = time.perf_counter()
             self.stdout.write(f"{label}: seeding ({scale})")
-            with transaction.atomic():
-                module.seed(scale=scale, rng=random.Random(f"{SEED}:{label}"), stdout=self.stdout)
+            try:
+                with quietly():  # one transaction per section
+                    module.seed(
+                        scale=scale, rng=random.Random(f"{SEED}:{label}"), stdout=self.stdout
+                    )
+            except Exception as error:
+                if not isinstance(error, DemoSeedError):
+                    self.stderr.write(traceback.format_exc())
+                raise CommandError(failure_message(label, error)) from error
             self.stdout.write(f"{label}: done in {time.perf_counter() - step:.1f}s")
 
         self.stdout.write(
@@ -79,3 +92,13 @@ class Command(BaseCommand):
             f"`.venv/bin/python manage.py demo_totp`, or add the demo key "
             f"{demo_totp_secret()} to an authenticator app (demo only)"
         )
+
+
+def failure_message(label: str, error: Exception) -> str:
+    return (
+        f"The demo seed of {label!r} failed: {error}\n"
+        f"Nothing of {label!r} was written (its transaction was rolled back); the sections "
+        f"before it are in place, and nothing anyone made on the site was changed.\n"
+        f"The portal works without the demo data: start it with `SEED=0 make run`. "
+        f"Please report the error (with the traceback above, if any)."
+    )
