@@ -37,6 +37,7 @@ out of every shared cache (CacheControlMiddleware).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 from functools import cache
@@ -52,6 +53,8 @@ from django.utils.cache import (
     patch_cache_control,
     patch_vary_headers,
 )
+
+logger = logging.getLogger(__name__)
 
 #: The pages cached for anonymous visitors (URL names). Each shows public content only when
 #: requested without a query string by someone who is not signed in.
@@ -111,7 +114,12 @@ def content_version() -> str:
 
 
 def _bump() -> None:
-    page_cache().set(_version_key(), secrets.token_hex(8), timeout=None)
+    # Any exception: each backend raises its own (redis.ConnectionError, OSError...). A save
+    # must not fail for the cache; pages then expire after PAGE_CACHE_SECONDS at the latest.
+    try:
+        page_cache().set(_version_key(), secrets.token_hex(8), timeout=None)
+    except Exception:
+        logger.error("page cache: content version not replaced (cache unavailable)", exc_info=True)
 
 
 def content_changed() -> None:
@@ -264,16 +272,24 @@ class PageCacheMiddleware:
                 "headers": {h: response[h] for h in STORED_HEADERS if response.has_header(h)},
                 "nonce": str(nonce) if nonce else None,
             }
-            page_cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
-            mark_public(response)
+            try:
+                page_cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
+            except Exception:  # each backend raises its own
+                logger.warning("page cache: page not stored (cache unavailable)", exc_info=True)
+            else:
+                mark_public(response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not is_cacheable_request(request):
             return None
         key = page_key(request)
-        version = content_version()
-        entry = page_cache().get(key)
+        try:
+            version = content_version()
+            entry = page_cache().get(key)
+        except Exception:  # each backend raises its own: build the page as without a cache
+            logger.warning("page cache: not read (cache unavailable)", exc_info=True)
+            return None
         if entry is None or entry["version"] != version:
             request._page_cache_pending = (key, version)
             return None

@@ -253,3 +253,24 @@ def public_pages_for(policy) -> list[str]:
         call.get_absolute_url(),
         "/apartments/",
     ]
+
+
+class UnavailableCache:
+    def __getattr__(self, name):
+        def unavailable(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return unavailable
+
+
+def test_pages_and_saves_work_while_the_cache_is_unavailable(
+    client, page_cache, policy, monkeypatch
+):
+    monkeypatch.setattr(page_cache_module, "page_cache", UnavailableCache)
+    for _ in range(2):
+        response = client.get(policy.get_absolute_url())
+        assert response.status_code == 200
+        assert not is_public(response)
+    policy_expire(policy=policy, by=StaffFactory())  # the content version cannot be replaced
+    policy.refresh_from_db()
+    assert policy.status == PolicyStatus.EXPIRED
