@@ -65,7 +65,7 @@ test: venv
 	$(MAKE) --no-print-directory lint
 	@$(WITH_DB); export DATABASE_URL; \
 	$(PY) manage.py makemigrations --check --dry-run; \
-	.venv/bin/pytest -n $(TEST_WORKERS) --durations=20 $(PYTEST_ARGS)
+	.venv/bin/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20 $(PYTEST_ARGS)
 	AUDIT_STRICT=0 $(MAKE) --no-print-directory audit
 
 # The race, browser and ops tests repeated on a machine loaded by CPU burners (about an hour).

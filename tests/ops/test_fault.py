@@ -15,6 +15,7 @@ from tests.perf import fault, loadkit
 
 pytestmark = [
     pytest.mark.fault,
+    pytest.mark.xdist_group("staticfiles"),  # collectstatic into the checkout (test_make_run.py)
     pytest.mark.django_db,  # the test database is set up: it is what the cluster copies
     pytest.mark.skipif(database.find_bin_dir() is None, reason="initdb is not installed"),
 ]

@@ -42,7 +42,12 @@ PASSWORD = "harbour-lights-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 STARTED = "TalentPortal is running at"
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # make run collects the static files into the checkout's staticfiles/, as the fault test
+    # does: one xdist worker runs them all, so that two never write there at once.
+    pytest.mark.xdist_group("staticfiles"),
+]
 
 
 # The runs -----------------------------------------------------------------------------------
