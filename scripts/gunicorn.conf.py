@@ -137,6 +137,6 @@ def when_ready(server):
     mail = os.environ.get("EMAIL_FILE_PATH")
     if mail:
         shown = os.path.relpath(mail, ROOT) if Path(mail).is_relative_to(ROOT) else mail
-        lines.append(f"The mail it sends is written to {shown}/ (a file per worker).")
+        lines.append(f"The mail it sends is written to {shown}/ (a file per message).")
     lines.append("Ctrl-C stops it.")
     print("\n".join(lines), flush=True)

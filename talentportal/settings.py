@@ -267,7 +267,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
 # E-mail goes to the SMTP server when one is configured; else, when EMAIL_FILE_PATH names a
-# folder, into files there (`make run`: mail/, one file per process); else to the console.
+# folder, into files there (`make run`: mail/, a file per message); else to the console.
 EMAIL_SMTP_HOST = env_str("EMAIL_SMTP_HOST")
 email_file_path = env_str("EMAIL_FILE_PATH")
 if EMAIL_SMTP_HOST:

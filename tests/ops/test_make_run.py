@@ -269,6 +269,16 @@ def delete_account(client: Client) -> None:
 # The test -----------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def _pictures_removed(transactional_db):
+    """The community photos the seed stored where `make run` keeps uploads go again (before
+    the flush that ends the test, pass or fail)."""
+    yield
+    for name in CommunityPhoto.objects.values_list("image", flat=True):
+        (ROOT / "media" / name).unlink(missing_ok=True)
+
+
+@pytest.mark.usefixtures("_pictures_removed")
 def test_make_run_starts_every_time_and_never_touches_what_people_made(tmp_path):
     # Before the demo is seeded (as after `SEED=0 make run`): people sign up; one consents to
     # the search before making a profile (the account of the issue), one enterprise member
@@ -369,10 +379,6 @@ def test_make_run_starts_every_time_and_never_touches_what_people_made(tmp_path)
     assert started, unseeded
     assert "SEED=0" in unseeded and "seeding (small)" not in unseeded
     assert changed(after, snapshot()) == []
-
-    # The seed's pictures, stored where `make run` stores uploads.
-    for name in CommunityPhoto.objects.values_list("image", flat=True):
-        (ROOT / "media" / name).unlink(missing_ok=True)
 
 
 def test_a_failed_seed_says_what_to_do_and_starts_nothing(tmp_path):
