@@ -26,8 +26,10 @@ from talentportal.uploads import DOCUMENT_TYPES, PDF, clean_upload
 from talentportal.workflow import (
     application_approve,
     application_create,
+    application_submit,
     application_withdraw,
     applications_of,
+    document_attach,
     reference_next,
 )
 from talents.models import (
@@ -197,6 +199,13 @@ def talent_profile_update(
     return talent_refresh_derived(talent=talent)
 
 
+@transaction.atomic
+def talent_profile_save(*, user: User, **changes) -> Talent:
+    """The user's profile, made if they have none yet, with `changes` (the arguments of
+    `talent_profile_update`) applied; nothing is saved when a change is invalid."""
+    return talent_profile_update(talent=talent_profile_create(user=user), **changes)
+
+
 def _pick(row: dict, names) -> dict:
     return {name: row[name] for name in names if name in row}
 
@@ -277,6 +286,13 @@ def talent_resume_set(*, talent: Talent, upload) -> Talent:
     if old:
         _delete_file_on_commit(talent.resume.storage, old)
     return talent
+
+
+@transaction.atomic
+def talent_resume_upload(*, user: User, upload) -> Talent:
+    """`talent_resume_set` for a talent account, whose profile is made if need be (and not
+    kept when the résumé is refused)."""
+    return talent_resume_set(talent=talent_profile_create(user=user), upload=upload)
 
 
 def talent_resume_remove(*, talent: Talent) -> None:
@@ -980,6 +996,56 @@ def internship_application_create(
     )
 
 
+POSTING_APPLICATIONS = {
+    Demand: (DemandApplication, "demand"),
+    Internship: (InternshipApplication, "internship"),
+}
+
+
+def posting_application_of(*, posting: Demand | Internship, applicant: User):
+    """The applicant's application for a demand or internship that is not withdrawn, or None."""
+    model, posting_field = POSTING_APPLICATIONS[type(posting)]
+    return (
+        model.objects.of(applicant)
+        .filter(**{posting_field: posting})
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .first()
+    )
+
+
+@transaction.atomic
+def posting_application_submit(*, posting: Demand | Internship, applicant: User, **fields):
+    """Submit the applicant's application for a published demand or internship: a new one, or
+    their draft with `fields` (the form's answers) put in. Returns (application, submitted):
+    an application already submitted, also by a double click that lost the race, comes back
+    unchanged with submitted False."""
+    model, posting_field = POSTING_APPLICATIONS[type(posting)]
+    application = posting_application_of(posting=posting, applicant=applicant)
+    if application is None:
+        try:
+            application = _application_for(
+                model=model,
+                posting_field=posting_field,
+                posting=posting,
+                applicant=applicant,
+                **fields,
+            )
+        except ValidationError as error:
+            application = posting_application_of(posting=posting, applicant=applicant)
+            if "duplicate" not in _codes(error) or application is None:
+                raise
+            return application, False
+    elif application.status != ApplicationStatus.DRAFT:
+        return application, False
+    else:
+        application = model.objects.select_for_update().get(pk=application.pk)
+        for field, value in fields.items():
+            setattr(application, field, value)
+        application.save(update_fields=[*fields, "updated_at"])
+    application_submit(application=application, by=applicant)
+    return application, True
+
+
 def applications_for_enterprise(enterprise: Enterprise):
     """(demand applications, internship applications) the enterprise processes, drafts
     excluded (a draft is the applicant's own business)."""
@@ -1000,11 +1066,21 @@ def applications_for_enterprise(enterprise: Enterprise):
 # Evaluation and talent cards
 
 
+@transaction.atomic
 def evaluation_nominate(
-    *, enterprise: Enterprise, talent: Talent, by: User, proposed_tier: str, evidence: str
+    *,
+    enterprise: Enterprise,
+    talent: Talent,
+    by: User,
+    proposed_tier: str,
+    evidence: str,
+    document=None,
+    submit: bool = False,
 ) -> Evaluation:
-    """A draft nomination by an authorised evaluating entity; attach documents with
-    `talentportal.workflow.document_attach` and submit with `application_submit`."""
+    """A nomination by an authorised evaluating entity, with its evidence `document` (an
+    upload) when given: a draft, or sent to the talent office when `submit`. Otherwise attach
+    documents with `talentportal.workflow.document_attach` and submit with
+    `application_submit`."""
     _require_member(enterprise=enterprise, user=by)
     if not enterprise.is_evaluator:
         raise PermissionDenied(_("Only authorised evaluating entities may nominate talents."))
@@ -1012,7 +1088,7 @@ def evaluation_nominate(
         raise TalentNotFound(_("No such talent."))
     try:
         with transaction.atomic():
-            return application_create(
+            evaluation = application_create(
                 model=Evaluation,
                 applicant=by,
                 enterprise=enterprise,
@@ -1026,6 +1102,11 @@ def evaluation_nominate(
                 _("This enterprise has nominated this talent already."), code="duplicate"
             ) from None
         raise
+    if document:
+        document_attach(application=evaluation, by=by, upload=document, label=_("Evidence"))
+    if submit:
+        evaluation = application_submit(application=evaluation, by=by)
+    return evaluation
 
 
 @transaction.atomic

@@ -23,7 +23,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -476,22 +475,15 @@ class EvaluationNominateView(RateLimitMixin, VerifiedEnterpriseRequired, View):
         if not form.is_valid():
             return self.render(form, status=400)
         try:
-            with transaction.atomic():
-                evaluation = services.evaluation_nominate(
-                    enterprise=self.enterprise,
-                    talent=self.talent,
-                    by=request.user,
-                    proposed_tier=form.cleaned_data["proposed_tier"],
-                    evidence=form.cleaned_data["evidence"],
-                )
-                if form.cleaned_data["document"]:
-                    workflow.document_attach(
-                        application=evaluation,
-                        by=request.user,
-                        upload=form.cleaned_data["document"],
-                        label=_("Evidence"),
-                    )
-                workflow.application_submit(application=evaluation, by=request.user)
+            evaluation = services.evaluation_nominate(
+                enterprise=self.enterprise,
+                talent=self.talent,
+                by=request.user,
+                proposed_tier=form.cleaned_data["proposed_tier"],
+                evidence=form.cleaned_data["evidence"],
+                document=form.cleaned_data["document"],
+                submit=True,
+            )
         except ValidationError as error:
             apply_service_error(form, error)
             return self.render(form, status=400)
@@ -591,16 +583,14 @@ class ProfileEditView(TalentRequired, View):
         if valid:
             values = profile.service_fields()
             try:
-                with transaction.atomic():
-                    talent = self.talent or services.talent_profile_create(user=request.user)
-                    services.talent_profile_update(
-                        talent=talent,
-                        educations=education_set.rows(),
-                        experiences=experience_set.rows(),
-                        industries=values["industries"],
-                        work_regions=values["work_regions"],
-                        **values["fields"],
-                    )
+                services.talent_profile_save(
+                    user=request.user,
+                    educations=education_set.rows(),
+                    experiences=experience_set.rows(),
+                    industries=values["industries"],
+                    work_regions=values["work_regions"],
+                    **values["fields"],
+                )
             except ValidationError as error:
                 apply_service_error(profile, error)
             else:
@@ -630,9 +620,7 @@ def resume_upload(request, *, talent):
     form = ResumeForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                talent = talent or services.talent_profile_create(user=request.user)
-                services.talent_resume_set(talent=talent, upload=form.cleaned_data["resume"])
+            services.talent_resume_upload(user=request.user, upload=form.cleaned_data["resume"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -677,9 +665,7 @@ class PrivacyView(TalentRequired, View):
         form = VisibilityForm(request.POST)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    talent = self.talent or services.talent_profile_create(user=request.user)
-                    services.talent_profile_update(talent=talent, **form.cleaned_data)
+                services.talent_profile_save(user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 apply_service_error(form, error)
             else:
@@ -976,8 +962,6 @@ class PostingApplyView(RateLimitMixin, LoginRequiredMixin, View):
     rate_limit_group = "submit"
     rate_limit_methods = ["POST"]
     model = None
-    application_model = None
-    posting_field = ""
     form_class = DemandApplyForm
     kind = ""
 
@@ -987,18 +971,10 @@ class PostingApplyView(RateLimitMixin, LoginRequiredMixin, View):
         )
         return super().dispatch(request, *args, **kwargs)
 
-    def existing(self):
-        return (
-            self.application_model.objects.of(self.request.user)
-            .filter(**{self.posting_field: self.posting})
-            .exclude(status=ApplicationStatus.WITHDRAWN)
-            .first()
-        )
-
     def get(self, request, *args, **kwargs):
         if request.user.kind != AccountKind.TALENT:
             return self.render(None, status=403)
-        existing = self.existing()
+        existing = services.posting_application_of(posting=self.posting, applicant=request.user)
         if existing is not None and existing.status != ApplicationStatus.DRAFT:
             return self.already(existing)
         return self.render(self.form_class())
@@ -1010,29 +986,17 @@ class PostingApplyView(RateLimitMixin, LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render(form, status=400)
         try:
-            with transaction.atomic():
-                application = self.existing()
-                if application is None:
-                    application = self.create(form.cleaned_data)
-                elif application.status != ApplicationStatus.DRAFT:
-                    return self.already(application)
-                else:
-                    locked = type(application).objects.select_for_update().get(pk=application.pk)
-                    for field, value in form.cleaned_data.items():
-                        setattr(locked, field, value)
-                    locked.save(update_fields=[*form.cleaned_data, "updated_at"])
-                    application = locked
-                workflow.application_submit(application=application, by=request.user)
+            application, submitted = services.posting_application_submit(
+                posting=self.posting, applicant=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
-            if "duplicate" in error_codes(error):
-                existing = self.existing()
-                if existing is not None:
-                    return self.already(existing)
             apply_service_error(form, error)
             return self.render(form, status=400)
         except PermissionDenied as error:
             messages.error(request, str(error))
             return self.render(None, status=403)
+        if not submitted:
+            return self.already(application)
         messages.success(
             request,
             _("Your application %(reference)s has been sent to %(enterprise)s.")
@@ -1062,31 +1026,14 @@ class PostingApplyView(RateLimitMixin, LoginRequiredMixin, View):
 
 class DemandApplyView(PostingApplyView):
     model = Demand
-    application_model = DemandApplication
-    posting_field = "demand"
     form_class = DemandApplyForm
     kind = "demand"
-
-    def create(self, data):
-        return services.demand_application_create(
-            demand=self.posting, applicant=self.request.user, cover_letter=data["cover_letter"]
-        )
 
 
 class InternshipApplyView(PostingApplyView):
     model = Internship
-    application_model = InternshipApplication
-    posting_field = "internship"
     form_class = InternshipApplyForm
     kind = "internship"
-
-    def create(self, data):
-        return services.internship_application_create(
-            internship=self.posting,
-            applicant=self.request.user,
-            school=data["school"],
-            cover_letter=data["cover_letter"],
-        )
 
 
 # Enterprises -------------------------------------------------------------------------------------

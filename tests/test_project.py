@@ -101,3 +101,24 @@ def test_env_int_and_list(monkeypatch):
     assert env.env_list("SOME_LIST", []) == ["a.example", "b.example"]
     monkeypatch.delenv("SOME_LIST")
     assert env.env_list("SOME_LIST", ["default"]) == ["default"]
+
+
+VIEW_MODULES = sorted(
+    path
+    for app in ("talentportal", "policies", "talents", "projects", "apartments", "ecosystem")
+    for path in (ROOT / app).rglob("*.py")
+    if path.stem == "views" or path.stem.endswith("_views") or path.parent.name == "views"
+)
+
+
+def test_there_are_view_modules_to_check():
+    assert len(VIEW_MODULES) >= 6
+
+
+@pytest.mark.parametrize("path", VIEW_MODULES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_views_leave_transactions_and_row_locks_to_the_services(path):
+    """A use case is one service call: the service opens the transaction and takes the locks,
+    so that every caller (view, admin, seed, task) gets the same guarantees."""
+    source = path.read_text()
+    assert "transaction.atomic" not in source
+    assert "select_for_update" not in source
