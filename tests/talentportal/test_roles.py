@@ -7,16 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from talentportal import roles
+from tests.auth_helpers import login_verified
 from tests.policies.factories import PolicyFactory
 from tests.talentportal.factories import StaffFactory
-
-try:  # the admin requires a second factor
-    from tests.auth_helpers import login_verified
-except ImportError:  # pragma: no cover
-
-    def login_verified(client, user):
-        client.force_login(user)
-
 
 pytestmark = pytest.mark.django_db
 
