@@ -202,7 +202,9 @@ class ApplicationAdmin(RegionScopedAdmin):
         apply_each(
             self,
             request,
-            queryset.select_related(*self.bulk_select_related),
+            queryset.select_related(*self.bulk_select_related)
+            if self.bulk_select_related
+            else queryset,
             lambda application: move(application=application, by=request.user),
             done=_("%(count)d applications updated."),
             failed=_("%(count)d applications could not be changed from their current status."),
