@@ -16,6 +16,8 @@ region and the regions below it, and everything that belongs to them; the servic
 same scope again.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,11 +56,11 @@ from apartments.models import (
     UnitStatus,
     vacancy_rate,
 )
-from talentportal import scope, workflow
+from talentportal import scope
 from talentportal.admin_actions import apply_each, error_text
-from talentportal.admin_base import RegionScopedAdmin
+from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
 from talentportal.exports import FormulaSafeResource, csv_writer
-from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus
+from talentportal.models import ApplicationStatus
 from talentportal.ratelimit import RateLimitedExportMixin
 from talentportal.uploads import JPEG, PNG, clean_upload
 
@@ -767,7 +769,10 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(ApartmentApplication)
-class ApartmentApplicationAdmin(RegionScopedAdmin):
+class ApartmentApplicationAdmin(ApplicationAdmin):
+    """Apartment applications: the core queue and decision page, with the eligibility checks,
+    the duplicate flags and the lottery ranks; no approval here (the allocation does it)."""
+
     region_field = "round__community__region"
     list_display = [
         "reference",
@@ -788,8 +793,8 @@ class ApartmentApplicationAdmin(RegionScopedAdmin):
     date_hierarchy = "submitted_at"
     show_full_result_count = False
     actions = ["start_review", "mark_duplicate", "mark_not_duplicate"]
-    change_form_template = "apartments/admin/application_change_form.html"
-    readonly_fields = [
+    bulk_select_related = ["round__community"]
+    workflow_fields = [
         "reference",
         "applicant",
         "round",
@@ -824,13 +829,7 @@ class ApartmentApplicationAdmin(RegionScopedAdmin):
         "documents",
         "timeline",
     ]
-    fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    fields = workflow_fields
 
     @admin.display(description=_("ID number"))
     def id_number_masked(self, obj):
@@ -863,121 +862,13 @@ class ApartmentApplicationAdmin(RegionScopedAdmin):
             or "—"
         )
 
-    @admin.display(description=_("documents"))
-    def documents(self, obj):
-        documents = ApplicationDocument.objects.filter(reference=obj.reference)
-        return (
-            format_html_join(
-                "",
-                '<p><a href="{}">{}</a> ({})</p>',
-                ((d.get_absolute_url(), d.original_name, d.label) for d in documents),
-            )
-            or "—"
-        )
-
-    @admin.display(description=_("timeline"))
-    def timeline(self, obj):
-        events = ApplicationEvent.objects.filter(reference=obj.reference).select_related("actor")
-        return format_html_join(
-            "",
-            "<p>{} · {} · {} {}</p>",
-            (
-                (
-                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-                    e.actor or "—",
-                    e.get_to_status_display() if e.to_status else "",
-                    e.comment,
-                )
-                for e in events
-            ),
-        )
-
-    def _bulk(self, request, queryset, run):
-        apply_each(
-            self,
-            request,
-            queryset.select_related("round__community"),
-            run,
-            done=gettext("%(count)d applications updated."),
-            failed=gettext("%(count)d applications could not be changed."),
-        )
-
-    @admin.action(description=_("Start the review of the selected applications"))
-    def start_review(self, request, queryset):
-        self._bulk(
-            request,
-            queryset,
-            lambda a: workflow.application_start_review(application=a, by=request.user),
-        )
-
     @admin.action(description=_("Duplicates: reject the selected flagged applications"))
     def mark_duplicate(self, request, queryset):
-        self._bulk(
-            request,
-            queryset,
-            lambda a: services.duplicate_resolve(application=a, by=request.user, duplicate=True),
-        )
+        self._bulk(request, queryset, partial(services.duplicate_resolve, duplicate=True))
 
     @admin.action(description=_("Duplicates: the selected flagged applications are not"))
     def mark_not_duplicate(self, request, queryset):
-        self._bulk(
-            request,
-            queryset,
-            lambda a: services.duplicate_resolve(application=a, by=request.user, duplicate=False),
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/decide/<str:to>/",
-                self.admin_site.admin_view(self.decide_view),
-                name="apartments_apartmentapplication_decide",
-            ),
-            *super().get_urls(),
-        ]
-
-    def decide_view(self, request, pk, to):
-        """One decision on one application, with the message the applicant will read."""
-        application = get_object_or_404(self.get_queryset(request), pk=pk)
-        if to not in workflow.ALLOWED.get(application.status, set()) - workflow.BY_APPLICANT:
-            messages.error(request, gettext("That step is not possible from the current status."))
-            return redirect(reverse("admin:apartments_apartmentapplication_change", args=[pk]))
-        form = DecisionForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                workflow.application_transition(
-                    application=application,
-                    to=to,
-                    by=request.user,
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                form.add_error("comment", error)
-            else:
-                messages.success(request, gettext("The applicant has been told."))
-                return redirect(reverse("admin:apartments_apartmentapplication_change", args=[pk]))
-        return TemplateResponse(
-            request,
-            "apartments/admin/application_decide.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "original": application,
-                "application": application,
-                "to": S(to),
-                "form": form,
-                "title": format_html("{} · {}", application.reference, S(to).label),
-            },
-        )
-
-    def render_change_form(self, request, context, *args, obj=None, **kwargs):
-        if obj is not None:
-            context["decisions"] = [
-                S(to)
-                for to in S.values
-                if to in workflow.ALLOWED.get(obj.status, set()) - workflow.BY_APPLICANT
-            ]
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        self._bulk(request, queryset, partial(services.duplicate_resolve, duplicate=False))
 
 
 # Offers and leases -----------------------------------------------------------------------------

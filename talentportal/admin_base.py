@@ -149,6 +149,7 @@ class ApplicationAdmin(RegionScopedAdmin):
     date_hierarchy = "submitted_at"
     show_full_result_count = False
     actions = ["start_review", "approve"]
+    bulk_select_related: list[str] = []  # what the workflow reads of each application
     change_form_template = "admin/application_change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
@@ -174,8 +175,8 @@ class ApplicationAdmin(RegionScopedAdmin):
         return (
             format_html_join(
                 "",
-                '<p><a href="{}">{}</a></p>',
-                ((d.get_absolute_url(), d.original_name) for d in documents),
+                '<p><a href="{}">{}</a> ({})</p>',
+                ((d.get_absolute_url(), d.original_name, d.label) for d in documents),
             )
             or "—"
         )
@@ -201,7 +202,9 @@ class ApplicationAdmin(RegionScopedAdmin):
         apply_each(
             self,
             request,
-            queryset,
+            queryset.select_related(*self.bulk_select_related)
+            if self.bulk_select_related
+            else queryset,
             lambda application: move(application=application, by=request.user),
             done=_("%(count)d applications updated."),
             failed=_("%(count)d applications could not be changed from their current status."),

@@ -9,7 +9,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import factory
-from django.contrib.auth.models import Permission
 from stdnum.cn import ric
 
 from apartments import services
@@ -27,7 +26,7 @@ from apartments.models import (
 )
 from talentportal.models import Region
 from talentportal.workflow import reference_next
-from tests.talentportal.factories import StaffFactory, UserFactory
+from tests.talentportal.factories import StaffFactory, UserFactory, staff_member
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPENS = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=SHANGHAI)
@@ -142,14 +141,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 def apartment_staff(*, region_code: str | None = None, **kwargs):
     """A staff member with every apartments permission (not a superuser), scoped to a region
     when `region_code` is given."""
-    user = UserFactory(
-        kind="staff",
-        is_staff=True,
-        staff_region=region(region_code) if region_code else None,
-        **kwargs,
+    return staff_member(
+        app="apartments", staff_region=region(region_code) if region_code else None, **kwargs
     )
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="apartments"))
-    return type(user).objects.get(pk=user.pk)  # fresh permission cache
 
 
 def superuser():

@@ -4,7 +4,6 @@
 import datetime
 
 import factory
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from ecosystem import services
@@ -28,9 +27,8 @@ from ecosystem.models import (
     ServicePointEvent,
     ServicePointKind,
 )
-from talentportal.models import AccountKind
 from tests.policies.factories import region
-from tests.talentportal.factories import UserFactory
+from tests.talentportal.factories import staff_member
 from tests.talents.factories import EnterpriseFactory, recruiter
 
 
@@ -166,11 +164,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
 def staff_with(*codenames: str, staff_region=None, **kwargs):
     """A staff member (not a superuser) with these ecosystem permissions."""
-    user = UserFactory(kind=AccountKind.STAFF, is_staff=True, staff_region=staff_region, **kwargs)
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="ecosystem", codename__in=codenames)
-    )
-    return type(user).objects.get(pk=user.pk)  # fresh permission cache
+    return staff_member(app="ecosystem", codenames=codenames, staff_region=staff_region, **kwargs)
 
 
 def router(staff_region=None):

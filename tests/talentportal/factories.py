@@ -1,4 +1,5 @@
 import factory
+from django.contrib.auth.models import Group, Permission
 
 from talentportal.models import AccountKind, Discipline, Industry, Region, RegionLevel, User
 
@@ -25,9 +26,29 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """A superuser of the office. For anyone with less, use `staff_member`."""
+
     kind = AccountKind.STAFF
     is_staff = True
     is_superuser = True
+
+
+def staff_member(
+    *, role: str | None = None, app: str = "", codenames=(), staff_region=None, **kwargs
+) -> User:
+    """A staff account as the office makes them, not a superuser: in one of the roles of
+    talentportal/roles.py (`roles.CASE_OFFICER` ...), and/or with the permissions `codenames`
+    of `app` (all of the app's when `codenames` is empty and `app` is given); scoped to
+    `staff_region` when given, as a city's or county's officer is."""
+    user = StaffFactory(is_superuser=False, staff_region=staff_region, **kwargs)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    if app:
+        permissions = Permission.objects.filter(content_type__app_label=app)
+        if codenames:
+            permissions = permissions.filter(codename__in=codenames)
+        user.user_permissions.add(*permissions)
+    return User.objects.get(pk=user.pk)  # a fresh permission cache
 
 
 class RegionFactory(factory.django.DjangoModelFactory):

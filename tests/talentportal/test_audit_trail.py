@@ -11,16 +11,9 @@ from django.urls import reverse
 from apartments.models import ApartmentApplication, Unit, UnitStatus
 from talentportal.models import ApplicationStatus
 from tests.apartments.factories import ApplicationFactory, UnitFactory
+from tests.auth_helpers import login_verified
 from tests.talentportal.factories import StaffFactory
 from tests.talents.factories import TalentFactory
-
-try:  # the admin requires a second factor
-    from tests.auth_helpers import login_verified
-except ImportError:  # pragma: no cover
-
-    def login_verified(client, user):
-        login_verified(client, user)
-
 
 pytestmark = pytest.mark.django_db
 

@@ -7,16 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from talentportal import roles
+from tests.auth_helpers import login_verified
 from tests.policies.factories import PolicyFactory
-from tests.talentportal.factories import StaffFactory
-
-try:  # the admin requires a second factor
-    from tests.auth_helpers import login_verified
-except ImportError:  # pragma: no cover
-
-    def login_verified(client, user):
-        client.force_login(user)
-
+from tests.talentportal.factories import StaffFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +68,7 @@ def test_least_privilege_in_the_definitions():
 
 
 def member(role: str):
-    user = StaffFactory(is_superuser=False, username=role.replace(" ", "-"))
-    user.groups.add(Group.objects.get(name=role))
-    return user
+    return staff_member(role=role, username=role.replace(" ", "-"))
 
 
 def admin_url(name: str, *args) -> str:

@@ -18,14 +18,6 @@ from tests.projects.program_factories import CallFactory
 from tests.projects.roadshow_factories import RegistrationFactory
 from tests.talentportal.factories import PASSWORD, StaffFactory, UserFactory
 
-try:  # the admin requires a second factor
-    from tests.auth_helpers import login_verified
-except ImportError:  # pragma: no cover
-
-    def login_verified(client, user):
-        login_verified(client, user)
-
-
 pytestmark = pytest.mark.django_db
 
 Kind = SecurityEventKind

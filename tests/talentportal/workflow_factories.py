@@ -1,12 +1,11 @@
 """Factories for the shared workflow, through its first concrete user: service applications."""
 
 import factory
-from django.contrib.auth.models import Permission
 
 from policies.models import ServiceApplication, ServiceItem
 from talentportal.models import Region
 from talentportal.workflow import reference_next
-from tests.talentportal.factories import UserFactory
+from tests.talentportal.factories import UserFactory, staff_member
 
 
 class ServiceItemFactory(factory.django.DjangoModelFactory):
@@ -35,10 +34,4 @@ class ServiceApplicationFactory(factory.django.DjangoModelFactory):
 
 def case_officer(**kwargs):
     """A staff member who may process service applications (not a superuser)."""
-    user = UserFactory(kind="staff", is_staff=True, **kwargs)
-    user.user_permissions.add(
-        Permission.objects.get(
-            codename="change_serviceapplication", content_type__app_label="policies"
-        )
-    )
-    return user
+    return staff_member(app="policies", codenames=["change_serviceapplication"], **kwargs)

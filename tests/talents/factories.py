@@ -4,7 +4,6 @@ verified enterprises, with the profile-search consent in force."""
 import random
 
 import factory
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from talentportal.choices import Degree
@@ -25,7 +24,7 @@ from talents.models import (
 )
 from talents.seed import credit_code
 from tests.policies.factories import region
-from tests.talentportal.factories import UserFactory
+from tests.talentportal.factories import UserFactory, staff_member
 
 _codes = random.Random(20260101)
 
@@ -131,11 +130,7 @@ class InternshipFactory(factory.django.DjangoModelFactory):
 
 def staff_with(*codenames: str, staff_region=None, **kwargs):
     """A staff member (not a superuser) with these talents permissions."""
-    user = UserFactory(kind=AccountKind.STAFF, is_staff=True, staff_region=staff_region, **kwargs)
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="talents", codename__in=codenames)
-    )
-    return type(user).objects.get(pk=user.pk)  # fresh permission cache
+    return staff_member(app="talents", codenames=codenames, staff_region=staff_region, **kwargs)
 
 
 def evaluation_reference() -> str:
