@@ -2,6 +2,7 @@
 it is worth, and what the talent narrowly misses."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,49 +16,115 @@ from policies.eligibility import (
     criteria_from_annotations,
     near_miss_message,
 )
-from policies.models import Benefit, SavedProfile, ancestor_codes
+from policies.models import Benefit, BenefitKind, SavedProfile, ancestor_codes
 from talentportal.models import Region
 
 MAX_REGIONS = 6
+#: Near misses shown per region before "show all".
+NEAR_MISSES_SHOWN = 5
+KIND_ORDER = {kind: position for position, kind in enumerate(BenefitKind.values)}
 
 
 @dataclass
 class BenefitResult:
+    """One benefit checked against the profile. The database decided eligibility
+    (`failed_criteria`); the explanations are built only for the results a page shows."""
+
     benefit: Benefit
-    criteria: list[Criterion]
-    value: int | None  # comparable figure: yuan over three years, "up to"
-    near_miss: str = ""  # what would make the talent qualify; empty when eligible
+    profile: Profile
 
     @property
     def eligible(self) -> bool:
-        return all(c.passed for c in self.criteria)
+        return self.benefit.failed_criteria == 0
+
+    @property
+    def competitive(self) -> bool:
+        """A selection or award: "you may apply", never counted in a total."""
+        return self.benefit.competitive
+
+    @property
+    def value(self) -> int | None:
+        """The whole amount paid over the benefit's term ("up to")."""
+        return self.benefit.comparable_figure
+
+    @cached_property
+    def criteria(self) -> list[Criterion]:
+        return criteria_from_annotations(self.benefit, self.profile)
+
+    @cached_property
+    def near_miss(self) -> str:
+        """What would make the talent qualify; empty when eligible."""
+        return near_miss_message(self.benefit, self.profile, self.criteria)
 
     @property
     def policy(self):
         return self.benefit.policy
+
+    @property
+    def service(self):
+        """The online service that grants the benefit, if it is published and online."""
+        service = self.benefit.service
+        if service is None or not service.is_published or not service.is_online:
+            return None
+        return service
 
     def snapshot(self) -> dict:
         return {"version": self.benefit.version, "eligible": self.eligible, "value": self.value}
 
 
 @dataclass
+class KindGroup:
+    kind: str
+    results: list[BenefitResult]
+
+    @property
+    def label(self) -> str:
+        return BenefitKind(self.kind).label
+
+    @property
+    def counted(self) -> BenefitResult | None:
+        """The result the total counts for this kind: the largest figure."""
+        figures = [r for r in self.results if r.value is not None]
+        return max(figures, key=lambda r: r.value) if figures else None
+
+
+@dataclass
 class RegionResult:
     region: Region
-    eligible: list[BenefitResult] = field(default_factory=list)
+    eligible: list[BenefitResult] = field(default_factory=list)  # entitlements
+    may_apply: list[BenefitResult] = field(default_factory=list)  # selections, awards
     near_misses: list[BenefitResult] = field(default_factory=list)
+    expanded: bool = False  # every near miss shown ("show all")
+    more_query: str = ""  # the query string that shows them all
 
     @property
     def total(self) -> int:
-        """Estimated yuan over three years. Benefits of the same kind are alternatives — the
-        policies themselves grant "the highest, not several" (就高不重复), and one policy often
-        has one amount for a PhD and another for a master — so only the largest of each kind
-        counts."""
-        best: dict[str, int] = {}
+        """Estimated yuan, each benefit's whole term (see `comparable_figure`). Benefits of
+        the same kind are alternatives — the policies themselves grant "the highest, not
+        several" (就高不重复), and one policy often has one amount for a PhD and another for
+        a master — so only the largest of each kind counts. Selections and awards
+        (`may_apply`) never count: the odds of being selected are unknown."""
+        return sum(group.counted.value for group in self.groups if group.counted is not None)
+
+    @cached_property
+    def groups(self) -> list[KindGroup]:
+        """The entitlements grouped by kind, in the order of `BenefitKind`."""
+        by_kind: dict[str, list[BenefitResult]] = {}
         for result in self.eligible:
-            if result.value is not None:
-                kind = result.benefit.kind
-                best[kind] = max(best.get(kind, 0), result.value)
-        return sum(best.values())
+            by_kind.setdefault(result.benefit.kind, []).append(result)
+        return [
+            KindGroup(kind, results)
+            for kind, results in sorted(by_kind.items(), key=lambda item: KIND_ORDER[item[0]])
+        ]
+
+    @property
+    def shown_near_misses(self) -> list[BenefitResult]:
+        """The best few near misses (the largest first), or all of them when expanded."""
+        return self.near_misses if self.expanded else self.near_misses[:NEAR_MISSES_SHOWN]
+
+    @property
+    def more_near_misses(self) -> int:
+        return max(0, len(self.near_misses) - NEAR_MISSES_SHOWN)
 
 
 @dataclass
@@ -66,11 +133,11 @@ class CalculatorResult:
     regions: list[RegionResult]
 
     def snapshot(self) -> dict:
-        """{benefit id: {"version", "eligible", "value"}} for every benefit shown, as
+        """{benefit id: {"version", "eligible", "value"}} for every benefit matched, as
         `SavedProfile.result` stores it."""
         snapshot = {}
         for region in self.regions:
-            for result in (*region.eligible, *region.near_misses):
+            for result in (*region.eligible, *region.may_apply, *region.near_misses):
                 snapshot[str(result.benefit.pk)] = result.snapshot()
         return snapshot
 
@@ -81,8 +148,9 @@ def _sort_key(result: BenefitResult):
 
 def calculate(*, profile: Profile, regions) -> CalculatorResult:
     """Match the profile against every benefit of the published policies that apply in the
-    regions, in one database query (plus one prefetch). A benefit of a province's policy
-    shows under each of the province's regions asked about."""
+    regions: the database decides every criterion of every benefit in one query (plus one
+    prefetch). A benefit of a province's policy shows under each of the province's regions
+    asked about."""
     regions = list(dict.fromkeys(regions))
     if not 1 <= len(regions) <= MAX_REGIONS:
         raise ValidationError(
@@ -91,19 +159,19 @@ def calculate(*, profile: Profile, regions) -> CalculatorResult:
     results = {region.code: RegionResult(region) for region in regions}
     ancestors = {region.code: set(ancestor_codes(region)) for region in regions}
     for benefit in benefits_matching(profile=profile, regions=regions):
-        criteria = criteria_from_annotations(benefit, profile)
-        result = BenefitResult(
-            benefit=benefit,
-            criteria=criteria,
-            value=benefit.comparable_figure,
-            near_miss=near_miss_message(benefit, profile, criteria),
-        )
+        result = BenefitResult(benefit=benefit, profile=profile)
+        if not result.eligible:
+            bucket_name = "near_misses"
+        elif result.competitive:
+            bucket_name = "may_apply"
+        else:
+            bucket_name = "eligible"
         for region in regions:
             if benefit.policy.region_id in ancestors[region.code]:
-                bucket = results[region.code]
-                (bucket.eligible if result.eligible else bucket.near_misses).append(result)
+                getattr(results[region.code], bucket_name).append(result)
     for bucket in results.values():
         bucket.eligible.sort(key=_sort_key)
+        bucket.may_apply.sort(key=_sort_key)
         bucket.near_misses.sort(key=_sort_key)
     return CalculatorResult(profile=profile, regions=list(results.values()))
 
@@ -118,6 +186,7 @@ PROFILE_FIELDS = (
     "enterprise_type",
     "will_work_in_region",
     "will_live_in_region",
+    "talent_categories",
 )
 
 

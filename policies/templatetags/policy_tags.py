@@ -6,7 +6,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from policies.models import EnterpriseType, Period, sanitize_body
+from policies.models import EnterpriseType, Period, TalentCategory, sanitize_body
 from talentportal.choices import Degree, TalentTier
 
 register = template.Library()
@@ -110,4 +110,15 @@ def benefit_conditions(benefit) -> list[str]:
                 )
             }
         )
+    if benefit.talent_categories:
+        conditions.append(
+            _("only for: %(categories)s")
+            % {
+                "categories": _(", ").join(
+                    str(TalentCategory(c).label) for c in benefit.talent_categories
+                )
+            }
+        )
+    if benefit.competitive:
+        conditions.append(_("awarded by selection: applying does not guarantee it"))
     return conditions

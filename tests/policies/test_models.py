@@ -77,18 +77,18 @@ def test_segmented_text_reads_the_same_and_is_escaped():
     [
         (400_000, Period.ONCE, None, 400_000),
         (3_000, Period.MONTHLY, 24, 72_000),
-        (3_000, Period.MONTHLY, 60, 108_000),  # capped at 36 months
+        (3_000, Period.MONTHLY, 60, 180_000),  # every month of the term
         (3_000, Period.MONTHLY, None, 108_000),  # open-ended: 36 months
         (50_000, Period.YEARLY, 2, 100_000),
-        (50_000, Period.YEARLY, 5, 150_000),  # capped at 3 years
-        (50_000, Period.YEARLY, None, 150_000),
-        (1_000_000, Period.TOTAL, 5, 600_000),  # 3 of 5 years
-        (1_000_000, Period.TOTAL, 2, 1_000_000),  # all of it within 3 years
+        (80_000, Period.YEARLY, 5, 400_000),  # every year of the term, not "3 years' worth"
+        (50_000, Period.YEARLY, None, 150_000),  # open-ended: 3 years
+        (1_000_000, Period.TOTAL, 5, 1_000_000),  # the total, however long it takes
+        (1_000_000, Period.TOTAL, 2, 1_000_000),
         (100_000, Period.TOTAL, 3, 100_000),
         (None, Period.ONCE, None, None),
     ],
 )
-def test_comparable_figure_is_yuan_over_three_years(amount, period, count, figure):
+def test_comparable_figure_is_the_whole_amount_over_the_term(amount, period, count, figure):
     assert comparable_figure(amount, period, count) == figure
 
 
