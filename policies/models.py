@@ -11,6 +11,7 @@ Raw SQL must call `policies.services.policy_reindex()` afterwards.
 
 import datetime
 import html
+import re
 
 import nh3
 from django.conf import settings
@@ -155,6 +156,19 @@ BODY_ATTRIBUTES = {
 }
 
 ZERO_WIDTH_SPACE = "\u200b"
+#: Characters that show nothing but survive copy and paste: zero-width space, non-joiner and
+#: joiner, word joiner, byte-order mark. Never in visible text.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+#: Plain-text fields staff type that pages show as they are.
+VISIBLE_TEXT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en")
+
+
+def visible_text(value: str) -> str:
+    """The text without invisible characters (typed or pasted ones, or the word breaks
+    `segmented_text` puts into search headlines)."""
+    return INVISIBLE.sub("", value or "")
+
+
 COMPARISON_YEARS = 3
 COMPARISON_MONTHS = 12 * COMPARISON_YEARS
 
@@ -492,7 +506,9 @@ class Policy(models.Model):
         return reverse("policies:detail", args=[self.pk])
 
     def prepare_for_save(self):
-        """Sanitise the rich text and refresh the search columns."""
+        """Drop invisible characters, sanitise the rich text and refresh the search columns."""
+        for name in VISIBLE_TEXT_FIELDS:
+            setattr(self, name, visible_text(getattr(self, name)))
         self.body_zh = sanitize_body(self.body_zh)
         self.body_en = sanitize_body(self.body_en)
         self.fill_search_columns()
@@ -509,7 +525,7 @@ class Policy(models.Model):
 
     @property
     def title(self) -> str:
-        return localized(self, "title")
+        return visible_text(localized(self, "title"))
 
     @property
     def summary(self) -> str:
@@ -775,7 +791,7 @@ class Benefit(models.Model):
 
     @property
     def title(self) -> str:
-        return localized(self, "title")
+        return visible_text(localized(self, "title"))
 
     @property
     def description(self) -> str:

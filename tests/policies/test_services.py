@@ -322,8 +322,8 @@ def test_a_benefit_newly_reaching_a_tier_is_announced(staff):
 
 def test_a_period_change_changes_the_value(phd_subsidy, staff):
     phd = talent_with_profile([region("330100")], degree=Degree.DOCTORATE)
-    changes = benefit_update(benefit=phd_subsidy, by=staff, period=Period.TOTAL, period_count=5)
-    assert [(c.value_before, c.value_after) for c in changes] == [(400_000, 240_000)]
+    changes = benefit_update(benefit=phd_subsidy, by=staff, period=Period.YEARLY, period_count=2)
+    assert [(c.value_before, c.value_after) for c in changes] == [(400_000, 800_000)]
     assert changes[0].profile == phd
 
 
