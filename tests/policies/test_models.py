@@ -160,9 +160,18 @@ def test_a_published_policy_has_an_issue_date():
     assert PolicyFactory(status=PolicyStatus.DRAFT, issued_on=None).issued_on is None
 
 
-def test_a_follow_names_a_region_or_a_category():
-    with violates("policyfollow_region_or_category"):
+def test_a_follow_names_a_region_or_a_category_or_one_policy():
+    with transaction.atomic(), violates("policyfollow_one_subject"):
         PolicyFollowFactory(region=None, category="")
+    with transaction.atomic(), violates("policyfollow_one_subject"):
+        PolicyFollowFactory(region=region("330100"), policy=PolicyFactory())
+    user = UserFactory()
+    policy = PolicyFactory()
+    PolicyFollowFactory(user=user, policy=policy)
+    with transaction.atomic(), violates("policyfollow_unique"):
+        PolicyFollowFactory(user=user, policy=policy)
+    PolicyFollowFactory(user=user, policy=PolicyFactory())
+    assert PolicyFollow.objects.filter(user=user).count() == 2
 
 
 def test_a_follow_is_unique_even_without_a_region():
@@ -200,6 +209,11 @@ def test_any_change_of_amount_or_conditions_bumps_the_version():
     stale.max_age = 35
     stale.save()
     assert (stale.version, version()) == (4, 5)
+    # Who may get it and whether it is a selection are conditions too.
+    Benefit.objects.filter(pk=benefit.pk).update(talent_categories=["postdoc"])
+    assert version() == 6
+    Benefit.objects.filter(pk=benefit.pk).update(competitive=True)
+    assert version() == 7
 
 
 def test_a_benefit_starts_at_version_one_and_never_goes_back():
