@@ -233,4 +233,3 @@ def test_no_invisible_characters_in_the_calculator_or_policy_titles(client):
     body += client.get(policy.get_absolute_url()).content.decode()
     body += client.get("/policies/", {"q": "人才安居"}).content.decode()
     assert not re.search("[\u200b\u200c\u200d\u2060\ufeff]", body)
-
