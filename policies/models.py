@@ -505,6 +505,14 @@ class Policy(models.Model):
     def get_absolute_url(self):
         return reverse("policies:detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if self.last_reviewed_on and self.issued_on and self.last_reviewed_on < self.issued_on:
+            raise ValidationError(
+                {"last_reviewed_on": _("A policy cannot be reviewed before it was issued.")},
+                code="reviewed_before_issued",
+            )
+
     def prepare_for_save(self):
         """Drop invisible characters, sanitise the rich text and refresh the search columns."""
         for name in VISIBLE_TEXT_FIELDS:

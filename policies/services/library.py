@@ -99,8 +99,11 @@ def policy_repeal(*, policy: Policy, by, replaced_by: Policy | None = None) -> P
 def policy_review(*, policy: Policy, by, on=None) -> Policy:
     """Record that staff checked the policy is still current."""
     _check_may_edit(policy=policy, by=by)
+    on = on or timezone.localdate()
+    if policy.issued_on is not None and on < policy.issued_on:
+        raise ValidationError(_("A policy cannot be reviewed before it was issued."))
     Policy.objects.filter(pk=policy.pk).update(
-        last_reviewed_on=on or timezone.localdate(), updated_at=timezone.now()
+        last_reviewed_on=on, updated_at=timezone.now()
     )
     policy.refresh_from_db()
     return policy

@@ -233,3 +233,18 @@ def test_no_invisible_characters_in_the_calculator_or_policy_titles(client):
     body += client.get(policy.get_absolute_url()).content.decode()
     body += client.get("/policies/", {"q": "人才安居"}).content.decode()
     assert not re.search("[\u200b\u200c\u200d\u2060\ufeff]", body)
+
+
+def test_a_review_date_before_the_issue_date_is_refused_with_a_message():
+    from django.core.exceptions import ValidationError
+
+    from policies.services import policy_review
+    from tests.talentportal.factories import StaffFactory
+
+    policy = PolicyFactory(issued_on=datetime.date(2024, 3, 1))
+    policy.last_reviewed_on = datetime.date(2023, 1, 1)
+    with pytest.raises(ValidationError) as error:
+        policy.full_clean()
+    assert "last_reviewed_on" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        policy_review(policy=policy, by=StaffFactory(), on=datetime.date(2023, 1, 1))
