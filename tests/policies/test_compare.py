@@ -258,3 +258,16 @@ def test_one_to_four_regions(count):
 def test_an_unknown_group_is_refused(regions):
     with pytest.raises(ValidationError):
         compare_regions(regions=regions, group="astronauts")
+
+
+def test_the_page_states_the_normalisation_and_shows_the_totals(client, regions, housing):
+    response = client.get(
+        "/en/policies/compare/", {"regions": "330100,330200,320400", "group": "doctoral"}
+    )
+    body = response.content.decode()
+    assert "the whole amount a benefit pays over its term" in body
+    assert "a payment with no stated end counts for three years" in body
+    total_row = body[body.index('class="policy-compare__total"') :]
+    total_row = total_row[: total_row.index("</tr>")]
+    assert "400,000" in total_row and "300,000" in total_row and "1,000,000" in total_row
+    assert total_row.count("★") == 1
