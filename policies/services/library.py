@@ -91,6 +91,10 @@ def policy_repeal(*, policy: Policy, by, replaced_by: Policy | None = None) -> P
     locked.status = PolicyStatus.REPEALED
     locked.replaced_by = replaced_by
     locked.save(update_fields=["status", "replaced_by", "updated_at"])
+    if replaced_by is not None and replaced_by.status == PolicyStatus.PUBLISHED:
+        # Those who follow the repealed policy hear of the one in force now (when the new
+        # one is published later, `followers_of` finds them).
+        _notify(policy=replaced_by, users=_policy_followers(locked))
     policy.refresh_from_db()
     return policy
 
@@ -152,11 +156,21 @@ def followers_of(policy: Policy):
     return User.objects.filter(is_active=True, pk__in=matches.values("user_id")).order_by("pk")
 
 
+def _policy_followers(policy: Policy):
+    """Users following this one policy."""
+    follows = PolicyFollow.objects.filter(policy=policy)
+    return User.objects.filter(is_active=True, pk__in=follows.values("user_id")).order_by("pk")
+
+
 def notify_followers(*, policy: Policy) -> int:
     """Send every follower of the policy one notification; returns how many were sent."""
+    return _notify(policy=policy, users=followers_of(policy))
+
+
+def _notify(*, policy: Policy, users) -> int:
     url = policy.get_absolute_url()
     count = 0
-    for user in followers_of(policy).iterator():
+    for user in users.iterator():
         notification_send(
             recipient=user, template=PUBLISHED_TEMPLATE, context={"policy": policy}, url=url
         )

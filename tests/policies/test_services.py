@@ -382,3 +382,21 @@ def test_the_demo_library_covers_every_city_and_compares():
     housing = next(r for r in table.rows if r.kind == BenefitKind.HOUSING_SUBSIDY)
     assert all(cell.figure for cell in housing.cells)
     assert any(cell.best for cell in housing.cells)
+
+
+def test_followers_of_a_policy_hear_of_the_one_that_replaces_it(
+    draft, staff, django_capture_on_commit_callbacks
+):
+    old = PolicyFactory(region=region("330106"), title_zh="西湖区旧政策")
+    follower = UserFactory()
+    PolicyFollowFactory(user=follower, policy=old)
+    bystander = UserFactory()
+    PolicyFollowFactory(user=bystander, policy=PolicyFactory(region=region("330106")))
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_publish(policy=draft, by=staff)  # not news for a follower of one policy
+    assert not Notification.objects.filter(recipient=follower).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_repeal(policy=old, by=staff, replaced_by=draft)
+    notification = Notification.objects.get(recipient=follower)
+    assert notification.url == draft.get_absolute_url()
+    assert not Notification.objects.filter(recipient=bystander).exists()
