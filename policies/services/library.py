@@ -106,9 +106,7 @@ def policy_review(*, policy: Policy, by, on=None) -> Policy:
     on = on or timezone.localdate()
     if policy.issued_on is not None and on < policy.issued_on:
         raise ValidationError(_("A policy cannot be reviewed before it was issued."))
-    Policy.objects.filter(pk=policy.pk).update(
-        last_reviewed_on=on, updated_at=timezone.now()
-    )
+    Policy.objects.filter(pk=policy.pk).update(last_reviewed_on=on, updated_at=timezone.now())
     policy.refresh_from_db()
     return policy
 
