@@ -20,8 +20,10 @@ from policies.models import Benefit, BenefitKind, SavedProfile, ancestor_codes
 from talentportal.models import Region
 
 MAX_REGIONS = 6
-#: Near misses shown per region before "show all".
+#: Near misses, selections, and benefits of one kind shown per region before "show all".
 NEAR_MISSES_SHOWN = 5
+MAY_APPLY_SHOWN = 5
+PER_KIND_SHOWN = 3
 KIND_ORDER = {kind: position for position, kind in enumerate(BenefitKind.values)}
 
 
@@ -76,6 +78,16 @@ class BenefitResult:
 class KindGroup:
     kind: str
     results: list[BenefitResult]
+    limit: int | None = None  # how many a page shows; None: all
+
+    @property
+    def shown(self) -> list[BenefitResult]:
+        """The largest first (the one the total counts), then the alternatives."""
+        return self.results if self.limit is None else self.results[: self.limit]
+
+    @property
+    def hidden(self) -> int:
+        return len(self.results) - len(self.shown)
 
     @property
     def label(self) -> str:
@@ -106,16 +118,22 @@ class RegionResult:
         (`may_apply`) never count: the odds of being selected are unknown."""
         return sum(group.counted.value for group in self.groups if group.counted is not None)
 
-    @cached_property
+    @property
     def groups(self) -> list[KindGroup]:
-        """The entitlements grouped by kind, in the order of `BenefitKind`."""
+        """The entitlements grouped by kind, in the order of `BenefitKind`; each shows its
+        first few unless the region is expanded."""
         by_kind: dict[str, list[BenefitResult]] = {}
         for result in self.eligible:
             by_kind.setdefault(result.benefit.kind, []).append(result)
+        limit = None if self.expanded else PER_KIND_SHOWN
         return [
-            KindGroup(kind, results)
+            KindGroup(kind, results, limit)
             for kind, results in sorted(by_kind.items(), key=lambda item: KIND_ORDER[item[0]])
         ]
+
+    @property
+    def shown_may_apply(self) -> list[BenefitResult]:
+        return self.may_apply if self.expanded else self.may_apply[:MAY_APPLY_SHOWN]
 
     @property
     def shown_near_misses(self) -> list[BenefitResult]:
@@ -123,8 +141,16 @@ class RegionResult:
         return self.near_misses if self.expanded else self.near_misses[:NEAR_MISSES_SHOWN]
 
     @property
-    def more_near_misses(self) -> int:
-        return max(0, len(self.near_misses) - NEAR_MISSES_SHOWN)
+    def hidden(self) -> int:
+        """How many results "show all" would add."""
+        return (
+            sum(group.hidden for group in self.groups)
+            + len(self.may_apply)
+            - len(self.shown_may_apply)
+            + len(self.near_misses)
+            - len(self.shown_near_misses)
+        )
+
 
 
 @dataclass

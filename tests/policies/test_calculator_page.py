@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from policies.models import BenefitKind, PolicyFollow, PolicyStatus
-from policies.services.calculator import NEAR_MISSES_SHOWN
+from policies.services.calculator import NEAR_MISSES_SHOWN, PER_KIND_SHOWN
 from talentportal.choices import Degree
 from tests.auth_helpers import login_verified
 from tests.policies.factories import (
@@ -61,11 +61,21 @@ def test_a_three_region_result_stays_under_100_kb_and_shows_the_best_near_misses
     near_lists = re.findall(r'policy-calculator__list--near">(.*?)</ul>', body, re.S)
     assert [near.count("<li>") for near in near_lists] == [NEAR_MISSES_SHOWN] * 3
     # "Show all" is a plain link: no JavaScript needed.
-    links = re.findall(r'href="\?([^"#]*more=330200[^"#]*)#near-330200"', body)
+    links = re.findall(r'href="\?([^"#]*more=330200[^"#]*)#region-330200"', body)
     assert links
     everything = client.get(f"{CALCULATOR}?{links[0].replace('&amp;', '&')}")
     ningbo = next(r for r in everything.context["result"].regions if r.region.code == "330200")
     assert ningbo.expanded and len(ningbo.shown_near_misses) == len(ningbo.near_misses)
+    assert sum(len(g.shown) for g in ningbo.groups) == len(ningbo.eligible) == 40
+    folded = next(r for r in result.regions if r.region.code == "330200")
+    assert max(len(g.shown) for g in folded.groups) == PER_KIND_SHOWN
+    assert (
+        folded.hidden
+        == len(folded.eligible)
+        + len(folded.near_misses)
+        - sum(len(g.shown) for g in folded.groups)
+        - NEAR_MISSES_SHOWN
+    )
     # The same answer, just shorter: the totals do not change with "show all".
     assert [r.total for r in everything.context["result"].regions] == [
         r.total for r in result.regions
