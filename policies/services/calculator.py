@@ -152,7 +152,6 @@ class RegionResult:
         )
 
 
-
 @dataclass
 class CalculatorResult:
     profile: Profile
