@@ -396,11 +396,12 @@ class CalculatorView(TemplateView):
         pairs += [("regions", region.code) for region in form.cleaned_data["regions"]]
         return pairs
 
-    def expand_near_misses(self, result) -> None:
-        """`?…&more=330100` shows every near miss of that region; otherwise the best few,
-        with a link (the same query plus `more`) to show all."""
+    def expand_regions(self, result) -> None:
+        """`?…&more=330100` shows everything for that region; otherwise each part of its
+        result shows its first few, with a link (the same query plus `more`) to show all.
+        Codes of regions not in the result are ignored."""
         query = self.request.GET.copy()
-        expanded = set(query.getlist("more"))
+        expanded = set(query.getlist("more")) & {r.region.code for r in result.regions}
         for region in result.regions:
             code = region.region.code
             region.expanded = code in expanded
@@ -418,7 +419,7 @@ class CalculatorView(TemplateView):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                self.expand_near_misses(result)
+                self.expand_regions(result)
         context = self.get_context_data(
             form=form,
             result=result,
