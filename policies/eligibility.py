@@ -507,14 +507,14 @@ def benefits_applicable_in(regions: Iterable[Region]):
 
 def benefits_matching(*, profile: Profile, regions: Iterable[Region]):
     """The benefits applicable in the regions that the profile meets, or misses by one
-    criterion a person can act on (a near miss) — one query, plus one prefetch of the
-    benefits' industries and one of their online services."""
+    criterion a person can act on (a near miss), with their policy and online service — one
+    query. The database decides; explaining a verdict (`criteria_from_annotations`) reads the
+    benefit's industries: prefetch them for the benefits a page shows."""
     queryset = annotate_eligibility(benefits_applicable_in(regions), profile)
     return (
         queryset.filter(failed_criteria__lte=1, failed_fixed=0)
         .select_related("policy", "policy__region", "service")
         .defer(*BENEFIT_DEFERRED)
-        .prefetch_related("industries")
         .order_by("policy__region_id", "kind", "-amount_max", "pk")
     )
 

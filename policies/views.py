@@ -420,6 +420,7 @@ class CalculatorView(TemplateView):
                 form.add_error(None, error)
             else:
                 self.expand_regions(result)
+                result.prefetch_shown()
         context = self.get_context_data(
             form=form,
             result=result,

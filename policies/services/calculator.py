@@ -6,6 +6,7 @@ from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,6 +142,15 @@ class RegionResult:
         return self.near_misses if self.expanded else self.near_misses[:NEAR_MISSES_SHOWN]
 
     @property
+    def shown(self) -> list[BenefitResult]:
+        """Every result a page shows of the region."""
+        return [
+            *(result for group in self.groups for result in group.shown),
+            *self.shown_may_apply,
+            *self.shown_near_misses,
+        ]
+
+    @property
     def hidden(self) -> int:
         """How many results "show all" would add."""
         return (
@@ -156,6 +166,12 @@ class RegionResult:
 class CalculatorResult:
     profile: Profile
     regions: list[RegionResult]
+
+    def prefetch_shown(self) -> None:
+        """Fetch, in one query, the industries of the benefits a page shows: their
+        explanations need them, the verdicts (decided by the database) do not."""
+        benefits = {result.benefit.pk: result.benefit for r in self.regions for result in r.shown}
+        prefetch_related_objects(list(benefits.values()), "industries")
 
     def snapshot(self) -> dict:
         """{benefit id: {"version", "eligible", "value"}} for every benefit matched, as
