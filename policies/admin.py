@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from policies.models import ServiceApplication, ServiceItem, ServiceMaterial
+from policies.models import Benefit, ServiceApplication, ServiceItem, ServiceMaterial
+from policies.services.amounts import service_amount_mismatches
+from policies.templatetags.policy_tags import yuan
 from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
 
 
@@ -24,7 +29,49 @@ class ServiceItemAdmin(RegionScopedAdmin):
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
     raw_id_fields = ["policy"]
+    readonly_fields = ["amounts_agree"]
     inlines = [ServiceMaterialInline]
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "amounts_agree"]
+
+    def get_queryset(self, request):
+        amounts = Benefit.objects.only(
+            "pk", "policy_id", "service_id", "amount_min", "amount_max", "period", "period_count"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("policy")
+            .prefetch_related(
+                Prefetch("policy__benefits", queryset=amounts),
+                Prefetch("benefits", queryset=amounts),
+            )
+        )
+
+    @admin.display(description=_("amounts agree with the policy"), boolean=True)
+    def amounts_agree(self, obj):
+        if obj.pk is None or obj.policy_id is None:
+            return None
+        return not service_amount_mismatches(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            service = self.get_object(request, object_id)
+            mismatches = service_amount_mismatches(service) if service else []
+            if mismatches:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "The service's text names an amount its policy's benefits do not: "
+                        "%(amounts)s. Check the text against the policy.",
+                        "The service's text names amounts its policy's benefits do not: "
+                        "%(amounts)s. Check the text against the policy.",
+                        len(mismatches),
+                    )
+                    % {"amounts": ", ".join(yuan(amount) for amount in mismatches)},
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(ServiceApplication)

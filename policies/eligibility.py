@@ -10,6 +10,10 @@ question three ways, which the tests hold equal:
 
 A criterion the benefit does not set (no minimum degree, no age limit, …) passes and is not
 listed; a profile that leaves a field empty fails a criterion that needs it.
+
+A *near miss* is a benefit the profile misses by one criterion that a person can change or
+prove (`Rule.actionable`: a degree, a job in the region, a tier, a title) — never by age or
+the years since graduating, which nobody can act on.
 """
 
 from collections.abc import Iterable
@@ -18,7 +22,14 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
 
-from policies.models import Benefit, EnterpriseType, PolicyStatus, ancestor_codes
+from policies.models import (
+    Benefit,
+    EnterpriseType,
+    PolicyStatus,
+    TalentCategory,
+    ancestor_codes,
+    categories_held,
+)
 from talentportal.choices import Degree, TalentTier
 from talentportal.models import Industry, Region
 
@@ -36,6 +47,12 @@ class Profile:
     enterprise_type: str = ""
     will_work_in_region: bool = True
     will_live_in_region: bool = True
+    talent_categories: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        # What the person ticked plus what their titles imply (a skills master is a skilled
+        # worker), so that every rule sees the same set.
+        object.__setattr__(self, "talent_categories", categories_held(self.talent_categories))
 
     @classmethod
     def from_saved(cls, saved) -> "Profile":
@@ -50,6 +67,7 @@ class Profile:
             enterprise_type=saved.enterprise_type,
             will_work_in_region=saved.will_work_in_region,
             will_live_in_region=saved.will_live_in_region,
+            talent_categories=frozenset(saved.talent_categories),
         )
 
     @property
@@ -88,6 +106,8 @@ ALWAYS = Q(pk__isnull=False)
 
 class Rule:
     name = ""
+    #: Whether a person can change or prove what the rule asks (a near miss may name it).
+    actionable = True
 
     def restricts(self, benefit) -> bool:
         raise NotImplementedError
@@ -136,6 +156,7 @@ class MaximumAge(Rule):
     """The talent is no older than the benefit's age limit."""
 
     name = "age"
+    actionable = False
 
     def restricts(self, benefit):
         return benefit.max_age is not None
@@ -197,6 +218,7 @@ class YearsSinceGraduation(Rule):
     """The talent graduated no longer ago than the benefit allows."""
 
     name = "graduation"
+    actionable = False
 
     def restricts(self, benefit):
         return benefit.max_years_since_graduation is not None
@@ -235,6 +257,7 @@ class OverseasExperience(Rule):
     """The talent has overseas study or work experience, if the benefit requires it."""
 
     name = "overseas"
+    actionable = False  # experience one has or has not had
 
     def restricts(self, benefit):
         return benefit.overseas_required
@@ -367,6 +390,48 @@ class EnterpriseTypes(Rule):
         }
 
 
+def _categories(values) -> str:
+    return _join(TalentCategory(c).label for c in values)
+
+
+class TalentCategories(Rule):
+    """The talent is of one of the benefit's talent categories (a skilled worker, a postdoc,
+    a student, a title holder), if it names any: a skilled worker's subsidy is not a PhD's."""
+
+    name = "category"
+
+    def restricts(self, benefit):
+        return bool(benefit.talent_categories)
+
+    def passes(self, benefit, profile):
+        return not benefit.talent_categories or not profile.talent_categories.isdisjoint(
+            benefit.talent_categories
+        )
+
+    def condition(self, profile):
+        if not profile.talent_categories:
+            return Q(talent_categories=[])
+        return Q(talent_categories=[]) | Q(
+            talent_categories__overlap=sorted(profile.talent_categories)
+        )
+
+    def reason(self, benefit, profile, passed):
+        yours = (
+            _categories(sorted(profile.talent_categories))
+            if profile.talent_categories
+            else _("none given")
+        )
+        return _("Only for: %(categories)s. Yours: %(yours)s.") % {
+            "categories": _categories(benefit.talent_categories),
+            "yours": yours,
+        }
+
+    def near_miss(self, benefit, profile):
+        return _("You would qualify as: %(categories)s.") % {
+            "categories": _categories(benefit.talent_categories)
+        }
+
+
 RULES: tuple[Rule, ...] = (
     MinimumDegree(),
     MaximumAge(),
@@ -377,6 +442,7 @@ RULES: tuple[Rule, ...] = (
     WorkInRegion(),
     LiveInRegion(),
     EnterpriseTypes(),
+    TalentCategories(),
 )
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
 
@@ -396,9 +462,25 @@ def _annotation(rule: Rule) -> str:
     return f"passes_{rule.name}"
 
 
+def _failures(rules):
+    """The number of the rules whose condition the row fails, in SQL."""
+    return sum(
+        (
+            Case(
+                When(rule.condition(profile), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+            for rule, profile in rules
+        ),
+        start=Value(0),
+    )
+
+
 def annotate_eligibility(queryset, profile: Profile):
-    """Annotate `passes_<criterion>` for every criterion and `failed_criteria`, the number
-    of criteria the profile fails, computed by the database."""
+    """Annotate `passes_<criterion>` for every criterion, `failed_criteria`, the number of
+    criteria the profile fails, and `failed_fixed`, how many of those a person cannot act on
+    (age, years since graduating), computed by the database."""
     annotations = {
         _annotation(rule): Case(
             When(rule.condition(profile), then=Value(True)),
@@ -407,18 +489,11 @@ def annotate_eligibility(queryset, profile: Profile):
         )
         for rule in RULES
     }
-    failed = sum(
-        (
-            Case(
-                When(rule.condition(profile), then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-            for rule in RULES
-        ),
-        start=Value(0),
+    return queryset.annotate(
+        **annotations,
+        failed_criteria=_failures((rule, profile) for rule in RULES),
+        failed_fixed=_failures((rule, profile) for rule in RULES if not rule.actionable),
     )
-    return queryset.annotate(**annotations, failed_criteria=failed)
 
 
 def benefits_applicable_in(regions: Iterable[Region]):
@@ -430,16 +505,40 @@ def benefits_applicable_in(regions: Iterable[Region]):
     )
 
 
-def benefits_matching(*, profile: Profile, regions: Iterable[Region], max_failed: int = 1):
-    """The benefits applicable in the regions that the profile meets, or misses by at most
-    `max_failed` criteria — one query, plus one prefetch of the benefits' industries."""
+def benefits_matching(*, profile: Profile, regions: Iterable[Region]):
+    """The benefits applicable in the regions that the profile meets, or misses by one
+    criterion a person can act on (a near miss), with their policy and online service — one
+    query. The database decides; explaining a verdict (`criteria_from_annotations`) reads the
+    benefit's industries: prefetch them for the benefits a page shows."""
     queryset = annotate_eligibility(benefits_applicable_in(regions), profile)
     return (
-        queryset.filter(failed_criteria__lte=max_failed)
-        .select_related("policy", "policy__region")
-        .prefetch_related("industries")
+        queryset.filter(failed_criteria__lte=1, failed_fixed=0)
+        .select_related("policy", "policy__region", "service")
+        .defer(*BENEFIT_DEFERRED)
         .order_by("policy__region_id", "kind", "-amount_max", "pk")
     )
+
+
+#: Columns the calculator never shows; not fetched.
+BENEFIT_DEFERRED = (
+    "description_zh",
+    "description_en",
+    "policy__body_zh",
+    "policy__body_en",
+    "policy__summary_zh",
+    "policy__summary_en",
+    "policy__search_title",
+    "policy__search_summary",
+    "policy__search_body",
+    "policy__search_vector",
+    "policy__title_segmented",
+    "policy__summary_segmented",
+    "service__description_zh",
+    "service__description_en",
+    "service__audience_zh",
+    "service__audience_en",
+    "service__form_schema",
+)
 
 
 def criteria_from_annotations(benefit, profile: Profile) -> list[Criterion]:
@@ -452,9 +551,15 @@ def criteria_from_annotations(benefit, profile: Profile) -> list[Criterion]:
     return criteria
 
 
-def near_miss_message(benefit, profile: Profile, criteria: list[Criterion]) -> str:
-    """For a benefit missed by exactly one criterion: what would make the talent qualify."""
+def is_near_miss(criteria: list[Criterion]) -> bool:
+    """Missed by exactly one criterion, and one a person can change or prove."""
     failed = [c for c in criteria if not c.passed]
-    if len(failed) != 1:
+    return len(failed) == 1 and RULES_BY_NAME[failed[0].name].actionable
+
+
+def near_miss_message(benefit, profile: Profile, criteria: list[Criterion]) -> str:
+    """For a near miss: what would make the talent qualify; empty for anything else."""
+    if not is_near_miss(criteria):
         return ""
-    return RULES_BY_NAME[failed[0].name].near_miss(benefit, profile)
+    failed = next(c for c in criteria if not c.passed)
+    return RULES_BY_NAME[failed.name].near_miss(benefit, profile)

@@ -4,7 +4,9 @@ Every parameter is optional and every bad value is reported, not fatal (see
 `talentportal.filters.PortalFilterSet`). The parameters, all shareable in a URL:
 
     q            search text (Chinese or English)
-    region       a division code; a province or city includes the regions below it
+    region       a division code: the policies of the region, of the regions below it, and
+                 of the regions above it, which apply there too (a county's list includes its
+                 city's and province's policies)
     level        1 province, 2 city, 3 county
     category     one or more categories (any of them)
     group        one or more talent groups (any of them, or policies for every talent)
@@ -21,9 +23,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateFilter, MultipleChoiceFilter
 
-from policies.models import Category, Policy, PolicyStatus, TalentGroup
+from policies.models import Category, Policy, PolicyStatus, TalentGroup, ancestor_codes
 from talentportal.filters import PortalFilterSet, RegionFilter
 from talentportal.models import Industry, Region, RegionLevel
+from talentportal.scope import region_q
 
 #: Statuses the public may ask for; drafts are never listed.
 PUBLIC_STATUSES = [
@@ -79,8 +82,20 @@ class StatusFilter(MultipleChoiceFilter):
         return qs.filter(status__in=list(value or []) or [PolicyStatus.PUBLISHED])
 
 
+class ApplicableRegionFilter(RegionFilter):
+    """The policies that concern a region: its own and those below it, and the policies of
+    the regions above it, which apply there too (`Policy.objects.applicable_in`)."""
+
+    def filter(self, qs, value):
+        region = self.regions.get(value)
+        if region is None:
+            return qs
+        above = ancestor_codes(region)[1:]
+        return qs.filter(region_q(region, self.field_name) | Q(region_id__in=above))
+
+
 class PolicyFilterSet(PortalFilterSet):
-    region = RegionFilter()
+    region = ApplicableRegionFilter()
     level = ChoiceFilter(
         label=_("Level"),
         field_name="region__level",

@@ -10,7 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from policies.models import Category, EnterpriseType, TalentGroup
+from policies.models import (
+    Category,
+    EnterpriseType,
+    Policy,
+    PolicyStatus,
+    TalentCategory,
+    TalentGroup,
+)
 from policies.services.calculator import MAX_REGIONS as CALCULATOR_MAX_REGIONS
 from policies.services.compare import MAX_REGIONS as COMPARE_MAX_REGIONS
 from talentportal.choices import Degree, TalentTier
@@ -184,6 +191,16 @@ class CalculatorForm(RegionChoiceMixin, forms.Form):
     will_live_in_region = forms.BooleanField(
         label=_("I will live in the region"), required=False, initial=True
     )
+    talent_categories = forms.MultipleChoiceField(
+        label=_("What applies to you"),
+        choices=TalentCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Some benefits are only for skilled workers, postdocs, students or holders of a "
+            "title. Tick what you are or hold, and can prove."
+        ),
+    )
     regions = RegionsField(
         label=_("Regions of interest"),
         min_count=1,
@@ -221,6 +238,7 @@ class CalculatorForm(RegionChoiceMixin, forms.Form):
             "enterprise_type": data.get("enterprise_type") or "",
             "will_work_in_region": bool(data.get("will_work_in_region")),
             "will_live_in_region": bool(data.get("will_live_in_region")),
+            "talent_categories": sorted(data.get("talent_categories") or []),
         }
 
     @classmethod
@@ -235,15 +253,26 @@ class CalculatorForm(RegionChoiceMixin, forms.Form):
             "enterprise_type": saved.enterprise_type,
             "will_work_in_region": saved.will_work_in_region,
             "will_live_in_region": saved.will_live_in_region,
+            "talent_categories": list(saved.talent_categories),
             "regions": [region.code for region in saved.regions.all()],
         }
 
 
 class FollowForm(forms.Form):
-    """Follow a region, a category, or a category in a region."""
+    """Follow a region, a category, a category in a region, or one policy."""
 
     region = forms.CharField(required=False, max_length=6)
     category = forms.ChoiceField(choices=[("", ""), *Category.choices], required=False)
+    policy = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+    def clean_policy(self):
+        pk = self.cleaned_data.get("policy")
+        if not pk:
+            return None
+        policy = Policy.objects.exclude(status=PolicyStatus.DRAFT).filter(pk=pk).first()
+        if policy is None:
+            raise ValidationError(_("There is no such policy."), code="unknown_policy")
+        return policy
 
     def clean_region(self):
         code = self.cleaned_data.get("region")
@@ -256,6 +285,13 @@ class FollowForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not cleaned.get("region") and not cleaned.get("category"):
+        if self.errors:
+            return cleaned
+        if cleaned.get("policy") is not None:
+            if cleaned.get("region") or cleaned.get("category"):
+                raise ValidationError(
+                    _("Follow a policy, or a region and category, not both."), code="mixed"
+                )
+        elif not cleaned.get("region") and not cleaned.get("category"):
             raise ValidationError(_("Choose a region, a category or both."), code="empty")
         return cleaned

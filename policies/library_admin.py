@@ -184,11 +184,12 @@ class PolicyAdminForm(ScopedFormMixin, forms.ModelForm):
 class BenefitForm(forms.ModelForm):
     tiers = checkboxes(Benefit, "tiers")
     enterprise_types = checkboxes(Benefit, "enterprise_types")
+    talent_categories = checkboxes(Benefit, "talent_categories")
 
     class Meta:
         model = Benefit
         # The admin's fieldsets decide the fields; these are the ones declared here.
-        fields = ["tiers", "enterprise_types"]
+        fields = ["tiers", "enterprise_types", "talent_categories"]
 
 
 BENEFIT_FIELDSETS = [
@@ -210,9 +211,12 @@ BENEFIT_FIELDSETS = [
                 "industries",
                 ("must_work_in_region", "must_live_in_region"),
                 "enterprise_types",
+                "talent_categories",
+                "competitive",
             ]
         },
     ),
+    (_("Applying"), {"fields": ["service"]}),
     (None, {"fields": [("position", "version", "updated_at")]}),
 ]
 
@@ -221,7 +225,7 @@ class BenefitInline(admin.StackedInline):
     model = Benefit
     form = BenefitForm
     extra = 0
-    autocomplete_fields = ["industries"]
+    autocomplete_fields = ["industries", "service"]
     readonly_fields = ["version", "updated_at"]
     fieldsets = BENEFIT_FIELDSETS
 
@@ -648,12 +652,12 @@ class BenefitAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin)
     tmp_storage_class = MediaStorage
     import_formats = export_formats = FORMATS
     list_display = ["title_zh", "kind", "policy", "amount_max", "period", "min_degree", "version"]
-    list_filter = ["kind", "period", "min_degree", "overseas_required"]
+    list_filter = ["kind", "period", "min_degree", "overseas_required", "competitive"]
     list_select_related = ["policy"]
     list_per_page = 50
     show_full_result_count = False
     search_fields = ["title_zh", "title_en", "policy__document_number"]
-    autocomplete_fields = ["policy", "industries"]
+    autocomplete_fields = ["policy", "industries", "service"]
     readonly_fields = ["version", "updated_at"]
     fieldsets = [(None, {"fields": ["policy"]}), *BENEFIT_FIELDSETS]
     ordering = ["-pk"]  # the primary key's index; the model's order would sort every row

@@ -11,6 +11,7 @@ Raw SQL must call `policies.services.policy_reindex()` afterwards.
 
 import datetime
 import html
+import re
 
 import nh3
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf, Replace
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +112,33 @@ class EnterpriseType(models.TextChoices):
     PUBLIC_INSTITUTION = "public_institution", _("Public institution")
 
 
+class TalentCategory(models.TextChoices):
+    """What a person is or holds that decides a benefit besides degree and tier: a status
+    (a postdoc, a student) or a title (senior technician, skills master). Titles imply the
+    broader category: a skills master or senior technician is a highly skilled worker."""
+
+    SKILLED_WORKER = "skilled_worker", _("Highly skilled worker (technician or above)")
+    SENIOR_TECHNICIAN = "senior_technician", _("Senior technician certificate")
+    SKILLS_MASTER = "skills_master", _("Named skills master")
+    POSTDOC = "postdoc", _("Postdoctoral researcher (in or just out of a station)")
+    STUDENT = "student", _("Student at a university or college")
+
+
+#: A title implies the broader categories listed here.
+CATEGORY_IMPLIES = {
+    TalentCategory.SENIOR_TECHNICIAN: (TalentCategory.SKILLED_WORKER,),
+    TalentCategory.SKILLS_MASTER: (TalentCategory.SKILLED_WORKER,),
+}
+
+
+def categories_held(categories) -> frozenset[str]:
+    """The categories a person ticked plus those their titles imply."""
+    held = {str(c) for c in categories}
+    for category in list(held):
+        held.update(str(c) for c in CATEGORY_IMPLIES.get(category, ()))
+    return frozenset(held)
+
+
 class InterpretationKind(models.TextChoices):
     QA = "qa", _("Question and answer")
     EXPLANATION = "explanation", _("Official explanation")
@@ -127,6 +156,19 @@ BODY_ATTRIBUTES = {
 }
 
 ZERO_WIDTH_SPACE = "\u200b"
+#: Characters that show nothing but survive copy and paste: zero-width space, non-joiner and
+#: joiner, word joiner, byte-order mark. Never in visible text.
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+#: Plain-text fields staff type that pages show as they are.
+VISIBLE_TEXT_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en")
+
+
+def visible_text(value: str) -> str:
+    """The text without invisible characters (typed or pasted ones, or the word breaks
+    `segmented_text` puts into search headlines)."""
+    return INVISIBLE.sub("", value or "")
+
+
 COMPARISON_YEARS = 3
 COMPARISON_MONTHS = 12 * COMPARISON_YEARS
 
@@ -179,19 +221,16 @@ def _sql_escape(expression):
 
 
 def comparable_figure(amount: int | None, period: str, period_count: int | None) -> int | None:
-    """Total yuan over three years, so that benefits paid differently compare: once → the
-    amount; monthly → amount × months (at most 36); yearly → amount × years (at most 3);
-    a total over N years → the share of it paid in the first three years. None when there
-    is no amount. Without a period count, monthly and yearly payments are assumed to last."""
+    """The whole amount a benefit pays over its term, the one normalisation every page uses:
+    once → the amount; monthly → amount × months; yearly → amount × years; a total over N
+    years → the total. A monthly or yearly payment with no stated end counts for three years
+    (`COMPARISON_YEARS`). None when there is no amount."""
     if amount is None:
         return None
     if period == Period.MONTHLY:
-        return amount * min(period_count or COMPARISON_MONTHS, COMPARISON_MONTHS)
+        return amount * (period_count or COMPARISON_MONTHS)
     if period == Period.YEARLY:
-        return amount * min(period_count or COMPARISON_YEARS, COMPARISON_YEARS)
-    if period == Period.TOTAL:
-        years = period_count or 1
-        return (amount * min(years, COMPARISON_YEARS) + years // 2) // years
+        return amount * (period_count or COMPARISON_YEARS)
     return amount
 
 
@@ -434,6 +473,12 @@ class Policy(models.Model):
                 name="policy_expires_after_effective",
             ),
             models.CheckConstraint(
+                condition=Q(last_reviewed_on__isnull=True)
+                | Q(issued_on__isnull=True)
+                | Q(last_reviewed_on__gte=F("issued_on")),
+                name="policy_reviewed_after_issued",
+            ),
+            models.CheckConstraint(
                 condition=Q(status=PolicyStatus.DRAFT) | Q(issued_on__isnull=False),
                 name="policy_published_has_issue_date",
             ),
@@ -460,8 +505,18 @@ class Policy(models.Model):
     def get_absolute_url(self):
         return reverse("policies:detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        if self.last_reviewed_on and self.issued_on and self.last_reviewed_on < self.issued_on:
+            raise ValidationError(
+                {"last_reviewed_on": _("A policy cannot be reviewed before it was issued.")},
+                code="reviewed_before_issued",
+            )
+
     def prepare_for_save(self):
-        """Sanitise the rich text and refresh the search columns."""
+        """Drop invisible characters, sanitise the rich text and refresh the search columns."""
+        for name in VISIBLE_TEXT_FIELDS:
+            setattr(self, name, visible_text(getattr(self, name)))
         self.body_zh = sanitize_body(self.body_zh)
         self.body_en = sanitize_body(self.body_en)
         self.fill_search_columns()
@@ -478,7 +533,7 @@ class Policy(models.Model):
 
     @property
     def title(self) -> str:
-        return localized(self, "title")
+        return visible_text(localized(self, "title"))
 
     @property
     def summary(self) -> str:
@@ -502,6 +557,23 @@ class Policy(models.Model):
 
     def get_categories_display(self) -> list[str]:
         return [Category(c).label for c in self.categories if c in Category.values]
+
+    @property
+    def is_stale(self) -> bool:
+        """Published and not reviewed for a year (as `PolicyQuerySet.stale`)."""
+        if self.status != PolicyStatus.PUBLISHED:
+            return False
+        year_ago = timezone.localdate() - datetime.timedelta(days=365)
+        return self.last_reviewed_on is None or self.last_reviewed_on < year_ago
+
+    @property
+    def reviewed_on(self) -> datetime.date | None:
+        """When staff last checked the policy is current, shown to the public: never before
+        it was issued (an older date comes from a previous edition or a data error)."""
+        reviewed = self.last_reviewed_on
+        if reviewed is not None and self.issued_on is not None and reviewed < self.issued_on:
+            return None
+        return reviewed
 
     def get_talent_groups_display(self) -> list[str]:
         return [TalentGroup(g).label for g in self.talent_groups if g in TalentGroup.values]
@@ -571,6 +643,8 @@ VERSIONED_FIELDS = (
     "must_work_in_region",
     "must_live_in_region",
     "enterprise_types",
+    "talent_categories",
+    "competitive",
 )
 
 
@@ -649,6 +723,32 @@ class Benefit(models.Model):
         blank=True,
         help_text=_("Empty means any employer."),
     )
+    talent_categories = ArrayField(
+        models.CharField(max_length=30, choices=TalentCategory.choices),
+        verbose_name=_("talent categories"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Only for people of one of these categories (a skilled worker, a postdoc, a "
+            "student, a title holder). Empty means anyone."
+        ),
+    )
+    competitive = models.BooleanField(
+        _("awarded by selection"),
+        default=False,
+        help_text=_(
+            "A competitive selection or an award: meeting the conditions means one may apply, "
+            "not that one gets it. The calculator never counts it in a total."
+        ),
+    )
+    service = models.ForeignKey(
+        "ServiceItem",
+        verbose_name=_("online service that grants it"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="benefits",
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -687,6 +787,10 @@ class Benefit(models.Model):
                 condition=Q(enterprise_types__contained_by=EnterpriseType.values),
                 name="benefit_enterprise_types_known",
             ),
+            models.CheckConstraint(
+                condition=Q(talent_categories__contained_by=TalentCategory.values),
+                name="benefit_talent_categories_known",
+            ),
             models.CheckConstraint(condition=Q(version__gte=1), name="benefit_version_positive"),
         ]
 
@@ -695,7 +799,7 @@ class Benefit(models.Model):
 
     @property
     def title(self) -> str:
-        return localized(self, "title")
+        return visible_text(localized(self, "title"))
 
     @property
     def description(self) -> str:
@@ -707,7 +811,8 @@ class Benefit(models.Model):
 
     @property
     def comparable_figure(self) -> int | None:
-        """Total yuan over three years for the most paid ("up to"); None if non-monetary."""
+        """The whole amount paid over the term for the most paid ("up to"); None if
+        non-monetary (see `comparable_figure`)."""
         return comparable_figure(self.amount_max, self.period, self.period_count)
 
     @property
@@ -767,6 +872,14 @@ class PolicyFollow(models.Model):
         related_name="+",
     )
     category = models.CharField(_("category"), max_length=40, choices=Category.choices, blank=True)
+    policy = models.ForeignKey(
+        Policy,
+        verbose_name=_("policy"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
+    )
     created_at = models.DateTimeField(_("since"), auto_now_add=True)
 
     class Meta:
@@ -775,17 +888,20 @@ class PolicyFollow(models.Model):
         verbose_name_plural = _("policy follows")
         constraints = [
             models.CheckConstraint(
-                condition=Q(region__isnull=False) | ~Q(category=""),
-                name="policyfollow_region_or_category",
+                condition=(Q(policy__isnull=True) & (Q(region__isnull=False) | ~Q(category="")))
+                | (Q(policy__isnull=False) & Q(region__isnull=True) & Q(category="")),
+                name="policyfollow_one_subject",
             ),
             models.UniqueConstraint(
-                fields=["user", "region", "category"],
+                fields=["user", "region", "category", "policy"],
                 nulls_distinct=False,
                 name="policyfollow_unique",
             ),
         ]
 
     def __str__(self):
+        if self.policy_id:
+            return str(self.policy)
         parts = [str(self.region) if self.region_id else "", self.get_category_display()]
         return " · ".join(p for p in parts if p)
 
@@ -828,6 +944,12 @@ class SavedProfile(models.Model):
     )
     will_work_in_region = models.BooleanField(_("will work in the region"), default=True)
     will_live_in_region = models.BooleanField(_("will live in the region"), default=True)
+    talent_categories = ArrayField(
+        models.CharField(max_length=30, choices=TalentCategory.choices),
+        verbose_name=_("talent categories and titles"),
+        default=list,
+        blank=True,
+    )
     regions = models.ManyToManyField(
         Region, verbose_name=_("regions of interest"), blank=True, related_name="+"
     )

@@ -33,6 +33,7 @@ from policies.models import (
     Policy,
     PolicyStatus,
     SavedProfile,
+    TalentCategory,
     TalentGroup,
 )
 from policies.service_seed import seed_services
@@ -452,19 +453,19 @@ def t_programme(place: Place, rng: random.Random, f: float):
     benefits = [
         benefit(BenefitKind.STARTUP_FUNDING, "创业项目资助", "Start-up funding",
                 "入选的创业类领军人才团队", "selected entrepreneurial leading-talent teams",
-                startup, amount_min=money(startup / 5, 100_000), tiers=["A", "B", "C"],
+                startup, amount_min=money(startup / 5, 100_000), tiers=["A", "B", "C"], competitive=True,
                 enterprise_types=[EnterpriseType.STARTUP], industries=industries[:2],
                 must_work_in_region=True),
         benefit(BenefitKind.RESEARCH_FUNDING, "创新项目科研经费", "Research funding",
                 "入选的创新类领军人才", "selected innovation leading talent",
                 money(1_000_000 * f, 50_000), Period.TOTAL, 3, min_degree=Degree.DOCTORATE,
-                tiers=["A", "B", "C", "D"],
+                tiers=["A", "B", "C", "D"], competitive=True,
                 enterprise_types=[EnterpriseType.HIGH_TECH, EnterpriseType.UNIVERSITY,
                                   EnterpriseType.RESEARCH_INSTITUTE, EnterpriseType.PRIVATE]),
         benefit(BenefitKind.AWARD, "人才奖励", "Talent award",
                 f"入选{place.programme}的人才", f"talent selected for the {place.programme_en}",
                 money(1_000_000 * f, 50_000), amount_min=money(300_000 * f, 50_000),
-                tiers=["A", "B", "C", "D"], must_work_in_region=True),
+                tiers=["A", "B", "C", "D"], must_work_in_region=True, competitive=True),
         benefit(BenefitKind.SETTLING_ALLOWANCE, "海外人才安家补贴", "Settling-in allowance for overseas talent",
                 "全职引进的海外高层次人才", "overseas high-level talent recruited full time",
                 money(500_000 * f, 50_000), overseas_required=True, min_degree=Degree.DOCTORATE,
@@ -479,7 +480,7 @@ def t_programme(place: Place, rng: random.Random, f: float):
             BenefitKind.LIVING_ALLOWANCE, "鲲鹏人才生活补贴", "Kunpeng living allowance",
             "入选“鲲鹏计划”的顶尖人才和领军人才", "top and leading talent selected for the Kunpeng Plan",
             money(1_000_000 * f, 50_000), Period.TOTAL, 5, tiers=["A", "B", "C"],
-            industries=industries[:3], must_work_in_region=True))  # fmt: skip
+            industries=industries[:3], must_work_in_region=True, competitive=True))  # fmt: skip
     title = (
         f"{place.name}{place.programme}实施办法"
         if not place.programme.startswith(place.name)
@@ -584,14 +585,16 @@ def t_postdoc(place: Place, rng: random.Random, f: float):
     benefits = [
         benefit(BenefitKind.LIVING_ALLOWANCE, "博士后日常经费资助", "Postdoctoral living allowance",
                 "进站从事博士后研究的人员", "postdoctoral researchers in a station here",
-                money(100_000 * f, 10_000), Period.YEARLY, 2, min_degree=Degree.DOCTORATE, max_age=35),
+                money(100_000 * f, 10_000), Period.YEARLY, 2, min_degree=Degree.DOCTORATE, max_age=35,
+                talent_categories=[TalentCategory.POSTDOC]),
         benefit(BenefitKind.RESEARCH_FUNDING, "博士后科研项目资助", "Postdoctoral research grant",
                 "承担科研项目的在站博士后", "postdoctoral researchers leading a project",
-                money(200_000 * f, 10_000), amount_min=money(50_000 * f, 10_000), min_degree=Degree.DOCTORATE),
+                money(200_000 * f, 10_000), amount_min=money(50_000 * f, 10_000), min_degree=Degree.DOCTORATE,
+                talent_categories=[TalentCategory.POSTDOC], competitive=True),
         benefit(BenefitKind.AWARD, "出站留本地工作补贴", "Award for staying after the postdoc",
                 "出站后留在本地工作的博士后", "postdocs who stay to work here afterwards",
                 money(300_000 * f, 10_000), Period.TOTAL, 3, min_degree=Degree.DOCTORATE,
-                max_age=40, must_work_in_region=True),
+                max_age=40, must_work_in_region=True, talent_categories=[TalentCategory.POSTDOC]),
     ]  # fmt: skip
     chosen = rng.sample(benefits, rng.randint(2, 3))
     return (
@@ -611,13 +614,15 @@ def t_skills(place: Place, rng: random.Random, f: float):
     benefits = [
         benefit(BenefitKind.AWARD, "技能大师奖励", "Skills master award",
                 "获评技能大师的高技能人才", "highly skilled workers named skills masters",
-                money(50_000 * f, 5_000)),
+                money(50_000 * f, 5_000), talent_categories=[TalentCategory.SKILLS_MASTER]),
         benefit(BenefitKind.LIVING_ALLOWANCE, "高级技师生活津贴", "Allowance for senior technicians",
                 "取得高级技师职业资格的技能人才", "workers certified as senior technicians",
-                money(1_000 * f, 100), Period.MONTHLY, 36),
+                money(1_000 * f, 100), Period.MONTHLY, 36,
+                talent_categories=[TalentCategory.SENIOR_TECHNICIAN]),
         benefit(BenefitKind.HOUSING_SUBSIDY, "高技能人才购房补贴", "Housing subsidy for highly skilled workers",
                 "首次购房的技师、高级技师", "technicians and senior technicians buying a first home",
-                money(100_000 * f, 10_000), Period.TOTAL, 3, max_age=45, must_work_in_region=True),
+                money(100_000 * f, 10_000), Period.TOTAL, 3, max_age=45, must_work_in_region=True,
+                talent_categories=[TalentCategory.SKILLED_WORKER]),
     ]  # fmt: skip
     chosen = rng.sample(benefits, rng.randint(2, 3))
     return (
@@ -642,7 +647,8 @@ def t_internships(place: Place, rng: random.Random, f: float):
                 max_years_since_graduation=2),
         benefit(BenefitKind.INTERNSHIP_SUBSIDY, "在校大学生实习补贴", "Student internship subsidy",
                 "来本地实习的在校大学生", "students who come here for an internship",
-                money(1_500 * f, 100), Period.MONTHLY, 3, min_degree=Degree.NONE, max_age=28),
+                money(1_500 * f, 100), Period.MONTHLY, 3, min_degree=Degree.NONE, max_age=28,
+                talent_categories=[TalentCategory.STUDENT]),
         benefit(BenefitKind.TALENT_APARTMENT, "青年人才驿站免费住宿", "Free stay at a youth talent station",
                 "来本地求职、实习的高校学生和毕业生", "students and graduates coming for jobs or internships",
                 note_zh="可在青年人才驿站免费入住7天。", note_en="Up to seven nights free at a youth talent station.",
@@ -714,7 +720,8 @@ def t_haihe(place: Place, rng: random.Random, f: float):
                 must_work_in_region=True),
         benefit(BenefitKind.RESEARCH_FUNDING, "顶尖人才团队资助", "Funding for top talent teams",
                 "顶尖人才领衔的创新团队", "innovation teams led by top talent",
-                money(5_000_000 * f, 100_000), amount_min=money(1_000_000 * f, 100_000), tiers=["A", "B"]),
+                money(5_000_000 * f, 100_000), amount_min=money(1_000_000 * f, 100_000), tiers=["A", "B"],
+                competitive=True),
         benefit(BenefitKind.LIVING_ALLOWANCE, "青年人才生活补贴", "Living allowance for young talent",
                 "新落户并在津就业的博士研究生", "newly registered PhDs working in Tianjin",
                 money(2_000 * f, 100), Period.MONTHLY, 36, min_degree=Degree.DOCTORATE, max_age=35),
@@ -738,14 +745,16 @@ def t_ten_thousand(place: Place, rng: random.Random, f: float):
     benefits = [
         benefit(BenefitKind.RESEARCH_FUNDING, "“万人计划”特殊支持经费", "Ten Thousand Talents special funding",
                 "入选省“万人计划”的杰出人才和领军人才", "outstanding and leading talent of the program",
-                money(1_000_000, 50_000), Period.TOTAL, 3, amount_min=500_000, tiers=["A", "B", "C"]),
+                money(1_000_000, 50_000), Period.TOTAL, 3, amount_min=500_000, tiers=["A", "B", "C"],
+                competitive=True),
         benefit(BenefitKind.RESEARCH_FUNDING, "青年拔尖人才资助", "Funding for young top talent",
                 "入选“万人计划”青年拔尖人才", "young top talent of the program",
-                300_000, Period.TOTAL, 3, max_age=40, min_degree=Degree.DOCTORATE),
+                300_000, Period.TOTAL, 3, max_age=40, min_degree=Degree.DOCTORATE, competitive=True),
         benefit(BenefitKind.MEDICAL_GREEN_CHANNEL, "省级保健服务", "Provincial health care",
                 "入选“万人计划”的人才", "talent of the program",
                 note_zh="纳入省级保健对象，享受年度体检和就医绿色通道。",
-                note_en="A yearly check-up and priority medical care.", tiers=["A", "B", "C"]),
+                note_en="A yearly check-up and priority medical care.", tiers=["A", "B", "C"],
+                competitive=True),
     ]  # fmt: skip
     return (
         "浙江省“万人计划”实施办法",
@@ -1082,6 +1091,8 @@ def build(slot: Slot, rng: random.Random, counters: dict) -> Built:
     reviewed = None
     if rng.random() < 0.85:
         reviewed = REFERENCE_DATE - datetime.timedelta(days=rng.randrange(2 * 365))
+        if status != PolicyStatus.DRAFT:
+            reviewed = max(reviewed, issued)  # nobody reviews a policy before it is issued
     english = edition == 0 or rng.random() < 0.6
     policy = Policy(
         title_zh=title_zh,
@@ -1127,6 +1138,7 @@ def _insert(batch: list[Built], industries: dict[str, Industry]) -> tuple[int, i
             codes = fields.pop("industries", [])
             fields["tiers"] = [str(t) for t in fields.get("tiers", [])]
             fields["enterprise_types"] = [str(t) for t in fields.get("enterprise_types", [])]
+            fields["talent_categories"] = [str(t) for t in fields.get("talent_categories", [])]
             benefits.append(Benefit(policy_id=built.policy.pk, position=position, **fields))
             benefit_industry_codes.append(codes)
         for fields in built.interpretations:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from policies.models import (
+    Benefit,
     FieldKind,
     Policy,
     PolicyStatus,
@@ -1079,6 +1080,7 @@ def services_ensure() -> tuple[list[ServiceItem], int]:
                 service.policy = policy_for(service.region, definition["keywords"])
                 if service.policy is not None:
                     service.save(update_fields=["policy"])
+                    benefits_link(service, definition["keywords"])
             ServiceMaterial.objects.bulk_create(
                 ServiceMaterial(
                     service=service,
@@ -1094,6 +1096,19 @@ def services_ensure() -> tuple[list[ServiceItem], int]:
             )
         services.append(service)
     return services, created
+
+
+def benefits_link(service: ServiceItem, keywords: tuple[str, ...]) -> int:
+    """Point the benefits of the service's policy that its keywords name (and no service
+    grants yet) at the service: the calculator's "apply online" link."""
+    matches = Q()
+    for keyword in keywords:
+        matches |= Q(title_zh__contains=keyword)
+    return (
+        Benefit.objects.filter(policy=service.policy, service__isnull=True)
+        .filter(matches)
+        .update(service=service)
+    )
 
 
 def policy_for(region: Region, keywords: tuple[str, ...]) -> Policy | None:

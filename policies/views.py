@@ -60,16 +60,35 @@ LIST_DEFERRED = (
 )
 
 
+#: What a benefit's "apply online" link does not need of its service.
+SERVICE_DEFERRED = (
+    "service__description_zh",
+    "service__description_en",
+    "service__audience_zh",
+    "service__audience_en",
+    "service__form_schema",
+)
+
+
 def all_regions() -> list[Region]:
     """Every region, for the region <select>s and to resolve codes: one query."""
     return list(Region.objects.order_by("code"))
 
 
-def follows_of(user) -> set[tuple[str | None, str]]:
-    """(region code, category) of every follow of the user: one query, none when anonymous."""
+def follow_rows(user) -> list[tuple[str | None, str, int | None]]:
+    """(region code, category, policy id) of every follow of the user: one query, none when
+    anonymous."""
     if not user.is_authenticated:
-        return set()
-    return set(PolicyFollow.objects.filter(user=user).values_list("region_id", "category"))
+        return []
+    return list(
+        PolicyFollow.objects.filter(user=user).values_list("region_id", "category", "policy_id")
+    )
+
+
+def follows_of(user, rows=None) -> set[tuple[str | None, str]]:
+    """(region code, category) of every follow of a region or category of the user."""
+    rows = follow_rows(user) if rows is None else rows
+    return {(region, category) for region, category, policy in rows if policy is None}
 
 
 def regions_asked(request) -> list[str]:
@@ -153,9 +172,10 @@ class PolicyDetailView(DetailView):
             .prefetch_related(
                 Prefetch(
                     "benefits",
-                    queryset=Benefit.objects.prefetch_related("industries").order_by(
-                        "position", "pk"
-                    ),
+                    queryset=Benefit.objects.select_related("service")
+                    .defer(*SERVICE_DEFERRED)
+                    .prefetch_related("industries")
+                    .order_by("position", "pk"),
                 ),
                 "interpretations",
                 "attachments",
@@ -197,7 +217,8 @@ class PolicyDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         policy = self.object
-        follows = follows_of(self.request.user)
+        rows = follow_rows(self.request.user)
+        follows = follows_of(self.request.user, rows)
         replaced_by = policy.replaced_by
         if replaced_by is not None and replaced_by.status == PolicyStatus.DRAFT:
             replaced_by = None
@@ -208,6 +229,7 @@ class PolicyDetailView(DetailView):
             related=self.related_policies(policy),
             replaced_by=replaced_by,
             follows_region=(policy.region_id, "") in follows,
+            follows_policy=any(followed == policy.pk for _r, _c, followed in rows),
             followed_categories={c for r, c in follows if r is None and c},
             category_choices=[(c, Category(c).label) for c in policy.categories],
         )
@@ -370,8 +392,22 @@ class CalculatorView(TemplateView):
             for name in ("overseas", "will_work_in_region", "will_live_in_region")
             if fields[name]
         ]
+        pairs += [("talent_categories", category) for category in fields["talent_categories"]]
         pairs += [("regions", region.code) for region in form.cleaned_data["regions"]]
         return pairs
+
+    def expand_regions(self, result) -> None:
+        """`?…&more=330100` shows everything for that region; otherwise each part of its
+        result shows its first few, with a link (the same query plus `more`) to show all.
+        Codes of regions not in the result are ignored."""
+        query = self.request.GET.copy()
+        expanded = set(query.getlist("more")) & {r.region.code for r in result.regions}
+        for region in result.regions:
+            code = region.region.code
+            region.expanded = code in expanded
+            more = query.copy()
+            more.setlist("more", [*sorted(expanded), code])
+            region.more_query = more.urlencode()
 
     def render_form(self, form, regions, saved, status=200):
         result = None
@@ -382,6 +418,9 @@ class CalculatorView(TemplateView):
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+            else:
+                self.expand_regions(result)
+                result.prefetch_shown()
         context = self.get_context_data(
             form=form,
             result=result,
@@ -405,14 +444,25 @@ class FollowingView(View):
     def get(self, request):
         from django.template.response import TemplateResponse
 
-        follows = []
+        follows, saved = [], None
         if request.user.is_authenticated:
             follows = list(
                 PolicyFollow.objects.filter(user=request.user)
-                .select_related("region")
+                .select_related("region", "policy", "policy__region")
+                .defer(*(f"policy__{name}" for name in LIST_DEFERRED))
                 .order_by("-created_at", "-pk")
             )
-        return TemplateResponse(request, self.template_name, {"follows": follows})
+            saved = (
+                SavedProfile.objects.filter(user=request.user)
+                .select_related("industry")
+                .prefetch_related("regions")
+                .first()
+            )
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {"follows": follows, "saved": saved},
+        )
 
     def post(self, request):
         if not request.user.is_authenticated:
@@ -428,6 +478,7 @@ class FollowingView(View):
             user=request.user,
             region=form.cleaned_data["region"],
             category=form.cleaned_data["category"],
+            policy=form.cleaned_data["policy"],
         )
         messages.success(
             request,

@@ -1,12 +1,20 @@
 """Side-by-side comparison of what regions offer a talent group."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from policies.models import Benefit, BenefitKind, PolicyStatus, TalentGroup, ancestor_codes
+from policies.models import (
+    Benefit,
+    BenefitKind,
+    PolicyStatus,
+    TalentCategory,
+    TalentGroup,
+    ancestor_codes,
+)
 from talentportal.choices import Degree
 from talentportal.models import Region
 
@@ -17,6 +25,17 @@ GROUP_DEGREE = {
     TalentGroup.DOCTORAL: Degree.DOCTORATE,
     TalentGroup.MASTERS: Degree.MASTER,
     TalentGroup.GRADUATES: Degree.BACHELOR,
+}
+#: The talent categories a group's people belong to: a benefit only for skilled workers or
+#: postdocs is compared only for the group it is for.
+GROUP_CATEGORIES = {
+    TalentGroup.SKILLED: [
+        TalentCategory.SKILLED_WORKER,
+        TalentCategory.SENIOR_TECHNICIAN,
+        TalentCategory.SKILLS_MASTER,
+    ],
+    TalentGroup.RESEARCHERS: [TalentCategory.POSTDOC],
+    TalentGroup.GRADUATES: [TalentCategory.STUDENT],
 }
 
 
@@ -36,6 +55,11 @@ class Offer:
     def is_range(self) -> bool:
         return self.figure is not None and self.figure_min != self.figure
 
+    @property
+    def competitive(self) -> bool:
+        """A selection or award: shown, never counted in a figure or a total."""
+        return self.benefit.competitive
+
 
 @dataclass
 class Cell:
@@ -47,7 +71,7 @@ class Cell:
     def figure(self) -> int | None:
         """The largest comparable figure among the cell's offers (they are often
         alternatives, e.g. one amount for a PhD, another for a master, so not summed)."""
-        figures = [o.figure for o in self.offers if o.figure is not None]
+        figures = [o.figure for o in self.offers if o.figure is not None and not o.competitive]
         return max(figures) if figures else None
 
 
@@ -67,17 +91,43 @@ class Row:
 
 
 @dataclass
+class RegionTotal:
+    region: Region
+    total: int
+    best: bool = False
+
+
+@dataclass
 class ComparisonTable:
     regions: list[Region]
     group: str | None
     rows: list[Row]
 
-    def csv_rows(self) -> list[list[str]]:
-        """The table as rows of text for a CSV download: a header, then one line per kind
-        with, per region, the offers and the best figure."""
+    @cached_property
+    def totals(self) -> list[RegionTotal]:
+        """Per region, the sum of its row figures (one per kind: alternatives of one kind are
+        not added up; selections never count); the largest is marked best."""
+        totals = [
+            RegionTotal(region, sum(row.cells[i].figure or 0 for row in self.rows))
+            for i, region in enumerate(self.regions)
+        ]
+        best = max((t.total for t in totals), default=0)
+        for total in totals:
+            total.best = best > 0 and total.total == best
+        return totals
+
+    def csv_rows(self) -> list[list]:
+        """The table for a CSV download: a header, one line per kind and a total line. Per
+        region three columns: the offers (text), the figure in yuan (a number, empty when
+        non-monetary) and "best" (1 for the row's best figure, else empty)."""
         header = [_("Benefit")]
         for region in self.regions:
-            header += [f"{region.name} ({region.code})", _("Yuan over 3 years")]
+            name = f"{region.name} ({region.code})"
+            header += [
+                _("%(region)s: benefits") % {"region": name},
+                _("%(region)s: yuan") % {"region": name},
+                _("%(region)s: best") % {"region": name},
+            ]
         lines = [header]
         for row in self.rows:
             line = [str(row.label)]
@@ -85,17 +135,21 @@ class ComparisonTable:
                 text = "; ".join(
                     f"{offer.benefit.title} — {offer.policy.title}" for offer in cell.offers
                 )
-                figure = "" if cell.figure is None else str(cell.figure)
-                if cell.best:
-                    figure += " *"
-                line += [text, figure]
+                line += [text, "" if cell.figure is None else cell.figure, 1 if cell.best else ""]
             lines.append(line)
+        total_line = [str(_("Total"))]
+        for total in self.totals:
+            total_line += ["", total.total, 1 if total.best else ""]
+        lines.append(total_line)
         return lines
 
 
 def comparison_benefits(*, regions, group=None):
-    """The benefits of published policies that apply in any of the regions and concern the
-    group (policies for that group or for everyone), in one query."""
+    """The benefits of published policies that apply in any of the regions and are the
+    group's (policies for that group or for everyone), in one query. A degree group does not
+    see the lower rungs of a ladder (a master's subsidy beside the PhD's of the same policy
+    and kind) nor benefits only for another talent category (a postdoc's, a skilled
+    worker's)."""
     codes = {code for region in regions for code in ancestor_codes(region)}
     queryset = Benefit.objects.filter(
         policy__status=PolicyStatus.PUBLISHED, policy__region_id__in=codes
@@ -104,8 +158,24 @@ def comparison_benefits(*, regions, group=None):
         queryset = queryset.filter(
             Q(policy__talent_groups__contains=[group]) | Q(policy__talent_groups=[])
         )
+        categories = GROUP_CATEGORIES.get(group)
+        if categories:
+            queryset = queryset.filter(
+                Q(talent_categories=[]) | Q(talent_categories__overlap=categories)
+            )
+        else:
+            queryset = queryset.filter(talent_categories=[])
         if group in GROUP_DEGREE:
-            queryset = queryset.filter(min_degree__lte=GROUP_DEGREE[group])
+            degree = GROUP_DEGREE[group]
+            higher_rung = Benefit.objects.filter(
+                policy_id=OuterRef("policy_id"),
+                kind=OuterRef("kind"),
+                min_degree__gt=OuterRef("min_degree"),
+                min_degree__lte=degree,
+            )
+            queryset = queryset.filter(min_degree__lte=degree).exclude(
+                Q(min_degree__gt=Degree.NONE) & Q(Exists(higher_rung))
+            )
     return queryset.select_related("policy", "policy__region").order_by(
         "kind", "-amount_max", "policy__region_id", "pk"
     )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policies.eligibility import Profile, eligibility_check
+from policies.eligibility import Profile, eligibility_check, is_near_miss
 from policies.models import (
     VERSIONED_FIELDS,
     Benefit,
@@ -91,6 +91,10 @@ def policy_repeal(*, policy: Policy, by, replaced_by: Policy | None = None) -> P
     locked.status = PolicyStatus.REPEALED
     locked.replaced_by = replaced_by
     locked.save(update_fields=["status", "replaced_by", "updated_at"])
+    if replaced_by is not None and replaced_by.status == PolicyStatus.PUBLISHED:
+        # Those who follow the repealed policy hear of the one in force now (when the new
+        # one is published later, `followers_of` finds them).
+        _notify(policy=replaced_by, users=_policy_followers(locked))
     policy.refresh_from_db()
     return policy
 
@@ -99,9 +103,10 @@ def policy_repeal(*, policy: Policy, by, replaced_by: Policy | None = None) -> P
 def policy_review(*, policy: Policy, by, on=None) -> Policy:
     """Record that staff checked the policy is still current."""
     _check_may_edit(policy=policy, by=by)
-    Policy.objects.filter(pk=policy.pk).update(
-        last_reviewed_on=on or timezone.localdate(), updated_at=timezone.now()
-    )
+    on = on or timezone.localdate()
+    if policy.issued_on is not None and on < policy.issued_on:
+        raise ValidationError(_("A policy cannot be reviewed before it was issued."))
+    Policy.objects.filter(pk=policy.pk).update(last_reviewed_on=on, updated_at=timezone.now())
     policy.refresh_from_db()
     return policy
 
@@ -109,12 +114,19 @@ def policy_review(*, policy: Policy, by, on=None) -> Policy:
 # Following
 
 
-def policy_follow(*, user, region=None, category: str = "") -> PolicyFollow:
-    """Follow a region, a category, or a category in a region (idempotent)."""
+def policy_follow(*, user, region=None, category: str = "", policy=None) -> PolicyFollow:
+    """Follow a region, a category, a category in a region, or one policy (idempotent)."""
+    if policy is not None:
+        if region is not None or category:
+            raise ValidationError(_("Follow a policy, or a region and category, not both."))
+        follow, _created = PolicyFollow.objects.get_or_create(
+            user=user, policy=policy, region=None, category=""
+        )
+        return follow
     if region is None and not category:
         raise ValidationError(_("Choose a region, a category or both."))
     follow, _created = PolicyFollow.objects.get_or_create(
-        user=user, region=region, category=category or ""
+        user=user, region=region, category=category or "", policy=None
     )
     return follow
 
@@ -126,7 +138,8 @@ def policy_unfollow(*, user, follow_id: int) -> None:
 def followers_of(policy: Policy):
     """Users to tell about the policy: those following its region, a region above it (the
     policy is in their region) or a region below it (the policy applies there), or one of
-    its categories; a follow of a category in a region needs both to match."""
+    its categories (a follow of a category in a region needs both to match), or a policy it
+    replaces."""
     region = policy.region
     region_match = Q(region_id__in=ancestor_codes(region)) | Q(
         region__code__startswith=region.code_prefix
@@ -135,15 +148,27 @@ def followers_of(policy: Policy):
     matches = PolicyFollow.objects.filter(
         (region_match & (Q(category="") | category_match))
         | (Q(region__isnull=True) & category_match)
+        # Those following a policy this one replaces.
+        | Q(policy__replaced_by=policy)
     )
     return User.objects.filter(is_active=True, pk__in=matches.values("user_id")).order_by("pk")
 
 
+def _policy_followers(policy: Policy):
+    """Users following this one policy."""
+    follows = PolicyFollow.objects.filter(policy=policy)
+    return User.objects.filter(is_active=True, pk__in=follows.values("user_id")).order_by("pk")
+
+
 def notify_followers(*, policy: Policy) -> int:
     """Send every follower of the policy one notification; returns how many were sent."""
+    return _notify(policy=policy, users=followers_of(policy))
+
+
+def _notify(*, policy: Policy, users) -> int:
     url = policy.get_absolute_url()
     count = 0
-    for user in followers_of(policy).iterator():
+    for user in users.iterator():
         notification_send(
             recipient=user, template=PUBLISHED_TEMPLATE, context={"policy": policy}, url=url
         )
@@ -199,12 +224,12 @@ def _entry(benefit: Benefit, profile: Profile, applies: bool) -> dict | None:
     if not applies:
         return None
     criteria = eligibility_check(benefit=benefit, profile=profile)
-    failed = sum(not c.passed for c in criteria)
-    if failed > 1:
+    eligible = all(c.passed for c in criteria)
+    if not eligible and not is_near_miss(criteria):
         return None
     return {
         "version": benefit.version,
-        "eligible": failed == 0,
+        "eligible": eligible,
         "value": benefit.comparable_figure,
     }
 

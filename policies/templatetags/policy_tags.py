@@ -6,7 +6,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from policies.models import EnterpriseType, Period, sanitize_body
+from policies.models import EnterpriseType, Period, TalentCategory, sanitize_body, visible_text
 from talentportal.choices import Degree, TalentTier
 
 register = template.Library()
@@ -19,7 +19,9 @@ def highlight(value) -> str:
     the second line of defence, so that nothing staff typed is ever output as markup."""
     if not value:
         return ""
-    return mark_safe(nh3.clean(str(value), tags={"mark"}, attributes={}))
+    # The zero-width spaces between words (see `segmented_text`) must not reach the page:
+    # copied, they make dirty text.
+    return mark_safe(visible_text(nh3.clean(str(value), tags={"mark"}, attributes={})))
 
 
 @register.filter
@@ -110,4 +112,15 @@ def benefit_conditions(benefit) -> list[str]:
                 )
             }
         )
+    if benefit.talent_categories:
+        conditions.append(
+            _("only for: %(categories)s")
+            % {
+                "categories": _(", ").join(
+                    str(TalentCategory(c).label) for c in benefit.talent_categories
+                )
+            }
+        )
+    if benefit.competitive:
+        conditions.append(_("awarded by selection: applying does not guarantee it"))
     return conditions

@@ -114,7 +114,7 @@ def test_search_filter_open_compare_and_calculate(page, browser_errors, library)
     page.fill("#id_age", "32")
     page.select_option("#id_regions", "330106")  # a district of Hangzhou
     page.locator(".policy-calculator__form [type=submit]").click()
-    expect(page.locator(".policy-result--yes")).to_have_count(2)
+    expect(page.locator(".policy-calculator__list > li")).to_have_count(2)
     expect(page.locator(".policy-calculator__totals")).to_contain_text("490,000")
     assert_accessible(page)
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from policies.models import BenefitKind, Period, PolicyStatus, TalentGroup
+from policies.models import BenefitKind, Period, PolicyStatus, TalentCategory, TalentGroup
 from policies.services import compare_regions
 from talentportal.choices import Degree
 from tests.policies.factories import BenefitFactory, PolicyFactory, region
@@ -69,12 +69,46 @@ def test_figures_are_normalised_and_the_best_cell_marked(regions, housing):
         code: cell(table, BenefitKind.HOUSING_SUBSIDY, code).figure
         for code in ("330100", "330200", "320400")
     }
-    # 400,000 once; 5,000 × 36 months; 3/5 of 1,000,000.
-    assert figures == {"330100": 400_000, "330200": 180_000, "320400": 600_000}
+    # The whole amount over the term, for every period: 400,000 once; 5,000 × 60 months;
+    # 1,000,000 in total over 5 years.
+    assert figures == {"330100": 400_000, "330200": 300_000, "320400": 1_000_000}
     best = [c.region.code for c in table.rows[0].cells if c.best]
     assert best == ["320400"]
     changzhou = cell(table, BenefitKind.HOUSING_SUBSIDY, "320400").offers[0]
-    assert (changzhou.figure_min, changzhou.figure, changzhou.is_range) == (180_000, 600_000, True)
+    assert (changzhou.figure_min, changzhou.figure, changzhou.is_range) == (
+        300_000,
+        1_000_000,
+        True,
+    )
+
+
+def test_a_yearly_payment_counts_for_all_its_years(regions):
+    """The issue's case: Hangzhou's 80,000 × 5 years is 400,000, more than Ningbo's 350,000
+    (not a "3-year value" of 240,000)."""
+    BenefitFactory(
+        policy__region=regions[0], amount_max=80_000, period=Period.YEARLY, period_count=5
+    )
+    BenefitFactory(policy__region=regions[1], amount_max=350_000)
+    table = compare_regions(regions=regions[:2])
+    assert [(c.figure, c.best) for c in table.rows[0].cells] == [(400_000, True), (350_000, False)]
+
+
+def test_a_total_per_region_without_selections(regions, housing):
+    BenefitFactory(policy__region=regions[1], kind=BenefitKind.RENT_SUBSIDY, amount_max=36_000)
+    BenefitFactory(
+        policy__region=regions[1], kind=BenefitKind.AWARD, amount_max=900_000, competitive=True
+    )
+    table = compare_regions(regions=regions)
+    totals = [(t.region.code, t.total, t.best) for t in table.totals]
+    # Hangzhou: the higher of its 400,000 and Zhejiang's 100,000; Ningbo: 300,000 + 36,000
+    # (the 900,000 award is a selection: shown, never counted).
+    assert totals == [
+        ("330100", 400_000, False),
+        ("330200", 336_000, False),
+        ("320400", 1_000_000, True),
+    ]
+    award = cell(table, BenefitKind.AWARD, "330200")
+    assert award.offers and award.figure is None
 
 
 def test_ties_mark_every_best_cell(regions):
@@ -132,6 +166,47 @@ def test_the_group_selects_policies_and_reachable_benefits(regions):
     assert offered(None) == {for_masters, for_phds, for_everyone, phd_in_general_policy}
 
 
+def test_a_group_sees_only_its_own_rung_and_category(regions):
+    """A PhD comparison leaves out the master's and bachelor's allowances of a graduates'
+    policy (the lower rungs of its ladder) and the postdocs' and skilled workers' benefits;
+    a bachelor-or-higher benefit with no higher rung stays."""
+    groups = [TalentGroup.GRADUATES, TalentGroup.MASTERS, TalentGroup.DOCTORAL]
+    graduates = PolicyFactory(region=regions[0], talent_groups=groups)
+    living = {
+        degree: BenefitFactory(
+            policy=graduates,
+            kind=BenefitKind.LIVING_ALLOWANCE,
+            min_degree=degree,
+            amount_max=amount,
+        )
+        for degree, amount in (
+            (Degree.DOCTORATE, 100_000),
+            (Degree.MASTER, 50_000),
+            (Degree.BACHELOR, 30_000),
+        )
+    }
+    hukou = BenefitFactory(
+        policy=graduates, kind=BenefitKind.HOUSEHOLD_REGISTRATION, min_degree=Degree.BACHELOR
+    )
+    postdoc = BenefitFactory(
+        policy__region=regions[0],
+        policy__talent_groups=[TalentGroup.DOCTORAL, TalentGroup.RESEARCHERS],
+        kind=BenefitKind.LIVING_ALLOWANCE,
+        min_degree=Degree.DOCTORATE,
+        amount_max=200_000,
+        talent_categories=[TalentCategory.POSTDOC],
+    )
+
+    def offered(group):
+        table = compare_regions(regions=regions, group=group)
+        return {o.benefit for row in table.rows for o in row.cells[0].offers}
+
+    assert offered(TalentGroup.DOCTORAL) == {living[Degree.DOCTORATE], hukou}
+    assert offered(TalentGroup.MASTERS) == {living[Degree.MASTER], hukou}
+    assert offered(TalentGroup.GRADUATES) == {living[Degree.BACHELOR], hukou}
+    assert offered(TalentGroup.RESEARCHERS) == {postdoc}
+
+
 def test_only_published_policies_are_compared(regions):
     BenefitFactory(policy__region=regions[0], policy__status=PolicyStatus.DRAFT)
     BenefitFactory(policy__region=regions[0], policy__status=PolicyStatus.REPEALED)
@@ -154,15 +229,23 @@ def test_csv_rows(regions, housing):
         lines = compare_regions(regions=regions, group=TalentGroup.DOCTORAL).csv_rows()
     assert lines[0] == [
         "Benefit",
-        "Hangzhou (330100)",
-        "Yuan over 3 years",
-        "Ningbo (330200)",
-        "Yuan over 3 years",
-        "Changzhou (320400)",
-        "Yuan over 3 years",
+        "Hangzhou (330100): benefits",
+        "Hangzhou (330100): yuan",
+        "Hangzhou (330100): best",
+        "Ningbo (330200): benefits",
+        "Ningbo (330200): yuan",
+        "Ningbo (330200): best",
+        "Changzhou (320400): benefits",
+        "Changzhou (320400): yuan",
+        "Changzhou (320400): best",
     ]
     assert lines[1][0] == "Housing purchase subsidy"
-    assert lines[1][2::2] == ["400000", "180000", "600000 *"]
+    # Numbers in the figure columns, the best marked in a column of its own.
+    assert lines[1][2::3] == [400_000, 300_000, 1_000_000]
+    assert lines[1][3::3] == ["", "", 1]
+    assert lines[-1][0] == "Total"
+    assert lines[-1][2::3] == [400_000, 300_000, 1_000_000]
+    assert lines[-1][3::3] == ["", "", 1]
 
 
 @pytest.mark.parametrize("count", [0, 5])
@@ -175,3 +258,16 @@ def test_one_to_four_regions(count):
 def test_an_unknown_group_is_refused(regions):
     with pytest.raises(ValidationError):
         compare_regions(regions=regions, group="astronauts")
+
+
+def test_the_page_states_the_normalisation_and_shows_the_totals(client, regions, housing):
+    response = client.get(
+        "/en/policies/compare/", {"regions": "330100,330200,320400", "group": "doctoral"}
+    )
+    body = response.content.decode()
+    assert "the whole amount a benefit pays over its term" in body
+    assert "a payment with no stated end counts for three years" in body
+    total_row = body[body.index('class="policy-compare__total"') :]
+    total_row = total_row[: total_row.index("</tr>")]
+    assert "400,000" in total_row and "300,000" in total_row and "1,000,000" in total_row
+    assert total_row.count("★") == 1

@@ -12,7 +12,7 @@ from policies.eligibility import (
     eligibility_check,
     near_miss_message,
 )
-from policies.models import Benefit, EnterpriseType, PolicyStatus
+from policies.models import Benefit, EnterpriseType, PolicyStatus, TalentCategory
 from talentportal.choices import Degree, TalentTier
 from tests.policies.factories import BenefitFactory, region
 from tests.talentportal.factories import IndustryFactory
@@ -113,6 +113,20 @@ CASES = [
         Profile(),
         "University",
     ),
+    (
+        "category",
+        {"talent_categories": [TalentCategory.SKILLED_WORKER]},
+        Profile(talent_categories={TalentCategory.SKILLED_WORKER}),
+        Profile(degree=Degree.DOCTORATE),
+        "Highly skilled worker",
+    ),
+    (
+        "category",
+        {"talent_categories": [TalentCategory.POSTDOC, TalentCategory.STUDENT]},
+        Profile(talent_categories={TalentCategory.STUDENT}),
+        Profile(talent_categories={TalentCategory.SENIOR_TECHNICIAN}),
+        "Senior technician certificate",
+    ),
 ]
 
 
@@ -169,7 +183,9 @@ def test_python_and_database_agree_on_every_combination(biomedicine, software):
             must_live_in_region=True,
             enterprise_types=[EnterpriseType.PRIVATE],
             industries=[biomedicine],
+            talent_categories=[TalentCategory.POSTDOC],
         ),
+        BenefitFactory(talent_categories=[TalentCategory.SKILLED_WORKER]),
         BenefitFactory(min_degree=Degree.DOCTORATE, tiers=[TalentTier.A]),
         BenefitFactory(),
     ]
@@ -184,16 +200,20 @@ def test_python_and_database_agree_on_every_combination(biomedicine, software):
             enterprise_type=employer,
             will_work_in_region=works,
             will_live_in_region=not works,
+            talent_categories=categories,
         )
-        for degree, age, tier, years, overseas, industry, employer, works in itertools.product(
-            (Degree.BACHELOR, Degree.DOCTORATE),
-            (None, 30, 50),
-            ("", TalentTier.A, TalentTier.E),
-            (None, 1, 5),
-            (False, True),
-            (None, biomedicine, software),
-            ("", EnterpriseType.PRIVATE),
-            (False, True),
+        for degree, age, tier, years, overseas, industry, employer, works, categories in (
+            itertools.product(
+                (Degree.BACHELOR, Degree.DOCTORATE),
+                (None, 30, 50),
+                ("", TalentTier.A, TalentTier.E),
+                (None, 1, 5),
+                (False, True),
+                (None, biomedicine, software),
+                ("", EnterpriseType.PRIVATE),
+                (False, True),
+                ((), (TalentCategory.POSTDOC,), (TalentCategory.SKILLS_MASTER,)),
+            )
         )
     ][::13]
     for benefit, profile in itertools.product(benefits, profiles):
@@ -211,21 +231,20 @@ def test_python_and_database_agree_on_every_combination(biomedicine, software):
             Profile(degree=Degree.BACHELOR),
             "You would qualify with a master's degree.",
         ),
-        ({"max_age": 35}, Profile(age=38), "You would qualify if you were 35 or younger."),
         (
             {"tiers": [TalentTier.A, TalentTier.B]},
             Profile(tier=TalentTier.C),
             "You would qualify as a talent of tier A – top talent, B – national leading talent.",
         ),
         (
-            {"max_years_since_graduation": 2},
-            Profile(years_since_graduation=4),
-            "You would qualify within 2 years of graduating.",
+            {"talent_categories": [TalentCategory.POSTDOC]},
+            Profile(degree=Degree.DOCTORATE),
+            "You would qualify as: Postdoctoral researcher (in or just out of a station).",
         ),
         (
-            {"overseas_required": True},
-            Profile(),
-            "You would qualify with overseas study or work experience.",
+            {"must_work_in_region": True},
+            Profile(will_work_in_region=False),
+            "You would qualify if you worked in the region.",
         ),
         (
             {"must_live_in_region": True},
@@ -244,6 +263,30 @@ def test_a_near_miss_says_what_would_make_you_qualify(fields, profile, message):
     with translation.override("en"):
         criteria = eligibility_check(benefit=benefit, profile=profile)
         assert near_miss_message(benefit, profile, criteria) == message
+
+
+@pytest.mark.parametrize(
+    ("fields", "profile"),
+    [
+        ({"max_age": 35}, Profile(age=38)),
+        ({"max_years_since_graduation": 2}, Profile(years_since_graduation=4)),
+        ({"overseas_required": True}, Profile()),
+    ],
+)
+def test_nothing_a_person_cannot_change_is_a_near_miss(fields, profile):
+    """Age, years since graduating, experience abroad: no near miss, in Python or SQL."""
+    benefit = BenefitFactory(**fields, policy__region=region("330100"))
+    criteria = eligibility_check(benefit=benefit, profile=profile)
+    assert [c.passed for c in criteria] == [False]
+    assert near_miss_message(benefit, profile, criteria) == ""
+    assert not list(benefits_matching(profile=profile, regions=[region("330100")]))
+
+
+def test_a_title_implies_its_category():
+    benefit = BenefitFactory(talent_categories=[TalentCategory.SKILLED_WORKER])
+    master = Profile(talent_categories={TalentCategory.SKILLS_MASTER})
+    assert check_both_ways(benefit, master)[0].passed
+    assert not check_both_ways(benefit, Profile(degree=Degree.DOCTORATE))[0].passed
 
 
 def test_two_failures_are_not_a_near_miss():
@@ -266,4 +309,4 @@ def test_the_matcher_keeps_eligible_benefits_and_near_misses_only():
 
 
 def test_every_rule_has_a_distinct_name():
-    assert len({rule.name for rule in RULES}) == len(RULES) == 9
+    assert len({rule.name for rule in RULES}) == len(RULES) == 10

@@ -77,18 +77,18 @@ def test_segmented_text_reads_the_same_and_is_escaped():
     [
         (400_000, Period.ONCE, None, 400_000),
         (3_000, Period.MONTHLY, 24, 72_000),
-        (3_000, Period.MONTHLY, 60, 108_000),  # capped at 36 months
+        (3_000, Period.MONTHLY, 60, 180_000),  # every month of the term
         (3_000, Period.MONTHLY, None, 108_000),  # open-ended: 36 months
         (50_000, Period.YEARLY, 2, 100_000),
-        (50_000, Period.YEARLY, 5, 150_000),  # capped at 3 years
-        (50_000, Period.YEARLY, None, 150_000),
-        (1_000_000, Period.TOTAL, 5, 600_000),  # 3 of 5 years
-        (1_000_000, Period.TOTAL, 2, 1_000_000),  # all of it within 3 years
+        (80_000, Period.YEARLY, 5, 400_000),  # every year of the term, not "3 years' worth"
+        (50_000, Period.YEARLY, None, 150_000),  # open-ended: 3 years
+        (1_000_000, Period.TOTAL, 5, 1_000_000),  # the total, however long it takes
+        (1_000_000, Period.TOTAL, 2, 1_000_000),
         (100_000, Period.TOTAL, 3, 100_000),
         (None, Period.ONCE, None, None),
     ],
 )
-def test_comparable_figure_is_yuan_over_three_years(amount, period, count, figure):
+def test_comparable_figure_is_the_whole_amount_over_the_term(amount, period, count, figure):
     assert comparable_figure(amount, period, count) == figure
 
 
@@ -160,9 +160,18 @@ def test_a_published_policy_has_an_issue_date():
     assert PolicyFactory(status=PolicyStatus.DRAFT, issued_on=None).issued_on is None
 
 
-def test_a_follow_names_a_region_or_a_category():
-    with violates("policyfollow_region_or_category"):
+def test_a_follow_names_a_region_or_a_category_or_one_policy():
+    with transaction.atomic(), violates("policyfollow_one_subject"):
         PolicyFollowFactory(region=None, category="")
+    with transaction.atomic(), violates("policyfollow_one_subject"):
+        PolicyFollowFactory(region=region("330100"), policy=PolicyFactory())
+    user = UserFactory()
+    policy = PolicyFactory()
+    PolicyFollowFactory(user=user, policy=policy)
+    with transaction.atomic(), violates("policyfollow_unique"):
+        PolicyFollowFactory(user=user, policy=policy)
+    PolicyFollowFactory(user=user, policy=PolicyFactory())
+    assert PolicyFollow.objects.filter(user=user).count() == 2
 
 
 def test_a_follow_is_unique_even_without_a_region():
@@ -200,6 +209,11 @@ def test_any_change_of_amount_or_conditions_bumps_the_version():
     stale.max_age = 35
     stale.save()
     assert (stale.version, version()) == (4, 5)
+    # Who may get it and whether it is a selection are conditions too.
+    Benefit.objects.filter(pk=benefit.pk).update(talent_categories=["postdoc"])
+    assert version() == 6
+    Benefit.objects.filter(pk=benefit.pk).update(competitive=True)
+    assert version() == 7
 
 
 def test_a_benefit_starts_at_version_one_and_never_goes_back():

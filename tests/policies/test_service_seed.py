@@ -139,3 +139,20 @@ def test_the_large_scale_writes_the_rest_with_copy_and_the_same_timelines(users,
     assert not ServiceApplication.objects.filter(reference=number).exists()
     assert len(set(ServiceApplication.objects.values_list("reference", flat=True))) == 400
     assert sum(weight for _path, weight in PATHS) == 100
+
+
+def test_a_new_service_grants_the_benefits_its_keywords_name(users):
+    from tests.policies.factories import BenefitFactory, PolicyFactory, region
+
+    policy = PolicyFactory(
+        region=region("330100"), title_zh="杭州市高校毕业生生活补贴和租房补贴实施细则"
+    )
+    living = BenefitFactory(policy=policy, title_zh="博士研究生生活补贴")
+    rent = BenefitFactory(policy=policy, title_zh="青年人才租房补贴")
+    run()
+    living.refresh_from_db()
+    rent.refresh_from_db()
+    assert living.service is not None and living.service.policy == policy
+    assert "生活补贴" in living.service.name_zh
+    assert rent.service is None
+    assert living.version == 1  # which service grants it is not a condition

@@ -322,8 +322,8 @@ def test_a_benefit_newly_reaching_a_tier_is_announced(staff):
 
 def test_a_period_change_changes_the_value(phd_subsidy, staff):
     phd = talent_with_profile([region("330100")], degree=Degree.DOCTORATE)
-    changes = benefit_update(benefit=phd_subsidy, by=staff, period=Period.TOTAL, period_count=5)
-    assert [(c.value_before, c.value_after) for c in changes] == [(400_000, 240_000)]
+    changes = benefit_update(benefit=phd_subsidy, by=staff, period=Period.YEARLY, period_count=2)
+    assert [(c.value_before, c.value_after) for c in changes] == [(400_000, 800_000)]
     assert changes[0].profile == phd
 
 
@@ -382,3 +382,21 @@ def test_the_demo_library_covers_every_city_and_compares():
     housing = next(r for r in table.rows if r.kind == BenefitKind.HOUSING_SUBSIDY)
     assert all(cell.figure for cell in housing.cells)
     assert any(cell.best for cell in housing.cells)
+
+
+def test_followers_of_a_policy_hear_of_the_one_that_replaces_it(
+    draft, staff, django_capture_on_commit_callbacks
+):
+    old = PolicyFactory(region=region("330106"), title_zh="西湖区旧政策")
+    follower = UserFactory()
+    PolicyFollowFactory(user=follower, policy=old)
+    bystander = UserFactory()
+    PolicyFollowFactory(user=bystander, policy=PolicyFactory(region=region("330106")))
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_publish(policy=draft, by=staff)  # not news for a follower of one policy
+    assert not Notification.objects.filter(recipient=follower).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_repeal(policy=old, by=staff, replaced_by=draft)
+    notification = Notification.objects.get(recipient=follower)
+    assert notification.url == draft.get_absolute_url()
+    assert not Notification.objects.filter(recipient=bystander).exists()
