@@ -45,21 +45,32 @@ POLICY_HEADER = [
 ]
 
 
+#: policy_row()'s keywords: the header each one fills.
+POLICY_KEYS = dict(
+    zip(
+        ["title", "authority", "number", "region", "categories", "groups", "issued",
+         "effective", "expires", "major"],
+        POLICY_HEADER,
+        strict=True,
+    )
+)  # fmt: skip
+
+
 def policy_row(**values) -> list[str]:
     row = {
-        "标题（中文）": "杭州市高层次人才购房补贴实施办法",
-        "发文单位": "中共杭州市委人才工作领导小组办公室",
-        "发文字号": "杭人才〔2025〕1号",
-        "地区": "330100",
-        "类别": "住房保障，补贴与奖励",
-        "适用人才": "博士毕业生、硕士毕业生",
-        "发文日期": "2025年3月1日",
-        "生效日期": "2025/4/1",
-        "失效日期": "2030-03-31",
-        "重大政策": "是",
+        "title": "杭州市高层次人才购房补贴实施办法",
+        "authority": "中共杭州市委人才工作领导小组办公室",
+        "number": "杭人才〔2025〕1号",
+        "region": "330100",
+        "categories": "住房保障，补贴与奖励",
+        "groups": "博士毕业生、硕士毕业生",
+        "issued": "2025年3月1日",
+        "effective": "2025/4/1",
+        "expires": "2030-03-31",
+        "major": "是",
     }
     row.update(values)
-    return [row[name] for name in POLICY_HEADER]
+    return [row[key] for key in POLICY_KEYS]
 
 
 def csv_upload(header, rows, encoding="utf-8", name="政策.csv") -> SimpleUploadedFile:
@@ -122,7 +133,7 @@ def office(client):
 def test_yes_and_no_as_staff_write_them(office, yes, no):
     upload = csv_upload(
         POLICY_HEADER,
-        [policy_row(重大政策=yes), policy_row(发文字号="杭人才〔2025〕2号", 重大政策=no)],
+        [policy_row(major=yes), policy_row(number="杭人才〔2025〕2号", major=no)],
     )
     response = preview(office, upload)
     assert not response.context["result"].has_validation_errors(), problems(response)
@@ -137,13 +148,13 @@ def test_a_policy_sheet_with_chinese_headers_labels_and_chinese_dates(office):
         [
             policy_row(),
             policy_row(
-                发文字号="西人才[2025]3号",
-                地区="330106",
-                类别="housing, Subsidies and awards",
-                适用人才="doctoral；Master's graduates",
-                发文日期="2025-06-01",
-                生效日期="2025.6.1",
-                失效日期="",
+                number="西人才[2025]3号",
+                region="330106",
+                categories="housing, Subsidies and awards",
+                groups="doctoral；Master's graduates",
+                issued="2025-06-01",
+                effective="2025.6.1",
+                expires="",
             ),
         ],
     )
@@ -258,11 +269,37 @@ def test_every_problem_of_every_row_is_listed_at_once_in_chinese(office):
         BENEFIT_HEADER,
         [
             # amount, degree, yes/no and tier wrong in one row
-            ["杭人才〔2025〕1号", "购房补贴", "甲", "", "三十万", "一次性", "", "高中", "", "Z", "也许", ""],
+            [
+                "杭人才〔2025〕1号",
+                "购房补贴",
+                "甲",
+                "",
+                "三十万",
+                "一次性",
+                "",
+                "高中",
+                "",
+                "Z",
+                "也许",
+                "",
+            ],
             # an unknown policy, kind and period
             ["杭人才〔2099〕9号", "占星补贴", "乙", "", "100", "每周", "", "", "", "", "", ""],
             # database rules: a minimum above the amount; a total without years
-            ["杭人才〔2025〕1号", "award", "丙", "5000", "100", "in total over N years", "", "", "", "", "", ""],
+            [
+                "杭人才〔2025〕1号",
+                "award",
+                "丙",
+                "5000",
+                "100",
+                "in total over N years",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ],
         ],
         name="待遇.csv",
     )
@@ -304,9 +341,9 @@ def test_dates_and_policy_rules_are_explained_in_chinese(office):
     upload = csv_upload(
         POLICY_HEADER,
         [
-            policy_row(发文日期="2025-02-30"),
-            policy_row(发文字号="杭人才〔2025〕2号", 生效日期="2025-06-01", 失效日期="2025-01-01"),
-            policy_row(发文字号="杭人才〔2025〕3号", 地区="999999", 类别="住房，占星"),
+            policy_row(issued="2025-02-30"),
+            policy_row(number="杭人才〔2025〕2号", effective="2025-06-01", expires="2025-01-01"),
+            policy_row(number="杭人才〔2025〕3号", region="999999", categories="住房，占星"),
         ],
     )
     response = preview(office, upload)
@@ -412,7 +449,7 @@ def test_the_import_page_links_the_templates_and_explains_the_columns(office):
 
 def test_a_reimport_changes_the_policies_instead_of_adding_them_again(office):
     upload = lambda rows: csv_upload(POLICY_HEADER, rows)  # noqa: E731
-    rows = [policy_row(), policy_row(发文字号="杭人才〔2025〕2号", 标题（中文）="第二个政策")]
+    rows = [policy_row(), policy_row(number="杭人才〔2025〕2号", title="第二个政策")]
     confirm(office, preview(office, upload(rows)))
     assert Policy.objects.count() == 2
 
@@ -425,7 +462,7 @@ def test_a_reimport_changes_the_policies_instead_of_adding_them_again(office):
         "invalid": 0,
     }
 
-    rows[1] = policy_row(发文字号="杭人才［2025］2号", 标题（中文）="第二个政策（修订）")
+    rows[1] = policy_row(number="杭人才［2025］2号", title="第二个政策（修订）")
     changed = preview(office, upload(rows))
     summary = changed.context["result"].summary
     assert (summary["new"], summary["update"], summary["unchanged"]) == (0, 1, 1)
@@ -437,7 +474,7 @@ def test_a_reimport_changes_the_policies_instead_of_adding_them_again(office):
 
 
 def test_a_document_number_twice_in_a_file_is_a_problem(office):
-    upload = csv_upload(POLICY_HEADER, [policy_row(), policy_row(标题（中文）="另一个")])
+    upload = csv_upload(POLICY_HEADER, [policy_row(), policy_row(title="另一个")])
     response = preview(office, upload)
     assert {column for _, column in problems(response)} == {"发文字号 (document_number)"}
     assert "多次出现" in response.content.decode()
@@ -446,7 +483,7 @@ def test_a_document_number_twice_in_a_file_is_a_problem(office):
 def test_a_policy_of_another_region_is_not_changed_by_document_number(client):
     PolicyFactory(document_number="甬人才〔2025〕1号", region=region("330200"))
     login_verified(client, scoped_staff("330100"))
-    upload = csv_upload(POLICY_HEADER, [policy_row(发文字号="甬人才〔2025〕1号")])
+    upload = csv_upload(POLICY_HEADER, [policy_row(number="甬人才〔2025〕1号")])
     response = preview(client, upload)
     assert "发文字号 (document_number)" in {column for _, column in problems(response)}
 
@@ -519,7 +556,8 @@ def test_export_columns_are_labelled_in_chinese(office):
 
 
 def test_an_exported_benefit_names_its_policy_by_document_number(office):
-    BenefitFactory(policy=PolicyFactory(document_number="杭人才〔2025〕7号", region=region("330100")))
+    policy = PolicyFactory(document_number="杭人才〔2025〕7号", region=region("330100"))
+    BenefitFactory(policy=policy)
     response = office.post(
         reverse("admin:policies_benefit_export"),
         {
