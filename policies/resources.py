@@ -117,6 +117,21 @@ class ChoicesListWidget(widgets.SimpleArrayWidget):
         return self.choices.parse_list(value)
 
 
+class TextWidget(widgets.CharWidget):
+    """Text; an empty spreadsheet cell is empty text, a number cell its digits (2025, not
+    2025.0)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce_to_string=True, allow_blank=True)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+
 class AmountWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
         return parse_amount(value)
@@ -276,6 +291,13 @@ class SpreadsheetResource(FormulaSafeResource):
         self._pending_errors: dict = {}
 
     @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        """The id column is read by `find_instance` only, never written to a record."""
+        if isinstance(django_field, models.AutoField):
+            readonly = True
+        return super().field_from_django_field(field_name, django_field, readonly)
+
+    @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
         if isinstance(f, ArrayField):
             return functools.partial(ChoicesListWidget, Choices(f.base_field.choices))
@@ -284,6 +306,8 @@ class SpreadsheetResource(FormulaSafeResource):
             return functools.partial(
                 ChoiceWidget, Choices(f.choices, SYNONYMS.get(f.name)), blank=blank
             )
+        if isinstance(f, (models.CharField, models.TextField)):
+            return TextWidget
         if isinstance(f, models.BooleanField):
             return YesNoWidget
         if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField):
@@ -295,8 +319,13 @@ class SpreadsheetResource(FormulaSafeResource):
     # Columns --------------------------------------------------------------------------------
 
     def preview_fields(self):
-        """The columns that are imported: not the read-only ones (status, version)."""
-        return [field for field in self.get_import_fields() if not field.readonly]
+        """The columns that are imported: the id (which finds the record) and not the other
+        read-only ones (status, version)."""
+        return [
+            field
+            for field in self.get_import_fields()
+            if not field.readonly or field.attribute == "id"
+        ]
 
     def get_diff_headers(self):
         return [self.column_label(field) for field in self.preview_fields()]
@@ -424,7 +453,11 @@ class SpreadsheetResource(FormulaSafeResource):
         columns are listed for the preview as not imported."""
         super().before_import(dataset, **kwargs)
         aliases = self.header_aliases()
-        readonly = {field.column_name for field in self.get_import_fields() if field.readonly}
+        readonly = {
+            field.column_name
+            for field in self.get_import_fields()
+            if field.readonly and field.attribute != "id"
+        }
         headers, used = [], set()
         for position, header in enumerate(dataset.headers or []):
             column = aliases.get(header_key(header))
@@ -481,7 +514,7 @@ class SpreadsheetResource(FormulaSafeResource):
             # Not a problem of a cell but one the database found (a rule the model's checks
             # missed): a message for staff, the details for the log.
             error = row_result.errors[0].error
-            logger.warning("import row %s failed: %r", kwargs.get("row_number"), error)
+            logger.warning("import row %s failed", kwargs.get("row_number"), exc_info=error)
             row_result.errors = []
             row_result.import_type = RowResult.IMPORT_TYPE_INVALID
             row_result.validation_error = ValidationError(
@@ -501,6 +534,10 @@ class SpreadsheetResource(FormulaSafeResource):
 
     def get_diff_class(self):
         return PreviewDiff
+
+    def _check_import_id_fields(self, headers):
+        """A file without an id column is fine: its rows are new, or found by `find_instance`
+        (a document number, a policy and a title); django-import-export would stop it."""
 
     def get_instance(self, instance_loader, row):
         """By id; a bad id is reported with the row's other problems (a new record is

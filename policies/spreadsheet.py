@@ -178,12 +178,13 @@ class Choices:
     """
 
     def __init__(self, choices, synonyms=None):
-        self.choices = choices
+        #: (value, label) pairs, from a model's Choices class or a field's `choices`.
+        self.pairs = list(getattr(choices, "choices", choices))
         self.synonyms = synonyms or {}
 
     def lookup(self) -> dict:
         table = {}
-        for value, label in self.choices.choices:
+        for value, label in self.pairs:
             table[normalized(value)] = value
             for language in ("zh-hans", "en"):
                 with translation.override(language):
@@ -195,7 +196,7 @@ class Choices:
 
     def described(self) -> str:
         """The valid values for a message: "housing（住房保障）, …" in the active language."""
-        return "、".join(f"{value}（{label}）" for value, label in self.choices.choices)
+        return "、".join(f"{value}（{label}）" for value, label in self.pairs)
 
     def parse(self, value):
         """One value: its code, a label in either language or a synonym; empty is None."""

@@ -99,6 +99,7 @@ def preview(client, upload, model="policy", format_=CSV_FORMAT):
 
 
 def confirm(client, response, model="policy"):
+    problems(response)
     form = response.context["confirm_form"]
     return client.post(
         reverse(f"admin:policies_{model}_process_import"),
@@ -109,6 +110,8 @@ def confirm(client, response, model="policy"):
 
 def problems(response) -> list[tuple[int, str]]:
     """(sheet row, column) of every problem the preview lists."""
+    result = response.context["result"]
+    assert not result.has_errors(), [error.error for error in result.base_errors]
     return [
         (row.sheet_row, error["column"])
         for row in response.context["result"].invalid_rows
@@ -128,8 +131,10 @@ def office(client):
 # 1. Values as people write them ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("yes", ["是", "Y", "yes", "TRUE", "1", "ｙｅｓ"])
-@pytest.mark.parametrize("no", ["否", "N", "no", "FALSE", "0"])
+@pytest.mark.parametrize(
+    ("yes", "no"),
+    [("是", "否"), ("Y", "N"), ("yes", "no"), ("TRUE", "FALSE"), ("1", "0"), ("ｙｅｓ", "ｎ")],
+)
 def test_yes_and_no_as_staff_write_them(office, yes, no):
     upload = csv_upload(
         POLICY_HEADER,
@@ -568,3 +573,14 @@ def test_an_exported_benefit_names_its_policy_by_document_number(office):
     )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["policy"] == "杭人才〔2025〕7号"
+
+
+def test_a_blank_id_column_still_finds_the_policy_by_document_number(office):
+    policy = PolicyFactory(document_number="杭人才〔2025〕1号", region=region("330100"))
+    upload = csv_upload(["id", *POLICY_HEADER], [["", *policy_row(title="新标题")]])
+    response = preview(office, upload)
+    assert response.context["result"].summary["update"] == 1, problems(response)
+    confirm(office, response)
+    assert Policy.objects.get().pk == policy.pk
+    policy.refresh_from_db()
+    assert policy.title_zh == "新标题"
