@@ -259,11 +259,15 @@ class PreviewDiff(Diff):
 
     def __init__(self, resource, instance, new):
         super().__init__(resource, instance, new)
+        self.left = self.read(resource, instance)
         columns = [field.attribute for field in resource.preview_fields()]
         self.id_index = columns.index("id") if "id" in columns else None
 
-    @classmethod
-    def _read_field_values(cls, resource, instance):
+    def compare_with(self, resource, instance):
+        self.right = self.read(resource, instance)
+
+    @staticmethod
+    def read(resource, instance):
         return [field.export(instance) for field in resource.preview_fields()]
 
     def as_html(self):
@@ -489,7 +493,7 @@ class SpreadsheetResource(FormulaSafeResource):
         result.summary = counts
         columns = {field.attribute: field.column_name for field in self.get_import_fields()}
         for invalid in result.invalid_rows:
-            values = dict(zip(dataset.headers or [], invalid.values, strict=False))
+            values = getattr(invalid.error, "row_values", {})
             invalid.sheet_row = invalid.number + 1  # the header is the sheet's first row
             invalid.labelled_errors = [
                 {
@@ -520,6 +524,9 @@ class SpreadsheetResource(FormulaSafeResource):
             row_result.validation_error = ValidationError(
                 {NON_FIELD_ERRORS: [self.database_error_message(error)]}
             )
+        if row_result.validation_error is not None:
+            # The cells as written, for the messages (InvalidRow keeps the preview's columns).
+            row_result.validation_error.row_values = dict(row)
         return row_result
 
     def database_error_message(self, error) -> str:

@@ -323,6 +323,12 @@ def test_every_problem_of_every_row_is_listed_at_once_in_chinese(office):
     } <= set(found), found
     assert {row for row, _ in found} == {2, 3, 4}
     # The value and what is expected, with the valid values.
+    values = {
+        error["column"]: error["value"]
+        for row in response.context["result"].invalid_rows
+        for error in row.labelled_errors
+    }
+    assert values["金额（元） (amount_max)"] == "三十万" and values["类型 (kind)"] == "占星补贴"
     assert "“三十万”不是金额" in body and "30万" in body
     assert "“高中”不是有效的值" in body and "硕士研究生" in body
     assert "“每周”不是有效的值" in body and "once（一次性）" in body
@@ -534,6 +540,8 @@ def test_the_preview_shows_no_numbers_for_new_rows_and_the_result_the_real_ones(
     new_row = next(row for row in result.rows if row.import_type == "new")
     id_column = result.diff_headers.index("id")
     assert new_row.diff[id_column] == ""  # the dry run's number is not the real one
+    assert len(new_row.diff) == len(result.diff_headers)  # no status, no replaced_by
+    assert "draft" not in new_row.diff
     body = response.content.decode()
     assert "新增 1 条" in body and "跳过 1 个空行" in body
     assert "这些列不会导入" in body and "状态" in body
