@@ -16,7 +16,7 @@ from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import SelectableFieldsExportForm
 from import_export.results import RowResult
@@ -201,7 +201,9 @@ def _template_workbook(resource, headers, example) -> bytes:
     sheet.append(headers)
     sheet.append(example)
     guide = workbook.create_sheet(_("How to fill in"))
-    guide.append([_("Column"), _("Code"), _("Required"), _("What to write")])
+    guide.append(
+        [_("Column"), pgettext("import column", "Code"), _("Required"), _("What to write")]
+    )
     for column in resource.column_guide():
         guide.append(
             [
