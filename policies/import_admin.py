@@ -6,13 +6,14 @@ language.
 """
 
 import csv
+import functools
 import io
 
 import openpyxl
 import tablib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from import_export.results import RowResult
 from policies.spreadsheet import UnreadableFile, decode_text
 from talentportal.exports import csv_writer
 
+TEMPLATE_FORMATS = ("xlsx", "csv")
 #: Above this many new records the result links to the drafts, not to each new record.
 LINKED_IDS_LIMIT = 300
 
@@ -89,10 +91,15 @@ class SpreadsheetImportMixin:
 
     def get_urls(self):
         return [
-            path(
-                "import/template.<str:extension>",
-                self.admin_site.admin_view(self.import_template_view),
-                name=f"{self.opts.app_label}_{self.opts.model_name}_import_template",
+            *(
+                path(
+                    f"import/template.{extension}",
+                    self.admin_site.admin_view(
+                        functools.partial(self.import_template_view, extension=extension)
+                    ),
+                    name=f"{self.opts.app_label}_{self.opts.model_name}_import_template_{extension}",
+                )
+                for extension in TEMPLATE_FORMATS
             ),
             *super().get_urls(),
         ]
@@ -118,14 +125,8 @@ class SpreadsheetImportMixin:
             ]
             context["column_guide"] = resource.column_guide()
             context["template_urls"] = [
-                (
-                    extension.upper(),
-                    reverse(
-                        self.admin_url("import_template"),
-                        args=[extension],
-                    ),
-                )
-                for extension in ("xlsx", "csv")
+                (extension.upper(), reverse(self.admin_url(f"import_template_{extension}")))
+                for extension in TEMPLATE_FORMATS
             ]
         return response
 
@@ -183,13 +184,11 @@ class SpreadsheetImportMixin:
             writer.writerow(headers)
             writer.writerow(example)
             response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv")
-        elif extension == "xlsx":
+        else:
             response = HttpResponse(
                 _template_workbook(resource, headers, example),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
-        else:
-            raise Http404
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

@@ -426,7 +426,7 @@ def test_an_unreadable_file_gets_a_clear_message_in_chinese(office, content, for
 def test_the_template_has_an_example_row_and_the_valid_values_and_imports_back(office, model):
     if model != "policy":
         PolicyFactory(document_number="杭人才〔2025〕1号", region=region("330100"))
-    url = reverse(f"admin:policies_{model}_import_template", args=["xlsx"])
+    url = reverse(f"admin:policies_{model}_import_template_xlsx")
     response = office.get(url)
     assert response.status_code == 200
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -443,7 +443,7 @@ def test_the_template_has_an_example_row_and_the_valid_values_and_imports_back(o
 
 
 def test_the_csv_template_opens_in_excel_as_utf8(office):
-    response = office.get(reverse("admin:policies_policy_import_template", args=["csv"]))
+    response = office.get(reverse("admin:policies_policy_import_template_csv"))
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert "发文字号" in rows[0] and "杭人才〔2025〕1号" in rows[1]
@@ -451,7 +451,7 @@ def test_the_csv_template_opens_in_excel_as_utf8(office):
 
 def test_the_import_page_links_the_templates_and_explains_the_columns(office):
     body = office.get(reverse("admin:policies_benefit_import")).content.decode()
-    assert reverse("admin:policies_benefit_import_template", args=["xlsx"]) in body
+    assert reverse("admin:policies_benefit_import_template_xlsx") in body
     assert "once（一次性）" in body and "30万" in body
 
 
@@ -592,3 +592,11 @@ def test_a_blank_id_column_still_finds_the_policy_by_document_number(office):
     assert Policy.objects.get().pk == policy.pk
     policy.refresh_from_db()
     assert policy.title_zh == "新标题"
+
+
+def test_the_template_needs_the_import_permission(client):
+    staff = scoped_staff("330100")
+    staff.user_permissions.remove(*staff.user_permissions.filter(codename="add_policy"))
+    login_verified(client, staff)
+    response = client.get(reverse("admin:policies_policy_import_template_xlsx"))
+    assert response.status_code == 403
