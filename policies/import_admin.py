@@ -13,7 +13,7 @@ import openpyxl
 import tablib
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -129,6 +129,23 @@ class SpreadsheetImportMixin:
                 for extension in TEMPLATE_FORMATS
             ]
         return response
+
+    def get_import_data_kwargs(self, **kwargs):
+        # A file goes in whole or not at all, also when the confirmed import meets a problem
+        # the preview did not (the records changed in between).
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _(
+                    "Nothing was imported: the records changed since the preview and some rows "
+                    "no longer fit. Upload the file again to see what to correct."
+                ),
+            )
+            return HttpResponseRedirect(reverse(self.admin_url("import")))
+        return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, UnreadableFile):

@@ -600,3 +600,14 @@ def test_the_template_needs_the_import_permission(client):
     login_verified(client, staff)
     response = client.get(reverse("admin:policies_policy_import_template_xlsx"))
     assert response.status_code == 403
+
+
+def test_a_confirmation_that_meets_a_new_problem_imports_nothing(office):
+    upload = csv_upload(POLICY_HEADER, [policy_row(), policy_row(number="杭人才〔2025〕2号")])
+    response = preview(office, upload)
+    # Between the preview and the confirmation, someone adds a policy with the second number
+    # in a region this office may not change.
+    PolicyFactory(document_number="杭人才〔2025〕2号", region=region("120000"))
+    done = confirm(office, response)
+    assert Policy.objects.count() == 1  # only the other office's policy
+    assert "未导入任何内容" in done.content.decode()
