@@ -612,3 +612,14 @@ def test_a_confirmation_that_meets_a_new_problem_imports_nothing(office):
     done = confirm(office, response)
     assert Policy.objects.count() == 1  # only the other office's policy
     assert "未导入任何内容" in done.content.decode()
+
+
+def test_the_interpretations_list_has_its_import_and_export(office):
+    from tests.policies.factories import InterpretationFactory
+
+    InterpretationFactory(policy=PolicyFactory(region=region("330100")), question_zh="怎么申请？")
+    changelist = office.get(reverse("admin:policies_interpretation_changelist"))
+    assert changelist.status_code == 200 and "怎么申请？" in changelist.content.decode()
+    body = changelist.content.decode()
+    assert reverse("admin:policies_interpretation_import") in body
+    assert reverse("admin:policies_interpretation_export") in body
