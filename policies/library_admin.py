@@ -16,16 +16,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from import_export.tmp_storages import MediaStorage
 
 from policies import permissions
 from policies.audit import BenefitEvent, PolicyEvent
+from policies.import_admin import SpreadsheetImportMixin
 from policies.models import (
     Benefit,
     Category,
@@ -34,7 +35,7 @@ from policies.models import (
     PolicyAttachment,
     PolicyStatus,
 )
-from policies.resources import BenefitResource, PolicyResource
+from policies.resources import BenefitResource, InterpretationResource, PolicyResource
 from policies.services import benefit_update, policy_expire, policy_publish, policy_repeal
 from talentportal.admin_actions import action_form, action_page, apply_each
 from talentportal.admin_base import RegionScopedAdmin
@@ -43,8 +44,6 @@ from talentportal.ratelimit import RateLimitedExportMixin
 from talentportal.search import search_query
 
 STALE_AFTER_DAYS = 365
-#: Spreadsheet formats staff exchange policies in (the import form's "format" is an index).
-FORMATS = [CSV, XLSX]
 
 
 # List filters ---------------------------------------------------------------------------
@@ -282,11 +281,12 @@ class BenefitChangeList(ChangeList):
 
 
 @admin.register(Policy)
-class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
+class PolicyAdmin(
+    RateLimitedExportMixin, SpreadsheetImportMixin, ImportExportMixin, RegionScopedAdmin
+):
     form = PolicyAdminForm
     resource_classes = [PolicyResource]
     tmp_storage_class = MediaStorage
-    import_formats = export_formats = FORMATS
     list_display = [
         "title_zh",
         "region",
@@ -559,13 +559,30 @@ class PolicyAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
 
     # Import and export --------------------------------------------------------------------
 
-    def get_resource_kwargs(self, request, *args, **kwargs):
-        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
-
     def has_import_permission(self, request):
         return request.user.has_perm("policies.add_policy") and request.user.has_perm(
             "policies.change_policy"
         )
+
+    def add_success_message(self, result, request):
+        super().add_success_message(result, request)
+        if getattr(result, "summary", {}).get("new"):
+            messages.warning(
+                request,
+                format_html(
+                    '{} <a href="{}?status__exact={}">{}</a>',
+                    _(
+                        "Imported policies are drafts: nobody sees them on the site until "
+                        "they are published."
+                    ),
+                    reverse("admin:policies_policy_changelist"),
+                    PolicyStatus.DRAFT,
+                    _(
+                        "Review the drafts and publish them "
+                        "(action “Publish the selected policies”)."
+                    ),
+                ),
+            )
 
     def has_export_permission(self, request):
         return request.user.has_perm("policies.view_policy")
@@ -645,12 +662,13 @@ def audit_events(policy, limit: int = 200) -> list[dict]:
 
 
 @admin.register(Benefit)
-class BenefitAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
+class BenefitAdmin(
+    RateLimitedExportMixin, SpreadsheetImportMixin, ImportExportMixin, RegionScopedAdmin
+):
     region_field = "policy__region"
     form = BenefitForm
     resource_classes = [BenefitResource]
     tmp_storage_class = MediaStorage
-    import_formats = export_formats = FORMATS
     list_display = ["title_zh", "kind", "policy", "amount_max", "period", "min_degree", "version"]
     list_filter = ["kind", "period", "min_degree", "overseas_required", "competitive"]
     list_select_related = ["policy"]
@@ -685,9 +703,6 @@ class BenefitAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin)
             form.save_m2m = lambda: None
         super().save_related(request, form, formsets, change)
 
-    def get_resource_kwargs(self, request, *args, **kwargs):
-        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
-
     def has_import_permission(self, request):
         return request.user.has_perm("policies.add_benefit") and request.user.has_perm(
             "policies.change_benefit"
@@ -695,3 +710,38 @@ class BenefitAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin)
 
     def has_export_permission(self, request):
         return request.user.has_perm("policies.view_benefit")
+
+
+# Interpretations (their own list, for import and export) ---------------------------------
+
+
+@admin.register(Interpretation)
+class InterpretationAdmin(
+    RateLimitedExportMixin, SpreadsheetImportMixin, ImportExportMixin, RegionScopedAdmin
+):
+    region_field = "policy__region"
+    resource_classes = [InterpretationResource]
+    tmp_storage_class = MediaStorage
+    list_display = ["question_zh", "kind", "policy", "position"]
+    list_filter = ["kind"]
+    list_select_related = ["policy"]
+    list_per_page = 50
+    show_full_result_count = False
+    search_fields = ["question_zh", "question_en", "policy__document_number"]
+    autocomplete_fields = ["policy"]
+    fields = [
+        "policy",
+        "kind",
+        ("question_zh", "question_en"),
+        ("answer_zh", "answer_en"),
+        "position",
+    ]
+    ordering = ["-pk"]
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("policies.add_interpretation") and request.user.has_perm(
+            "policies.change_interpretation"
+        )
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("policies.view_interpretation")

@@ -471,6 +471,10 @@ class Policy(models.Model):
                 | Q(effective_on__isnull=True)
                 | Q(expires_on__gte=F("effective_on")),
                 name="policy_expires_after_effective",
+                violation_error_message=_(
+                    "The expiry date (expires on) must not be before the date the policy takes "
+                    "effect (effective from)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(last_reviewed_on__isnull=True)
@@ -489,6 +493,12 @@ class Policy(models.Model):
             models.CheckConstraint(
                 condition=Q(talent_groups__contained_by=TalentGroup.values),
                 name="policy_talent_groups_known",
+            ),
+            models.UniqueConstraint(
+                fields=["document_number"],
+                condition=~Q(document_number=""),
+                name="policy_document_number_unique",
+                violation_error_message=_("Another policy already has this document number."),
             ),
         ]
 
@@ -763,14 +773,23 @@ class Benefit(models.Model):
                 condition=Q(amount_min__isnull=True)
                 | Q(amount_max__isnull=False, amount_max__gte=F("amount_min")),
                 name="benefit_amount_range",
+                violation_error_message=_(
+                    "The minimum amount must not be more than the amount (the most paid), and "
+                    "a minimum needs an amount."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(period_count__isnull=True) | Q(period_count__gte=1),
                 name="benefit_period_count_positive",
+                violation_error_message=_("“For how long” must be at least 1."),
             ),
             models.CheckConstraint(
                 condition=~Q(period=Period.TOTAL) | Q(period_count__isnull=False),
                 name="benefit_total_has_years",
+                violation_error_message=_(
+                    "An amount paid “in total over N years” needs the number of years in "
+                    "“for how long”."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(min_degree__gte=Degree.NONE, min_degree__lte=Degree.DOCTORATE),
@@ -779,6 +798,7 @@ class Benefit(models.Model):
             models.CheckConstraint(
                 condition=Q(max_age__isnull=True) | Q(max_age__gte=16, max_age__lte=100),
                 name="benefit_max_age_range",
+                violation_error_message=_("The maximum age must be between 16 and 100."),
             ),
             models.CheckConstraint(
                 condition=Q(tiers__contained_by=TalentTier.values), name="benefit_tiers_known"

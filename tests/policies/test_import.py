@@ -3,6 +3,7 @@ scope, permissions, CSV and XLSX."""
 
 import csv
 import io
+import itertools
 
 import openpyxl
 import pytest
@@ -39,6 +40,8 @@ HEADER = [
     "source_url",
 ]
 CSV_FORMAT, XLSX_FORMAT = "0", "1"
+#: One document number per row: a number twice in a file is an error (one row per policy).
+DOCUMENT_NUMBERS = (f"杭人才〔2025〕{n}号" for n in itertools.count(1))
 
 
 def csv_file(rows, header=HEADER, name="policies.csv") -> SimpleUploadedFile:
@@ -56,7 +59,7 @@ def row(**values) -> list[str]:
         "title_en": "Hangzhou talent housing measures",
         "summary_zh": "购房补贴。",
         "authority_zh": "杭州市人才办",
-        "document_number": "杭人才〔2025〕1号",
+        "document_number": next(DOCUMENT_NUMBERS),
         "region": "330100",
         "categories": "housing, subsidies_awards",
         "talent_groups": "doctoral",

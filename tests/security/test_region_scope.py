@@ -49,7 +49,7 @@ from tests.ecosystem.factories import (
     ServicePointFactory,
     feedback_at,
 )
-from tests.policies.factories import BenefitFactory, PolicyFactory
+from tests.policies.factories import BenefitFactory, InterpretationFactory, PolicyFactory
 from tests.projects.program_factories import (
     CallFactory,
     ProgramApplicationFactory,
@@ -159,6 +159,9 @@ def _program_application(code):
 BUILDERS: dict[str, Callable[[str], object]] = {
     "policies.Policy": lambda code: PolicyFactory(region=region(code)),
     "policies.Benefit": lambda code: BenefitFactory(policy=PolicyFactory(region=region(code))),
+    "policies.Interpretation": lambda code: InterpretationFactory(
+        policy=PolicyFactory(region=region(code))
+    ),
     "policies.ServiceItem": lambda code: ServiceItemFactory(region=region(code)),
     "policies.ServiceApplication": lambda code: ServiceApplicationFactory(
         service=ServiceItemFactory(region=region(code)), status=ApplicationStatus.SUBMITTED
