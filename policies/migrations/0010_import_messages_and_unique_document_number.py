@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('policies', '0007_audit_trail'),
+        ('policies', '0009_benefit_structured_eligibility_data'),
         ('talentportal', '0009_demo_flag'),
     ]
 
