@@ -127,6 +127,7 @@ SITE_ARGUMENTS: dict[str, Callable[[World], list[dict]]] = {
     "projects:roadshow_checkin": _pks("roadshow"),
     "projects:program": _pks("program"),
     "projects:call": _pks("call"),
+    "projects:call_draw": lambda w: [{"pk": obj.pk} for obj in (*w.both("call"), w["drawn_call"])],
     "projects:call_apply": _pks("call"),
     "projects:application": _references("program_application", "program_draft"),
     "projects:application_document": _references("program_draft"),

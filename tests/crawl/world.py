@@ -387,8 +387,13 @@ def projects(w: World) -> None:
     drawn_track = TrackFactory(call=drawn_call)
     ProgramApplicationFactory(track=drawn_track, call=drawn_call)
     ExpertFactory(calls=[drawn_call])
-    expert_draw.expert_draw(call=drawn_call, by=staff, seed=SEED)
+    expert_draw.expert_draw(
+        call=drawn_call,
+        by=staff,
+        seed=expert_draw.draw_commit(call=drawn_call, by=staff, seed=SEED.ljust(32, "0")),
+    )
     assert ExpertDraw.objects.filter(call=drawn_call).exists()
+    w.objects["drawn_call"] = drawn_call
     assert Review.objects.exists() and Score.objects.exists()
 
 
