@@ -95,6 +95,7 @@ SITE_ARGUMENTS: dict[str, Callable[[World], list[dict]]] = {
     "talents:card": lambda w: [{"number": w["card"].number}, {"number": "ZJ-2026-C-000000"}],
     "talents:consent_withdraw": _pk("consent"),
     "talents:contact_request_answer": _answers("contact_request", "accept", "decline"),
+    "talents:enterprise_join_answer": _answers("join_request", "approve", "decline"),
     "talents:demand": _pks("demand"),
     "talents:demand_apply": _pks("demand"),
     "talents:internship": _pks("internship"),

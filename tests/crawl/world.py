@@ -222,6 +222,11 @@ def talents(w: World) -> None:
     )
     talent_services.contact_request_accept(request=accepted, by=bare_talent.user)
     talent_services.shortlist_add(enterprise=enterprise, talent=talent, by=recruiter, note="优先")
+    w.objects["join_request"] = talent_services.enterprise_join_request(
+        user=UserFactory(username="crawl-colleague", kind=AccountKind.ENTERPRISE),
+        credit_code=enterprise.credit_code,
+        message="市场部",
+    )
     talent_services.profile_view_record(
         talent=talent, viewer=recruiter, enterprise=enterprise, why="岗位匹配"
     )

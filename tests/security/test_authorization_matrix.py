@@ -195,6 +195,7 @@ SIGNED_IN = {
     "talents:internship_apply",
     "talents:enterprise_dashboard",
     "talents:enterprise_register",
+    "talents:enterprise_join_answer",
     "talents:shortlist",
     "talents:sent_requests",
     "talents:postings",
@@ -206,6 +207,7 @@ SIGNED_IN = {
     "talents:evaluations",
     "projects:project_create",
     "projects:my_projects",
+    "projects:my_investor",
     "projects:project_edit",
     "projects:project_deck",
     "projects:project_submit",
@@ -405,6 +407,17 @@ def interest() -> Case:
     return Case({"pk": expressed.pk, "answer": "accept"}, owner, stranger)
 
 
+def join_request() -> Case:
+    from talents.services import enterprise_join_request
+
+    owner, stranger = recruiter(), recruiter()
+    enterprise = Enterprise.objects.of_member(owner).get()
+    enterprise.members.filter(user=owner).update(role="admin")
+    colleague = UserFactory(kind=AccountKind.ENTERPRISE)
+    join = enterprise_join_request(user=colleague, credit_code=enterprise.credit_code)
+    return Case({"pk": join.pk, "answer": "approve"}, owner, stranger)
+
+
 def registration() -> Case:
     owner, stranger = talents_pair()
     roadshow = RoadshowFactory()
@@ -466,6 +479,7 @@ OWNED: dict[str, tuple[Callable[[], Case], ...]] = {
     "projects:project_deck": (draft_project,),
     "projects:project_submit": (draft_project,),
     "projects:interest_answer": (interest,),
+    "talents:enterprise_join_answer": (join_request,),
     "projects:roadshow_cancel": (registration,),
     "projects:application": (program_application,),
     "projects:application_document": (program_draft,),
