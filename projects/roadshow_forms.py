@@ -48,6 +48,7 @@ class ProjectForm(forms.ModelForm):
             "highlights",
             "enterprise",
             "pitch_deck",
+            "team_names_public",
         ]
         widgets = {
             "summary_zh": forms.Textarea(attrs={"rows": 6}),

@@ -122,6 +122,7 @@ class ProjectDetailView(DetailView):
             interests = list(
                 project.interests.select_related("investor").order_by("status", "-created_at")
             )
+        members = list(project.members.all())
         slots = (
             RoadshowSlot.objects.filter(project=project, roadshow__is_published=True)
             .select_related("roadshow")
@@ -135,7 +136,8 @@ class ProjectDetailView(DetailView):
             interest_form=InterestForm(),
             interests=interests,
             slots=slots,
-            members=list(project.members.all()),
+            members=members,
+            team_names=project.team_names_for(user, members),
             matches=(
                 list(services.matching_investors(project))
                 if project.status == ProjectStatus.PUBLISHED and services.databank_visible_to(user)

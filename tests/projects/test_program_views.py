@@ -343,5 +343,7 @@ def test_the_expert_sees_every_material_through_the_logged_download(client, blin
     assert DocumentAccess.objects.count() == 1
     # The applicant reading their own file is not an access by someone else.
     login_verified(client, application.applicant)
-    assert client.get(form.get_absolute_url()).status_code == 200
+    own = client.get(form.get_absolute_url())
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == PDF  # read to the end: the file is closed
     assert DocumentAccess.objects.count() == 1

@@ -640,3 +640,27 @@ def test_my_institution_is_for_investor_accounts(client):
     assert client.get(reverse("projects:my_investor")).status_code == 403
     client.logout()
     assert client.get(reverse("projects:my_investor")).status_code == 302
+
+
+# -- names on project pages need the lead's consent (issue 19, point 9) ------------------------
+
+
+def test_team_names_are_masked_unless_the_lead_consents(client):
+    lead = UserFactory(kind=AccountKind.TALENT, display_name="陈思远")
+    member = UserFactory(kind=AccountKind.TALENT, display_name="欧阳娜娜")
+    project = ProjectFactory(lead=lead)
+    project.members.add(member)
+    url = project.get_absolute_url()
+    for viewer in (None, UserFactory(kind=AccountKind.TALENT), investor_member()[0]):
+        if viewer is not None:
+            login_verified(client, viewer)
+        page = client.get(url).text
+        assert "陈思远" not in page and "欧阳娜娜" not in page
+        assert "陈**" in page and "欧阳**" in page
+    login_verified(client, member)  # the team sees its names
+    assert "陈思远" in client.get(url).text
+    project.team_names_public = True
+    project.save()
+    client.logout()
+    page = client.get(url).text
+    assert "陈思远" in page and "欧阳娜娜" in page
