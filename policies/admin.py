@@ -34,6 +34,7 @@ class ServiceItemAdmin(RegionScopedAdmin):
 class ServiceApplicationAdmin(ApplicationAdmin):
     region_field = "service__region"
     workflow_fields = ["service", "answers_table", *ApplicationAdmin.workflow_fields]
+    exclude = ["answers"]  # shown read-only, as a table (answers_table)
     list_display = [
         *ApplicationAdmin.list_display[:1],
         "service",
