@@ -144,7 +144,7 @@ def test_draw_review_with_materials_ranking(page, new_context, browser_errors, p
         expect(links).to_have_count(2)
         assert_accessible(reviewer)
         for document in documents:
-            href = reviewer.locator(f"a[href$='/{document.pk}/']").get_attribute("href")
+            href = links.and_(reviewer.locator(f"[href$='/{document.pk}/']")).get_attribute("href")
             response = reviewer.request.get(href)
             assert response.status == 200 and response.body().startswith(b"%PDF")
         assert DocumentAccess.objects.filter(viewer=expert.user).count() == 2
