@@ -97,7 +97,7 @@ def test_program_journey(page, new_context, browser_errors):
     seed = re.search(r"[0-9a-f]{64}", office.locator(".messagelist").inner_text()).group(0)
     office.fill("#id_seed", seed)
     office.locator("input[name=draw]").click()
-    expect(office.locator(".messagelist")).to_contain_text("Draw done")
+    expect(office.locator(".messagelist .success")).to_be_visible()
     assert ReviewAssignment.objects.filter(application=application).count() == 2
 
     # Two experts declare no conflict and score; the blind review hides the applicant.
