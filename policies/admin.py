@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from policies.models import Benefit, ServiceApplication, ServiceItem, ServiceMaterial
+from policies.service_forms import schema_label
 from policies.services.amounts import service_amount_mismatches
 from policies.templatetags.policy_tags import yuan
 from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
@@ -77,7 +79,8 @@ class ServiceItemAdmin(RegionScopedAdmin):
 @admin.register(ServiceApplication)
 class ServiceApplicationAdmin(ApplicationAdmin):
     region_field = "service__region"
-    workflow_fields = ["service", "answers", *ApplicationAdmin.workflow_fields]
+    workflow_fields = ["service", "answers_table", *ApplicationAdmin.workflow_fields]
+    exclude = ["answers"]  # shown read-only, as a table (answers_table)
     list_display = [
         *ApplicationAdmin.list_display[:1],
         "service",
@@ -85,6 +88,27 @@ class ServiceApplicationAdmin(ApplicationAdmin):
     ]
     list_filter = [*ApplicationAdmin.list_filter, "service", "service__region__level"]
     list_select_related = ["service", "applicant"]
+
+    @admin.display(description=_("answers"))
+    def answers_table(self, obj):
+        """The applicant's answers as a table of question and answer, in the order of the
+        service's form (answers to questions the form no longer has come last)."""
+        answers = dict(obj.answers or {})
+        rows = []
+        for item in obj.service.form_schema or []:
+            if isinstance(item, dict) and item.get("name") in answers:
+                rows.append((schema_label(item), answers.pop(item["name"])))
+        rows.extend(sorted(answers.items()))
+        if not rows:
+            return "—"
+        return format_html(
+            '<table class="answers-table"><tbody>{}</tbody></table>',
+            format_html_join(
+                "",
+                '<tr><th scope="row">{}</th><td>{}</td></tr>',
+                ((label, "—" if value in (None, "") else value) for label, value in rows),
+            ),
+        )
 
 
 # The policy library (policies, benefits, import/export, audit trail) has its own module.

@@ -17,8 +17,23 @@ For every application of a call that is waiting for review, in order of its id:
 The seed, and per application the candidates with their loads and the picks, are stored in an
 `ExpertDraw`'s log. `draw_verify()` recomputes every pick from the log alone; anyone can do the
 same with the three lines of `pick()`.
+
+**Nobody chooses the seed** (as the apartment lottery's, `apartments.lottery`):
+
+- *Commitment* — before the call closes (before its pool of applications is fixed),
+  `draw_commit()` makes a secret seed (64 hex digits from the operating system) and stores only
+  ``sha256(seed)``, published on the call's draw page with the time. The seed is shown to staff
+  once.
+- *Draw* — staff reveal the seed; a draw with any other seed is refused. There is no preview:
+  the first run of the draw is the draw. The revealed seed is published and every later run
+  (applications that came in since) uses it. Replacement draws use
+  ``f"{revealed seed}:redraw:{n}"`` (n: the call's n-th replacement draw).
+- *Log* — every attempt, refused ones too (no commitment, wrong seed, a short pool), is an
+  `ExpertDraw` row, shown on the public page `/programs/calls/<id>/draw/`, which recomputes
+  every pick and the commitment in front of the reader.
 """
 
+import hashlib
 import random
 import secrets
 import unicodedata
@@ -52,7 +67,13 @@ class DrawError(ValidationError):
 
 
 def new_seed() -> str:
-    return secrets.token_hex(8)
+    """A fresh secret seed: 256 bits from the OS, as 64 lower-case hex digits."""
+    return secrets.token_hex(32)
+
+
+def commitment(seed: str) -> str:
+    """What is published before the call closes: the SHA-256 of the seed (UTF-8, hex)."""
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
 
 
 def pick(*, seed: str, application_id: int, candidates, needed: int) -> list[int]:
@@ -162,8 +183,11 @@ def plan_draw(
 
 
 def draw_verify(draw: ExpertDraw) -> list[str]:
-    """The references whose logged picks do not follow from the log; empty when it checks."""
+    """The references whose logged picks do not follow from the log; empty when it checks.
+    A log whose seed is not the one stored with the draw fails as a whole ("seed")."""
     seed = draw.log.get("seed", draw.seed)
+    if draw.outcome == ExpertDraw.Outcome.DRAWN and seed != draw.seed:
+        return ["seed"]
     return [
         entry["reference"]
         for entry in draw.log.get("applications", [])
@@ -279,45 +303,107 @@ def _shortage_error(shortages) -> DrawError:
 @dataclass
 class DrawResult:
     plan: Plan
-    draw: ExpertDraw | None  # None for a preview
+    draw: ExpertDraw
 
 
-def expert_draw(
-    *, call: Call, by: User, seed: str | None = None, commit: bool = True
-) -> DrawResult:
+def draw_commit(*, call: Call, by: User, seed: str | None = None, now=None) -> str:
+    """Commit to the draw seed of `call` before it closes: store and publish only its SHA-256.
+    Returns the seed — show it to staff once; the draw needs it. Once per call."""
+    now = now or timezone.now()
+    seed = (seed or new_seed()).strip()
+    if len(seed) < 32 or len(seed) > 64:
+        raise ValidationError(_("The seed must be 32 to 64 characters long."), code="seed")
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().select_related("program").get(pk=call.pk)
+        _require_staff(by, locked)
+        if locked.draw_commitment:
+            raise ValidationError(
+                _("This call's draw seed is already committed."), code="already_committed"
+            )
+        if locked.has_closed(now):
+            raise ValidationError(
+                _("The draw seed must be committed before the call closes."), code="closed"
+            )
+        locked.draw_commitment = commitment(seed)
+        locked.draw_committed_at = now
+        locked.save(update_fields=["draw_commitment", "draw_committed_at"])
+    call.draw_commitment, call.draw_committed_at = locked.draw_commitment, now
+    return seed
+
+
+def _refused(call: Call, by: User, kind: str, error: ValidationError, log=None) -> None:
+    """Log a refused attempt, in its own transaction (the attempt's own work is undone)."""
+    ExpertDraw.objects.create(
+        call_id=call.pk,
+        kind=kind,
+        outcome=ExpertDraw.Outcome.REFUSED,
+        by=by,
+        detail=" ".join(error.messages)[:2000],
+        log=log or {},
+    )
+
+
+def _draw_seed(call: Call, seed: str | None) -> str:
+    """The seed of a draw of the (locked) `call`: the revealed one, or `seed` when it opens
+    the commitment (and is then revealed). Raises ValidationError otherwise."""
+    if not call.draw_commitment:
+        raise ValidationError(
+            _("Commit to a draw seed before the call closes: there is none for this call."),
+            code="no_commitment",
+        )
+    if call.draw_seed:
+        return call.draw_seed
+    seed = (seed or "").strip()
+    if commitment(seed) != call.draw_commitment:
+        raise ValidationError(
+            _("This seed does not match the commitment published for the call."),
+            code="seed_mismatch",
+        )
+    call.draw_seed = seed
+    call.save(update_fields=["draw_seed"])
+    return seed
+
+
+def expert_draw(*, call: Call, by: User, seed: str | None = None) -> DrawResult:
     """Draw experts for every application of `call` that still needs some.
 
-    With `commit=False` nothing is written (a preview); committing with the same seed and
-    unchanged data gives the same assignments. Raises DrawError naming each application the
-    pool cannot serve, and then assigns nothing."""
-    seed = (seed or new_seed()).strip()[:64] or new_seed()
+    The first draw needs the seed committed for the call; later runs use the revealed seed
+    (`seed` is then ignored). Raises PermissionDenied for anyone but the office; DrawError
+    naming each application the pool cannot serve (nothing is assigned); ValidationError for a
+    missing commitment or a wrong seed. Every refused attempt is logged all the same."""
     with transaction.atomic():
         # One draw of a call at a time: later draws see the earlier ones' assignments.
-        call = Call.objects.select_for_update().select_related("program").get(pk=call.pk)
-        _require_staff(by, call)
-        applications = list(
-            ProgramApplication.objects.filter(call=call)
-            .reviewable()
-            .select_related("discipline", "endorser")
-            .order_by("pk")
-        )
-        experts, pool, loads, inputs = _draw_inputs(call, applications)
-        plan = plan_draw(
-            seed=seed,
-            applications=inputs,
-            experts=pool,
-            loads=loads,
-            experts_per_application=call.experts_per_application,
-            max_load=call.max_load,
-        )
-        if plan.shortages:
-            raise _shortage_error(plan.shortages)
-        if not commit:
-            return DrawResult(plan=plan, draw=None)
-        draw = ExpertDraw.objects.create(call=call, seed=seed, by=by, log=plan.as_log())
-        by_id = {application.pk: application for application in applications}
-        experts_by_id = {expert.pk: expert for expert in experts}
-        _assign(draw, plan, by_id, experts_by_id, by)
+        locked = Call.objects.select_for_update().select_related("program").get(pk=call.pk)
+        _require_staff(by, locked)
+    try:
+        with transaction.atomic():
+            locked = Call.objects.select_for_update().select_related("program").get(pk=call.pk)
+            seed = _draw_seed(locked, seed)
+            applications = list(
+                ProgramApplication.objects.filter(call=locked)
+                .reviewable()
+                .select_related("discipline", "endorser")
+                .order_by("pk")
+            )
+            experts, pool, loads, inputs = _draw_inputs(locked, applications)
+            plan = plan_draw(
+                seed=seed,
+                applications=inputs,
+                experts=pool,
+                loads=loads,
+                experts_per_application=locked.experts_per_application,
+                max_load=locked.max_load,
+            )
+            if plan.shortages:
+                raise _shortage_error(plan.shortages)
+            draw = ExpertDraw.objects.create(call=locked, seed=seed, by=by, log=plan.as_log())
+            by_id = {application.pk: application for application in applications}
+            experts_by_id = {expert.pk: expert for expert in experts}
+            _assign(draw, plan, by_id, experts_by_id, by)
+    except ValidationError as error:
+        _refused(locked, by, ExpertDraw.Kind.DRAW, error)
+        raise
+    call.draw_seed = locked.draw_seed
     return DrawResult(plan=plan, draw=draw)
 
 
@@ -341,36 +427,51 @@ def _assign(draw, plan, applications_by_id, experts_by_id, by):
             )
 
 
-def expert_redraw(
-    *, assignment: ReviewAssignment, by: User, reason: str, seed: str | None = None
-) -> DrawResult:
+def expert_redraw(*, assignment: ReviewAssignment, by: User, reason: str) -> DrawResult:
     """Staff replace one assignment (with a reason, logged): the expert leaves the
     application and one replacement is drawn the same way as in the draw."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for the replacement."), code="reason_required")
-    with transaction.atomic():
-        locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
-        if locked.status not in (Status.ASSIGNED, Status.ACCEPTED):
-            raise ValidationError(
-                _("Only an assignment without a submitted review can be replaced."),
-                code="not_open",
-            )
-        _require_staff(by, locked.application.call)
-        locked.status = Status.REPLACED
-        locked.declined_at = timezone.now()
-        locked.decline_reason = reason
-        locked.save(update_fields=["status", "declined_at", "decline_reason"])
-        result = replacement_draw(application=locked.application, by=by, reason=reason, seed=seed)
+    try:
+        with transaction.atomic():
+            locked = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+            if locked.status not in (Status.ASSIGNED, Status.ACCEPTED):
+                raise ValidationError(
+                    _("Only an assignment without a submitted review can be replaced."),
+                    code="not_open",
+                )
+            _require_staff(by, locked.application.call)
+            locked.status = Status.REPLACED
+            locked.declined_at = timezone.now()
+            locked.decline_reason = reason
+            locked.save(update_fields=["status", "declined_at", "decline_reason"])
+            result = _replacement_draw(application=locked.application, by=by, reason=reason)
+    except DrawError as error:
+        _refused(assignment.application.call, by, ExpertDraw.Kind.REDRAW, error)
+        raise
     assignment.status = locked.status
     return result
 
 
-def replacement_draw(
-    *, application: ProgramApplication, by: User, reason: str, seed: str | None = None
-) -> DrawResult:
-    """Draw the experts `application` is missing (after a decline or a replacement)."""
-    seed = (seed or new_seed()).strip()[:64] or new_seed()
+def _redraw_seed(call: Call) -> str:
+    """The seed of the call's next replacement draw: derived from the revealed seed (from the
+    commitment while none is revealed, e.g. for assignments made by hand), never chosen."""
+    number = ExpertDraw.objects.filter(call=call, kind=ExpertDraw.Kind.REDRAW).count() + 1
+    return f"{call.draw_seed or call.draw_commitment or call.pk}:redraw:{number}"
+
+
+def replacement_draw(*, application: ProgramApplication, by: User, reason: str) -> DrawResult:
+    """Draw the experts `application` is missing (after a decline or a replacement). A short
+    pool raises DrawError, logged as a refused attempt."""
+    try:
+        return _replacement_draw(application=application, by=by, reason=reason)
+    except DrawError as error:
+        _refused(application.call, by, ExpertDraw.Kind.REDRAW, error)
+        raise
+
+
+def _replacement_draw(*, application: ProgramApplication, by: User, reason: str) -> DrawResult:
     with transaction.atomic():
         call = (
             Call.objects.select_for_update().select_related("program").get(pk=application.call_id)
@@ -380,6 +481,7 @@ def replacement_draw(
             .select_for_update(of=("self",))
             .get(pk=application.pk)
         )
+        seed = _redraw_seed(call)
         experts, pool, loads, inputs = _draw_inputs(call, [application])
         plan = plan_draw(
             seed=seed,

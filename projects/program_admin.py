@@ -19,12 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from projects import program_services as services
 from projects.expert_draw import (
-    DrawError,
+    draw_commit,
     draw_verify,
     expert_draw,
     expert_loads,
     expert_redraw,
-    new_seed,
 )
 from projects.models import (
     Call,
@@ -71,7 +70,11 @@ class DrawForm(forms.Form):
     seed = forms.CharField(
         label=_("Seed"),
         max_length=64,
-        help_text=_("Recorded with the draw; the same seed on the same data gives the same draw."),
+        required=False,
+        help_text=_(
+            "The seed shown when it was committed. Only that seed opens the draw; "
+            "every attempt is logged and published."
+        ),
     )
 
 
@@ -125,30 +128,40 @@ class CallAdmin(RegionScopedAdmin):
         return call
 
     def draw_view(self, request, pk):
-        """Preview a draw with a seed, then commit the same seed; loads and earlier draws."""
+        """Commit to a seed before the call closes; draw with it (no preview); later runs
+        use the revealed seed. Loads, and every attempt with its recomputation."""
         call = self._call(request, pk)
-        form = DrawForm(request.POST or None, initial={"seed": new_seed()})
-        preview = None
-        if request.method == "POST" and form.is_valid():
-            commit = "commit" in request.POST
+        form = DrawForm(request.POST or None)
+        if request.method == "POST" and "commit_seed" in request.POST:
             try:
-                result = expert_draw(
-                    call=call, by=request.user, seed=form.cleaned_data["seed"], commit=commit
-                )
-            except DrawError as error:
-                for message in error.messages:
+                seed = draw_commit(call=call, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", [str(error)]):
                     messages.error(request, message)
             else:
-                if commit:
-                    messages.success(
-                        request,
-                        _("Draw %(seed)s committed: %(n)d applications got experts.")
-                        % {"seed": result.draw.seed, "n": len(result.plan.entries)},
+                messages.warning(
+                    request,
+                    _(
+                        "Seed committed; only its SHA-256 is published. Keep this seed: the "
+                        "draw needs it and it is shown only now: %(seed)s"
                     )
-                    return redirect("admin:projects_call_draw", call.pk)
-                preview = result.plan
-        experts = {e.pk: e for e in Expert.objects.filter(available_calls=call)}
-        draws = list(ExpertDraw.objects.filter(call=call).select_related("by")[:20])
+                    % {"seed": seed},
+                )
+            return redirect("admin:projects_call_draw", call.pk)
+        if request.method == "POST" and "draw" in request.POST and form.is_valid():
+            try:
+                result = expert_draw(call=call, by=request.user, seed=form.cleaned_data["seed"])
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", [str(error)]):
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("Draw done: %(n)d applications got experts.")
+                    % {"n": len(result.plan.entries)},
+                )
+            return redirect("admin:projects_call_draw", call.pk)
+        draws = list(ExpertDraw.objects.filter(call=call).select_related("by")[:50])
         return TemplateResponse(
             request,
             f"{TEMPLATES}/draw.html",
@@ -157,11 +170,7 @@ class CallAdmin(RegionScopedAdmin):
                 "opts": self.opts,
                 "call": call,
                 "form": form,
-                "preview": preview,
-                "preview_rows": [
-                    (entry, [experts.get(expert_id) for expert_id in entry["picks"]])
-                    for entry in (preview.entries if preview else [])
-                ],
+                "can_commit": not call.draw_commitment and not call.has_closed(),
                 "loads": expert_loads(call),
                 "draws": [(draw, draw_verify(draw)) for draw in draws],
                 "title": _("Expert draw: %(call)s") % {"call": call},
@@ -352,11 +361,22 @@ class ConflictAdmin(admin.ModelAdmin):
 @admin.register(ExpertDraw)
 class ExpertDrawAdmin(RegionScopedAdmin):
     region_field = "call__program__region"
-    list_display = ["created_at", "call", "kind", "seed", "by", "verified"]
-    list_filter = ["kind"]
+    list_display = ["created_at", "call", "kind", "outcome", "by", "verified"]
+    list_filter = ["kind", "outcome"]
     search_fields = ["seed", "call__title_zh"]
     list_select_related = ["call", "by"]
-    fields = ["call", "kind", "seed", "by", "reason", "created_at", "verified", "log_pretty"]
+    fields = [
+        "call",
+        "kind",
+        "outcome",
+        "detail",
+        "seed",
+        "by",
+        "reason",
+        "created_at",
+        "verified",
+        "log_pretty",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -440,7 +460,9 @@ class ReviewAssignmentAdmin(RegionScopedAdmin):
                     messages.error(request, message)
             else:
                 messages.success(
-                    request, _("Replaced; draw seed %(seed)s.") % {"seed": result.draw.seed}
+                    request,
+                    _("Replaced; replacement draw with seed %(seed)s.")
+                    % {"seed": result.draw.seed},
                 )
                 return redirect("admin:projects_reviewassignment_change", pk)
         return TemplateResponse(

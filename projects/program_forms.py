@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
+from policies.services.applications import material_label
 from projects.models import Call, ProgramApplication
 from talentportal.models import Discipline, DisciplineLevel, Industry
 from talents.models import Enterprise
@@ -119,5 +120,8 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        materials = call.materials or [str(_("Other document"))]
-        self.fields["label"].choices = [(m, m) for m in materials]
+        # The stored label is the material's Chinese name in either language (as the
+        # service catalogue's), so that the check of the required materials finds it.
+        self.fields["label"].choices = [
+            (material_label(m), m.name) for m in call.material_items
+        ] or [(str(_("Other document")), _("Other document"))]

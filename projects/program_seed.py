@@ -15,13 +15,14 @@ Huai'an's three teams (Science and Technology Town Leaders, Industry Professors,
 Technology Vice Presidents)."""
 
 import datetime
+import hashlib
 import random
 
 from django.db.models import Case, When
 from django.utils import timezone
 
 from projects import program_services as services
-from projects.expert_draw import expert_draw
+from projects.expert_draw import draw_commit, expert_draw
 from projects.models import (
     Call,
     Conflict,
@@ -475,7 +476,11 @@ def _applications(call, applicants, disciplines, industries, staff, scale):
         if status not in (S.DRAFT, S.SUBMITTED):  # "submitted" ones come after the draw
             workflow.application_submit(application=application, by=applicant)
         made.append((application, status))
-    expert_draw(call=call, by=staff, seed=f"{call.program.name_en}-{call.year}")
+    # Committed at opening, as the office does (a demo seed: derived, so reseeding is stable).
+    seed = hashlib.sha256(f"{call.program.name_en}-{call.year}".encode()).hexdigest()
+    if not call.draw_commitment:
+        draw_commit(call=call, by=staff, seed=seed, now=call.opens_at)
+    expert_draw(call=call, by=staff, seed=seed)
     for application, status in made:
         application.refresh_from_db()
         if status == S.SUBMITTED:

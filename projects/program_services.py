@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from policies.services.applications import materials_missing
 from projects.expert_draw import DrawError, replacement_draw
 from projects.models import (
     Call,
@@ -24,7 +25,7 @@ from projects.models import (
 )
 from talentportal import workflow
 from talentportal.choices import Degree
-from talentportal.models import ApplicationStatus, User
+from talentportal.models import ApplicationDocument, ApplicationStatus, User
 from talentportal.notifications import notification_send
 from talents.models import Enterprise
 
@@ -159,6 +160,11 @@ def eligibility_problems(application: ProgramApplication) -> list[str]:
             problems.append(_("This track needs an endorsing enterprise or institution."))
         elif application.endorsement_status != EndorsementStatus.CONFIRMED:
             problems.append(_("The endorsing enterprise or institution has not confirmed yet."))
+    documents = ApplicationDocument.objects.filter(reference=application.reference).only("label")
+    for material in materials_missing(call.material_items, documents):
+        problems.append(
+            _("Attach the required material: %(material)s.") % {"material": material.name}
+        )
     return problems
 
 

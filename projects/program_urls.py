@@ -24,6 +24,7 @@ urlpatterns = [
     path("programs/", views.ProgramListView.as_view(), name="programs"),
     path("programs/<int:pk>/", views.ProgramDetailView.as_view(), name="program"),
     path("programs/calls/<int:pk>/", views.CallDetailView.as_view(), name="call"),
+    path("programs/calls/<int:pk>/draw/", views.CallDrawView.as_view(), name="call_draw"),
     path("programs/calls/<int:pk>/apply/", views.CallApplyView.as_view(), name="call_apply"),
     path(
         "programs/applications/<program_reference:reference>/",

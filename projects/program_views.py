@@ -4,6 +4,8 @@ an enterprise's endorsements; an expert's review queue and reviews.
 Permissions are checked per object on the server: an application is its applicant's (anyone
 else gets a 404), an assignment its expert's (another expert gets a 404)."""
 
+import inspect
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,9 +21,11 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
+from projects import expert_draw
 from projects import program_services as services
 from projects.models import (
     Call,
+    ExpertDraw,
     Program,
     ProgramApplication,
     Review,
@@ -135,6 +139,30 @@ class CallDetailView(DetailView):
                 if user.is_authenticated
                 else None
             ),
+        )
+        return context
+
+
+class CallDrawView(DetailView):
+    """`/programs/calls/<id>/draw/`: the expert draw in public — the seed commitment and when
+    it was made, the revealed seed and its hash, every attempt (refused ones too) and, per
+    application reference, the candidates (expert numbers and loads) and the picks, each
+    recomputed here from what the page shows. No names: experts are numbers."""
+
+    template_name = "projects/programs/call_draw.html"
+    context_object_name = "call"
+
+    def get_queryset(self):
+        return Call.objects.published().select_related("program")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        call = self.object
+        draws = list(ExpertDraw.objects.filter(call=call).order_by("created_at", "pk")[:50])
+        context.update(
+            seed_hash=expert_draw.commitment(call.draw_seed) if call.draw_seed else "",
+            draws=[(draw, expert_draw.draw_verify(draw)) for draw in draws],
+            algorithm=inspect.getsource(expert_draw.pick),
         )
         return context
 
@@ -410,6 +438,9 @@ def _review_context(assignment, form=None, decline_form=None):
         "form": form,
         "decline_form": decline_form or DeclineForm(),
     }
+    if assignment.status in (ReviewAssignment.Status.ACCEPTED, ReviewAssignment.Status.SUBMITTED):
+        # Every material, linked to the checked download (which logs each opening).
+        context["documents"] = ApplicationDocument.objects.filter(reference=application.reference)
     if assignment.status == ReviewAssignment.Status.ACCEPTED and form is None:
         context["form"] = ReviewForm(criteria=call.criteria.all())
     if assignment.status == ReviewAssignment.Status.SUBMITTED:

@@ -8,6 +8,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from projects import roadshow_services as services
@@ -234,13 +236,25 @@ class RoadshowAdmin(RegionScopedAdmin):
         "checked_in_count",
         "online_views",
         "is_published",
+        "checkin_desk",
     ]
     list_filter = ["kind", "is_published"]
     list_select_related = ["region"]
     search_fields = ["title_zh", "title_en", "organiser_zh"]
     autocomplete_fields = ["region"]
     filter_horizontal = ["industries"]
-    readonly_fields = ["registered_count", "waitlisted_count", "checked_in_count"]
+    readonly_fields = ["registered_count", "waitlisted_count", "checked_in_count", "checkin_desk"]
+
+    @admin.display(description=_("check-in desk"))
+    def checkin_desk(self, obj):
+        if obj is None or obj.pk is None or not obj.capacity:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("projects:roadshow_checkin", args=[obj.pk]),
+            _("Open the check-in desk"),
+        )
+
     date_hierarchy = "starts_at"
     inlines = [SlotInline]
     actions = ["change_capacity", "export_attendees", "statistics"]

@@ -5,10 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Need, Project
+from projects.models import Investor, Need, Project, Stage
 from projects.roadshow_filters import MAX_YUAN
 from talentportal.downloads import CheckedFileInput
-from talentportal.models import Industry, Region
+from talentportal.models import Industry, Region, RegionLevel
 from talentportal.uploads import PDF, clean_upload
 from talents.models import Enterprise
 
@@ -48,6 +48,7 @@ class ProjectForm(forms.ModelForm):
             "highlights",
             "enterprise",
             "pitch_deck",
+            "team_names_public",
         ]
         widgets = {
             "summary_zh": forms.Textarea(attrs={"rows": 6}),
@@ -97,3 +98,62 @@ class CheckinForm(forms.Form):
         if "\x00" in code:
             raise ValidationError(_("Enter a check-in code."))
         return code
+
+
+class InvestorRegistrationForm(forms.ModelForm):
+    """An investment institution asking to join the databank (staff verify it)."""
+
+    stages = forms.MultipleChoiceField(
+        label=_("Stages invested in"),
+        choices=Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    ticket_min = forms.IntegerField(
+        label=_("Smallest ticket (yuan)"), min_value=0, max_value=MAX_YUAN, initial=0
+    )
+    ticket_max = forms.IntegerField(
+        label=_("Largest ticket (yuan)"), min_value=0, max_value=MAX_YUAN, initial=0
+    )
+
+    class Meta:
+        model = Investor
+        fields = [
+            "name",
+            "name_en",
+            "kind",
+            "region",
+            "stages",
+            "focus_industries",
+            "regions",
+            "ticket_min",
+            "ticket_max",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "website",
+            "description",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "focus_industries": forms.CheckboxSelectMultiple,
+            "regions": forms.CheckboxSelectMultiple,
+        }
+        field_classes = {"region": RegionSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A few dozen options: provinces and cities for the seat, provinces for the focus.
+        self.fields["region"].queryset = Region.objects.filter(level__lte=RegionLevel.CITY).only(
+            "code", "name_zh", "name_en"
+        )
+        self.fields["regions"].queryset = Region.objects.filter(level=RegionLevel.PROVINCE)
+        self.fields["focus_industries"].queryset = Industry.objects.filter(is_active=True)
+        self.fields["contact_email"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("ticket_min"), cleaned.get("ticket_max")
+        if low is not None and high is not None and high < low:
+            self.add_error("ticket_max", _("The largest ticket cannot be below the smallest."))
+        return cleaned

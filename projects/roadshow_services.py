@@ -12,6 +12,7 @@ served in arrival order (the order in which registrations were created under the
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,7 @@ from projects.models import (
     RoadshowSlot,
     new_checkin_code,
 )
-from talentportal.models import ApplicationStatus, Region, User
+from talentportal.models import AccountKind, ApplicationStatus, Region, User
 from talentportal.notifications import notification_send
 from talentportal.workflow import (
     application_approve,
@@ -99,7 +100,24 @@ def project_publish(*, project: Project, by: User, comment: str = "") -> Project
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at", "updated_at"])
     project.status, project.published_at = locked.status, locked.published_at
+    _tell_matching_investors(locked)
     return locked
+
+
+def _tell_matching_investors(project: Project) -> None:
+    """The members of the verified investors the new project fits best are told (once: a
+    project is published once; unpublishing and publishing again tells them again)."""
+    investors = list(matching_investors(project))
+    members = Investor.members.through.objects.filter(
+        investor__in=[investor.pk for investor in investors], user__is_active=True
+    ).select_related("user", "investor")
+    for membership in members:
+        notification_send(
+            recipient=membership.user,
+            template="projects/roadshows/notifications/project_matches",
+            context={"project": project, "investor": membership.investor},
+            url=project.get_absolute_url(),
+        )
 
 
 @transaction.atomic
@@ -166,6 +184,64 @@ def investor_reject(*, investor: Investor, by: User, reason: str) -> Investor:
     )
     investor.refresh_from_db()
     return investor
+
+
+INVESTOR_FIELDS = frozenset(
+    {
+        "name",
+        "name_en",
+        "kind",
+        "region",
+        "stages",
+        "ticket_min",
+        "ticket_max",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "website",
+        "description",
+    }
+)
+
+
+@transaction.atomic
+def investor_register(*, user: User, focus_industries=(), regions=(), **fields) -> Investor:
+    """An investor account asks to join the databank for its institution: a new investor,
+    pending verification, with `user` as its member. The office's staff are told; the
+    databank opens to `user` once staff verify it (`investor_verify`)."""
+    unknown = set(fields) - INVESTOR_FIELDS
+    if unknown:
+        raise ValueError(f"not registrable: {sorted(unknown)}")
+    if not (user.is_authenticated and user.kind == AccountKind.INVESTOR):
+        raise PermissionDenied(_("Only an investor account can register an institution."))
+    if Investor.objects.of_member(user).exclude(status=VerificationStatus.REJECTED).exists():
+        raise RoadshowError(
+            _("You have registered an institution already."), code="already_registered"
+        )
+    investor = Investor(**fields)
+    investor.full_clean(exclude=["focus_industries", "regions", "members"])
+    investor.save()
+    investor.members.add(user)
+    investor.focus_industries.set(focus_industries)
+    investor.regions.set(regions)
+    staff = User.objects.with_perm(
+        "projects.change_investor", backend="django.contrib.auth.backends.ModelBackend"
+    ).filter(is_staff=True, is_active=True)
+    for recipient in staff:
+        notification_send(
+            recipient=recipient,
+            template="projects/roadshows/notifications/investor_registered",
+            context={"investor": investor},
+            url=reverse("admin:projects_investor_change", args=[investor.pk]),
+        )
+    return investor
+
+
+def investor_of(user) -> Investor | None:
+    """The institution `user` acts for, in whatever state (the newest if several)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Investor.objects.of_member(user).order_by("-pk").first()
 
 
 def verified_investor_of(user) -> Investor | None:

@@ -17,6 +17,7 @@ urlpatterns = [
         name="interest_answer",
     ),
     path("investors/", views.InvestorListView.as_view(), name="investors"),
+    path("investors/mine/", views.my_investor, name="my_investor"),
     path("investors/<int:pk>/", views.InvestorDetailView.as_view(), name="investor"),
     path("roadshows/", views.RoadshowListView.as_view(), name="roadshows"),
     path("roadshows/<int:pk>/", views.roadshow_detail, name="roadshow"),

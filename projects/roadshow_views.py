@@ -38,9 +38,16 @@ from projects.roadshow_filters import (
     RoadshowFilterSet,
     filter_regions,
 )
-from projects.roadshow_forms import CheckinForm, InterestForm, ProjectForm
+from projects.roadshow_forms import (
+    CheckinForm,
+    InterestForm,
+    InvestorRegistrationForm,
+    ProjectForm,
+)
 from talentportal.lists import PortalFilterView, PortalListView
+from talentportal.models import AccountKind
 from talentportal.ratelimit import rate_limit
+from talents.models import VerificationStatus
 
 
 class FilteredListView(PortalFilterView):
@@ -115,6 +122,7 @@ class ProjectDetailView(DetailView):
             interests = list(
                 project.interests.select_related("investor").order_by("status", "-created_at")
             )
+        members = list(project.members.all())
         slots = (
             RoadshowSlot.objects.filter(project=project, roadshow__is_published=True)
             .select_related("roadshow")
@@ -128,7 +136,8 @@ class ProjectDetailView(DetailView):
             interest_form=InterestForm(),
             interests=interests,
             slots=slots,
-            members=list(project.members.all()),
+            members=members,
+            team_names=project.team_names_for(user, members),
             matches=(
                 list(services.matching_investors(project))
                 if project.status == ProjectStatus.PUBLISHED and services.databank_visible_to(user)
@@ -307,6 +316,53 @@ class InvestorListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(allowed=self.allowed, **kwargs)
+
+
+@login_required
+def my_investor(request):
+    """`/investors/mine/`: an investor account's institution. None yet (or rejected): the
+    form to register it and ask to join the databank; pending: what happens next; verified:
+    the published projects that fit its stages, industries and regions, best fit first, and
+    the interests it expressed with the teams' answers."""
+    user = request.user
+    investor = services.investor_of(user)
+    if user.kind != AccountKind.INVESTOR and investor is None:
+        return render(request, "projects/roadshows/not_investor.html", status=403)
+    form = None
+    status = 200
+    if investor is None or investor.status == VerificationStatus.REJECTED:
+        form = InvestorRegistrationForm(request.POST or None)
+        if request.method == "POST":
+            if form.is_valid():
+                fields = dict(form.cleaned_data)
+                try:
+                    services.investor_register(user=user, **fields)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Your institution is registered. The talent office will check it; "
+                            "the databank opens to you once it is verified."
+                        ),
+                    )
+                    return redirect("projects:my_investor")
+            status = 400
+    matches, interests = [], []
+    if investor is not None and investor.is_verified:
+        matches = list(services.matching_projects(investor, limit=20))
+        interests = list(
+            Interest.objects.filter(investor=investor)
+            .select_related("project")
+            .order_by("-created_at", "-pk")[:50]
+        )
+    return render(
+        request,
+        "projects/roadshows/my_investor.html",
+        {"investor": investor, "form": form, "matches": matches, "interests": interests},
+        status=status,
+    )
 
 
 class InvestorDetailView(LoginRequiredMixin, DetailView):

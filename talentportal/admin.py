@@ -5,7 +5,15 @@ from pghistory.admin import EventsAdmin
 from pghistory.admin.core import EventModelFilter
 from pghistory.models import Events
 
-from talentportal.models import Discipline, Industry, Notification, Region, SecurityEvent, User
+from talentportal.models import (
+    Discipline,
+    DocumentAccess,
+    Industry,
+    Notification,
+    Region,
+    SecurityEvent,
+    User,
+)
 
 
 @admin.register(User)
@@ -85,6 +93,28 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ["recipient", "subject", "body", "url", "created_at", "read_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(DocumentAccess)
+class DocumentAccessAdmin(admin.ModelAdmin):
+    """The access trail of application documents, read-only."""
+
+    list_display = ["at", "reference", "label", "viewer"]
+    list_filter = ["at"]
+    search_fields = ["=reference"]
+    list_select_related = ["viewer"]
+    show_full_result_count = False
+    fields = ["at", "reference", "label", "document", "viewer"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

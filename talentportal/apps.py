@@ -15,3 +15,17 @@ class TalentportalConfig(AppConfig):
         from talentportal.page_cache import invalidate_on_change
 
         invalidate_on_change(Region, Industry, Discipline)
+
+        # Third-party apps without a translated name show in the admin's language.
+        from django.apps import apps
+
+        for app_config in apps.get_app_configs():
+            if app_config.label in THIRD_PARTY_APP_NAMES:
+                app_config.verbose_name = THIRD_PARTY_APP_NAMES[app_config.label]
+
+
+THIRD_PARTY_APP_NAMES = {
+    "axes": _("Login attempts and lockouts"),
+    "otp_totp": _("Authenticator apps (two-factor)"),
+    "otp_static": _("Backup codes (two-factor)"),
+}

@@ -21,6 +21,7 @@ class SignupForm(auth_forms.UserCreationForm):
         choices=[
             (AccountKind.TALENT, _("a talent (individual)")),
             (AccountKind.ENTERPRISE, _("a member of an enterprise")),
+            (AccountKind.INVESTOR, _("a member of an investment institution")),
         ],
         widget=forms.RadioSelect,
         initial=AccountKind.TALENT,

@@ -497,6 +497,42 @@ class ApplicationDocument(models.Model):
         return reverse("me:document", args=[self.pk])
 
 
+class DocumentAccess(models.Model):
+    """Someone other than the applicant opened one of an application's documents through the
+    checked download (staff processing it, an expert reviewing it). Append-only: a trigger
+    refuses every UPDATE; rows outlive the document (no foreign-key constraint)."""
+
+    document = models.ForeignKey(
+        ApplicationDocument,
+        verbose_name=_("document"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    reference = models.CharField(_("reference number"), max_length=20, db_index=True)
+    viewer = models.ForeignKey(
+        User,
+        verbose_name=_("opened by"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    label = models.CharField(_("what it is"), max_length=100, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("document access")
+        verbose_name_plural = _("document accesses")
+        default_permissions = ("view",)
+        triggers = [
+            pgtrigger.Protect(name="document_access_no_update", operation=pgtrigger.Update),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.reference}"
+
+
 # The security log's short labels ("event", "path", "Export"…) have their own translation
 # context: the same English words mean other things elsewhere in the portal.
 class SecurityEventKind(models.TextChoices):

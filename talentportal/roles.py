@@ -11,7 +11,8 @@ it runs after every `migrate` (post_migrate) and as `manage.py sync_roles`.
   financial products, feedback), runs draws and allocations, verifies enterprises; reads
   what a decision needs. Deletes nothing, no logs.
 - security auditor: reads the audit trail (pghistory events), the security event log, the
-  admin log, who saw whose personal data (ProfileAccess) and login attempts. Edits nothing.
+  access trail of application documents (DocumentAccess), the admin log, who saw whose
+  personal data (ProfileAccess) and login attempts. Edits nothing.
 - system administrator: every permission, users and groups included.
 
 Who has a role is decided in the admin (a user's groups); a staff member may also be scoped to
@@ -141,7 +142,7 @@ APPLICATIONS = {
 
 AUDIT = {
     "pghistory": {"events": VIEW, "context": VIEW, "middlewareevents": VIEW},
-    "talentportal": {"securityevent": VIEW},
+    "talentportal": {"securityevent": VIEW, "documentaccess": VIEW},
     "talents": {"profileaccess": VIEW},
     "admin": {"logentry": VIEW},
     "axes": {"accessattempt": VIEW, "accessfailurelog": VIEW, "accesslog": VIEW},

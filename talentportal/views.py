@@ -87,8 +87,15 @@ class SignupView(RateLimitMixin, CreateView):
         messages.success(self.request, _("Welcome! Your account has been created."))
         return response
 
+    #: Where each kind of account goes next: its organisation's registration (which staff
+    #: verify, or a join request to one already registered); a talent to their account.
+    NEXT_STEP = {
+        AccountKind.ENTERPRISE: "talents:enterprise_register",
+        AccountKind.INVESTOR: "projects:my_investor",
+    }
+
     def get_success_url(self):
-        return reverse("accounts:profile")
+        return reverse(self.NEXT_STEP.get(self.object.kind, "accounts:profile"))
 
 
 class AccountView(LoginRequiredMixin, UpdateView):

@@ -23,6 +23,7 @@ from talentportal.models import (
     ApplicationDocument,
     ApplicationEvent,
     ApplicationStatus,
+    DocumentAccess,
     ReferenceCounter,
     User,
 )
@@ -289,3 +290,15 @@ def document_readable_by(document: ApplicationDocument, user: User) -> bool:
         return True
     application = application_get(document.reference)
     return application is not None and application.can_read_documents(user)
+
+
+def document_open(document: ApplicationDocument, user: User) -> bool:
+    """Whether `user` may read `document`; a read by anyone but the applicant is written to
+    the access trail (`DocumentAccess`) before the file is served."""
+    if not document_readable_by(document, user):
+        return False
+    if document.owner_id != user.pk:
+        DocumentAccess.objects.create(
+            document=document, reference=document.reference, viewer=user, label=document.label
+        )
+    return True

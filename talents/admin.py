@@ -474,7 +474,9 @@ class TalentCardAdmin(RegionScopedAdmin):
     list_display = ["number", "holder", "tier", "valid_from", "valid_until", "revoked_at"]
     list_filter = ["tier"]
     list_select_related = ["talent"]
-    search_fields = ["=number"]
+    # The number, or the holder's name (a prefix: the name index serves it).
+    search_fields = ["=number", "talent__name__istartswith"]
+    search_help_text = _("The card number, or the beginning of the holder's name.")
     show_full_result_count = False
     fields = [
         "number",

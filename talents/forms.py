@@ -451,6 +451,25 @@ class CreditCodeField(forms.CharField):
         return uscc.compact(value) if value else value
 
 
+class JoinRequestForm(forms.Form):
+    """Ask to join an enterprise already registered, named by its credit code."""
+
+    credit_code = CreditCodeField(
+        label=_("Unified social credit code of your enterprise"),
+        help_text=_("The enterprise's administrator on the portal approves your request."),
+    )
+    message = forms.CharField(
+        label=_("Message to the administrator"),
+        max_length=300,
+        required=False,
+        help_text=_("For example your department and position."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "join")
+        super().__init__(*args, **kwargs)
+
+
 class EnterpriseRegistrationForm(forms.ModelForm):
     credit_code = CreditCodeField(
         label=_("Unified social credit code"),

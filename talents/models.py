@@ -777,6 +777,60 @@ class EnterpriseMember(models.Model):
         return f"{self.user} @ {self.enterprise_id} ({self.role})"
 
 
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the administrator")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class EnterpriseJoinRequest(models.Model):
+    """An enterprise account asks to join an enterprise already registered (a second
+    employee); one of the enterprise's administrators approves (a member is added) or
+    declines. One open request per person and enterprise (database constraint)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=JoinRequestStatus.choices,
+        default=JoinRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("request to join an enterprise")
+        verbose_name_plural = _("requests to join an enterprise")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "user"],
+                condition=Q(status="pending"),
+                name="enterprise_join_one_open_request",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.enterprise_id} ({self.status})"
+
+
 # ---------------------------------------------------------------------------------------------
 # Demands and internships
 

@@ -42,11 +42,13 @@ from talents.models import (
     DemandApplication,
     Education,
     Enterprise,
+    EnterpriseJoinRequest,
     EnterpriseMember,
     Evaluation,
     Experience,
     Internship,
     InternshipApplication,
+    JoinRequestStatus,
     MemberRole,
     ProfileAccess,
     Shortlist,
@@ -876,6 +878,88 @@ def enterprise_member_add(
         enterprise=enterprise, user=user, defaults={"role": MemberRole(role)}
     )
     return member
+
+
+def enterprise_join_request(
+    *, user: User, credit_code: str, message: str = ""
+) -> EnterpriseJoinRequest:
+    """An enterprise account asks to join the enterprise registered under `credit_code` (a
+    second employee of a registered company); its administrators are told. Asking again while
+    a request is open returns that request."""
+    if not (user.is_authenticated and user.is_active and user.kind == AccountKind.ENTERPRISE):
+        raise PermissionDenied(_("Only an enterprise account can join an enterprise."))
+    enterprise = Enterprise.objects.filter(credit_code=uscc.compact(credit_code or "")).first()
+    if enterprise is None:
+        raise ValidationError(
+            {"credit_code": _("No enterprise is registered with this credit code.")},
+            code="unknown",
+        )
+    if enterprise.has_member(user):
+        raise ValidationError(_("You are a member of this enterprise already."), code="member")
+    try:
+        with transaction.atomic():
+            join, created = EnterpriseJoinRequest.objects.get_or_create(
+                enterprise=enterprise,
+                user=user,
+                status=JoinRequestStatus.PENDING,
+                defaults={"message": (message or "").strip()[:300]},
+            )
+    except IntegrityError:  # a concurrent request of the same person won
+        return EnterpriseJoinRequest.objects.get(
+            enterprise=enterprise, user=user, status=JoinRequestStatus.PENDING
+        )
+    if created:
+        admins = enterprise.members.filter(role=MemberRole.ADMIN).select_related("user")
+        for admin in admins:
+            _notify(
+                admin.user,
+                "join_request",
+                {"join": join, "enterprise": enterprise},
+                url=_url_named("talents:enterprise_dashboard"),
+            )
+    return join
+
+
+@transaction.atomic
+def enterprise_join_answer(
+    *, join: EnterpriseJoinRequest, by: User, approve: bool
+) -> EnterpriseJoinRequest:
+    """An administrator of the enterprise approves (the person becomes a recruiter) or
+    declines a request to join; the person is told. Answering twice is refused."""
+    locked = (
+        EnterpriseJoinRequest.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "user")
+        .get(pk=join.pk)
+    )
+    enterprise = locked.enterprise
+    if not enterprise.members.filter(user=by, role=MemberRole.ADMIN).exists():
+        raise PermissionDenied(_("Only the enterprise's administrators can answer this."))
+    if locked.status != JoinRequestStatus.PENDING:
+        raise ValidationError(_("This request has been answered already."), code="answered")
+    locked.status = JoinRequestStatus.APPROVED if approve else JoinRequestStatus.DECLINED
+    locked.decided_at = timezone.now()
+    locked.decided_by = by
+    locked.save(update_fields=["status", "decided_at", "decided_by"])
+    if approve:
+        EnterpriseMember.objects.get_or_create(
+            enterprise=enterprise, user=locked.user, defaults={"role": MemberRole.RECRUITER}
+        )
+    _notify(
+        locked.user,
+        "join_answer",
+        {"join": locked, "enterprise": enterprise},
+        url=_url_named(
+            "talents:enterprise_dashboard" if approve else "talents:enterprise_register"
+        ),
+    )
+    return locked
+
+
+def _url_named(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -62,6 +62,11 @@ urlpatterns = [
     path(
         "enterprise/register/", views.EnterpriseRegisterView.as_view(), name="enterprise_register"
     ),
+    path(
+        "enterprise/join-requests/<int:pk>/<slug:answer>/",
+        views.enterprise_join_answer,
+        name="enterprise_join_answer",
+    ),
     path("enterprise/shortlist/", views.ShortlistView.as_view(), name="shortlist"),
     path("enterprise/contacts/", views.SentContactRequestsView.as_view(), name="sent_requests"),
     path("enterprise/postings/", views.PostingManageListView.as_view(), name="postings"),

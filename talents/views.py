@@ -66,6 +66,7 @@ from talents.forms import (
     ExperienceFormSet,
     InternshipApplyForm,
     InternshipForm,
+    JoinRequestForm,
     NominateForm,
     ProcessForm,
     ProfileForm,
@@ -80,9 +81,12 @@ from talents.models import (
     Demand,
     DemandApplication,
     Enterprise,
+    EnterpriseJoinRequest,
     Evaluation,
     Internship,
     InternshipApplication,
+    JoinRequestStatus,
+    MemberRole,
     Shortlist,
     Talent,
     VerificationStatus,
@@ -127,13 +131,45 @@ def acting_enterprise(user) -> Enterprise | None:
     )
 
 
+class EnterpriseNotVerified(Exception):
+    """The user's enterprise is registered but not (yet) verified."""
+
+    def __init__(self, enterprise: Enterprise):
+        super().__init__(enterprise.pk)
+        self.enterprise = enterprise
+
+
 def verified_enterprise(request) -> Enterprise:
-    """The verified enterprise the signed-in user acts for; Http404 for everyone else (the
-    caller sends anonymous visitors to the log-in page first)."""
+    """The verified enterprise the signed-in user acts for; EnterpriseNotVerified for a member
+    of an enterprise still waiting (or refused), Http404 for everyone else (the caller sends
+    anonymous visitors to the log-in page first)."""
     enterprise = acting_enterprise(request.user)
-    if enterprise is None or not enterprise.is_verified:
+    if enterprise is None:
         raise Http404
+    if not enterprise.is_verified:
+        raise EnterpriseNotVerified(enterprise)
     return enterprise
+
+
+def not_verified_page(request, enterprise: Enterprise):
+    """What a member of an enterprise that is not verified yet sees instead of the pages of
+    verified enterprises: where the verification stands and what to do (a 403, not a 404)."""
+    return render(
+        request, "talents/enterprise/not_verified.html", {"enterprise": enterprise}, status=403
+    )
+
+
+class VerifiedEnterpriseRequired(LoginRequiredMixin):
+    """Members of a verified enterprise only: `self.enterprise`; members of an enterprise
+    waiting for verification get a page that says so, anyone else a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            try:
+                self.enterprise = verified_enterprise(request)
+            except EnterpriseNotVerified as pending:
+                return not_verified_page(request, pending.enterprise)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def acting_talent(request) -> Talent | None:
@@ -142,15 +178,6 @@ def acting_talent(request) -> Talent | None:
     if request.user.kind != AccountKind.TALENT:
         raise Http404
     return Talent.objects.active().filter(user=request.user).first()
-
-
-class VerifiedEnterpriseRequired(LoginRequiredMixin):
-    """Members of a verified enterprise only: `self.enterprise`; a 404 for anyone else."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.enterprise = verified_enterprise(request)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class EnterpriseMemberRequired(LoginRequiredMixin):
@@ -183,7 +210,11 @@ def login_and_verified_enterprise(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        return view(request, *args, enterprise=verified_enterprise(request), **kwargs)
+        try:
+            enterprise = verified_enterprise(request)
+        except EnterpriseNotVerified as pending:
+            return not_verified_page(request, pending.enterprise)
+        return view(request, *args, enterprise=enterprise, **kwargs)
 
     return wrapped
 
@@ -1109,6 +1140,8 @@ class EnterpriseRegisterView(LoginRequiredMixin, View):
         return self.render(self.make_form())
 
     def post(self, request, *args, **kwargs):
+        if "join-credit_code" in request.POST:
+            return self.join(request)
         form = self.make_form(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -1126,8 +1159,62 @@ class EnterpriseRegisterView(LoginRequiredMixin, View):
                 return redirect("talents:enterprise_dashboard")
         return self.render(form, status=400)
 
-    def render(self, form, status=200):
-        return render(self.request, self.template_name, {"form": form}, status=status)
+    def join(self, request):
+        """A second employee asks to join the enterprise registered under a credit code."""
+        join_form = JoinRequestForm(request.POST)
+        if join_form.is_valid():
+            try:
+                join = services.enterprise_join_request(
+                    user=request.user,
+                    credit_code=join_form.cleaned_data["credit_code"],
+                    message=join_form.cleaned_data["message"],
+                )
+            except ValidationError as error:
+                apply_service_error(join_form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your request to join %(enterprise)s is sent to its administrator; "
+                        "you will be told of the answer."
+                    )
+                    % {"enterprise": join.enterprise.display_name},
+                )
+                return redirect("talents:enterprise_register")
+        return self.render(self.make_form(), status=400, join_form=join_form)
+
+    def render(self, form, status=200, join_form=None):
+        pending = EnterpriseJoinRequest.objects.filter(
+            user=self.request.user, status=JoinRequestStatus.PENDING
+        ).select_related("enterprise")
+        context = {
+            "form": form,
+            "join_form": join_form or JoinRequestForm(),
+            "pending_joins": list(pending),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+@require_POST
+@login_required
+def enterprise_join_answer(request, pk, answer):
+    """An administrator of the enterprise approves or declines a request to join it."""
+    if answer not in ("approve", "decline"):
+        raise Http404
+    join = get_object_or_404(
+        EnterpriseJoinRequest.objects.filter(
+            enterprise__members__user=request.user,
+            enterprise__members__role=MemberRole.ADMIN,
+        ),
+        pk=pk,
+    )
+    try:
+        services.enterprise_join_answer(join=join, by=request.user, approve=answer == "approve")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your answer is sent."))
+    return redirect("talents:enterprise_dashboard")
 
 
 class EnterpriseDashboardView(EnterpriseMemberRequired, TemplateView):
@@ -1162,7 +1249,16 @@ class EnterpriseDashboardView(EnterpriseMemberRequired, TemplateView):
             figures["shortlist"] = Shortlist.objects.filter(
                 enterprise=enterprise, talent__in=Talent.objects.searchable()
             ).count()
-        return super().get_context_data(enterprise=enterprise, figures=figures, **kwargs)
+        join_requests = []
+        if enterprise.members.filter(user=self.request.user, role=MemberRole.ADMIN).exists():
+            join_requests = list(
+                enterprise.join_requests.filter(status=JoinRequestStatus.PENDING).select_related(
+                    "user"
+                )
+            )
+        return super().get_context_data(
+            enterprise=enterprise, figures=figures, join_requests=join_requests, **kwargs
+        )
 
 
 class ShortlistView(VerifiedEnterpriseRequired, PortalListView):

@@ -17,8 +17,16 @@ from talentportal.models import ApplicationDocument, ApplicationStatus, User
 
 
 def material_label(material: ServiceMaterial) -> str:
-    """What a document attached for `material` is called in the application's documents."""
+    """What a document attached for `material` is called in the application's documents.
+    Any material with a Chinese name (`name_zh`) will do, e.g. a program call's."""
     return material.name_zh[:100]
+
+
+def materials_missing(materials, documents) -> list:
+    """The required materials (`required` true) that none of `documents` is attached for,
+    matched by `material_label`: what keeps an application from being submitted."""
+    attached = {document.label for document in documents}
+    return [m for m in materials if m.required and material_label(m) not in attached]
 
 
 def service_draft_get_or_create(*, service: ServiceItem, applicant: User) -> ServiceApplication:

@@ -12,6 +12,7 @@ the expert draw and scored reviews (issue: talent programs).
   with one `Score` per criterion.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -37,6 +38,7 @@ from talents.models import Enterprise
 
 __all__ = [
     "Call",
+    "CallMaterial",
     "Conflict",
     "Criterion",
     "EndorsementStatus",
@@ -138,6 +140,20 @@ class Program(models.Model):
         return localized(self, "description")
 
 
+@dataclass(frozen=True)
+class CallMaterial:
+    """One material a call requires, in the shape of the service catalogue's materials (so
+    `policies.services.applications.material_label` and `materials_missing` apply)."""
+
+    name_zh: str
+    name_en: str = ""
+    required: bool = True
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
 class CallQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True, program__is_published=True)
@@ -197,6 +213,24 @@ class Call(models.Model):
     )
     scores_visible = models.BooleanField(_("applicants see their anonymised scores"), default=False)
     is_published = models.BooleanField(_("published"), default=True)
+    # The expert draw's public commitments (projects.expert_draw documents the procedure).
+    draw_commitment = models.CharField(
+        _("draw seed commitment (SHA-256)"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Published before the call closes: the SHA-256 of the secret draw seed."),
+    )
+    draw_committed_at = models.DateTimeField(
+        _("draw seed committed"), null=True, blank=True, editable=False
+    )
+    draw_seed = models.CharField(
+        _("revealed draw seed"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("Published at the first draw."),
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -215,6 +249,16 @@ class Call(models.Model):
                 condition=Q(experts_per_application__gte=1), name="call_at_least_one_expert"
             ),
             models.CheckConstraint(condition=Q(max_load__gte=1), name="call_max_load_positive"),
+            models.CheckConstraint(
+                condition=Q(draw_commitment="") | Q(draw_commitment__regex=r"^[0-9a-f]{64}$"),
+                name="call_draw_commitment_is_sha256",
+            ),
+            # A seed is revealed only against a commitment made before.
+            models.CheckConstraint(
+                condition=Q(draw_seed="")
+                | (~Q(draw_commitment="") & Q(draw_committed_at__isnull=False)),
+                name="call_draw_seed_was_committed",
+            ),
         ]
 
     def __str__(self):
@@ -233,7 +277,18 @@ class Call(models.Model):
 
     @property
     def materials(self) -> list[str]:
-        return [line.strip() for line in localized(self, "materials").splitlines() if line.strip()]
+        return [material.name for material in self.material_items]
+
+    @property
+    def material_items(self) -> list["CallMaterial"]:
+        """The required materials, one per line of `materials_zh`; the English name is the
+        line at the same position of `materials_en` (the Chinese one if there is none)."""
+        names_zh = [line.strip() for line in self.materials_zh.splitlines() if line.strip()]
+        names_en = [line.strip() for line in self.materials_en.splitlines()]
+        return [
+            CallMaterial(name_zh=name, name_en=names_en[i] if i < len(names_en) else "")
+            for i, name in enumerate(names_zh)
+        ]
 
     def is_open(self, when=None) -> bool:
         when = when or timezone.now()
@@ -428,13 +483,13 @@ class ProgramApplication(Application):
         return covers(user, self.call.program.region_id)
 
     def can_read_documents(self, user) -> bool:
-        """Staff who may process it, and its experts once they declared no conflict, unless
-        the review is blind (documents would tell who applied)."""
+        """Staff who may process it, and its experts once they declared no conflict: they
+        score from every material (in a blind call too; the review page shows the files by
+        what they are, never by the applicant's file names). Every read is logged."""
         if self.can_process(user):
             return True
         return (
-            not self.call.blind
-            and self.assignments.of_expert_user(user)
+            self.assignments.of_expert_user(user)
             .filter(status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED])
             .exists()
         )
@@ -537,11 +592,19 @@ class ExpertDraw(models.Model):
         DRAW = "draw", _("Draw")
         REDRAW = "redraw", _("Replacement draw")
 
+    class Outcome(models.TextChoices):
+        DRAWN = "drawn", _("Drawn")
+        REFUSED = "refused", _("Refused")
+
     call = models.ForeignKey(
         Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="draws"
     )
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.DRAW)
-    seed = models.CharField(_("seed"), max_length=64)
+    outcome = models.CharField(
+        _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.DRAWN
+    )
+    detail = models.TextField(_("why it was refused"), blank=True)
+    seed = models.CharField(_("seed"), max_length=200, blank=True)
     by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"), blank=True)
     log = models.JSONField(_("log"), default=dict)
@@ -553,7 +616,7 @@ class ExpertDraw(models.Model):
         verbose_name_plural = _("expert draws")
 
     def __str__(self):
-        return f"{self.call} · {self.get_kind_display()} · {self.seed}"
+        return f"{self.call} · {self.get_kind_display()} · {self.get_outcome_display()}"
 
 
 class AssignmentStatus(models.TextChoices):

@@ -33,6 +33,7 @@ from talentportal.i18n import localized
 from talentportal.models import Application, Industry, Region, RegionalQuerySet, User
 from talentportal.search import document_tokens, search_query
 from talents.models import Enterprise, VerificationStatus
+from talents.privacy import mask_name
 
 __all__ = [
     "CHECKIN_CODE_ALPHABET",
@@ -182,6 +183,14 @@ class Project(models.Model):
         db_index=True,
     )
     featured = models.BooleanField(_("featured"), default=False)
+    team_names_public = models.BooleanField(
+        _("show the team's names"),
+        default=False,
+        help_text=_(
+            "The project lead's consent: without it, the project page shows the team's names "
+            "masked (陈**) to everyone outside the team."
+        ),
+    )
     program = models.ForeignKey(
         "projects.Program",
         verbose_name=_("talent program it came from"),
@@ -264,6 +273,17 @@ class Project(models.Model):
     def get_needs_display(self) -> list[str]:
         labels = dict(Need.choices)
         return [str(labels.get(need, need)) for need in self.needs]
+
+    def team_names_for(self, user, members) -> list[str]:
+        """The lead's and the members' names as `user` may see them: in full for the team,
+        staff, and everyone when the lead consented (`team_names_public`); masked otherwise."""
+        people = [self.lead, *members]
+        names = [person.get_short_name() for person in people]
+        if self.team_names_public or (user.is_authenticated and user.is_staff):
+            return names
+        if user.is_authenticated and user.pk in {person.pk for person in people}:
+            return names
+        return [mask_name(name) for name in names]
 
     def has_member(self, user) -> bool:
         """Whether `user` is on the team (the lead or a member)."""

@@ -222,6 +222,11 @@ def talents(w: World) -> None:
     )
     talent_services.contact_request_accept(request=accepted, by=bare_talent.user)
     talent_services.shortlist_add(enterprise=enterprise, talent=talent, by=recruiter, note="优先")
+    w.objects["join_request"] = talent_services.enterprise_join_request(
+        user=UserFactory(username="crawl-colleague", kind=AccountKind.ENTERPRISE),
+        credit_code=enterprise.credit_code,
+        message="市场部",
+    )
     talent_services.profile_view_record(
         talent=talent, viewer=recruiter, enterprise=enterprise, why="岗位匹配"
     )
@@ -296,6 +301,8 @@ def policies(w: World) -> None:
     )
     workflow.application_submit(application=submitted, by=talent)
     officer = w.users[roles.SYSTEM_ADMINISTRATOR]
+    # Staff open the document: an entry in the access trail of documents.
+    assert workflow.document_open(w["document"], officer)
     more = workflow.application_create(
         model=full_service.applications.model, applicant=talent, service=full_service
     )
@@ -387,8 +394,13 @@ def projects(w: World) -> None:
     drawn_track = TrackFactory(call=drawn_call)
     ProgramApplicationFactory(track=drawn_track, call=drawn_call)
     ExpertFactory(calls=[drawn_call])
-    expert_draw.expert_draw(call=drawn_call, by=staff, seed=SEED)
+    expert_draw.expert_draw(
+        call=drawn_call,
+        by=staff,
+        seed=expert_draw.draw_commit(call=drawn_call, by=staff, seed=SEED.ljust(32, "0")),
+    )
     assert ExpertDraw.objects.filter(call=drawn_call).exists()
+    w.objects["drawn_call"] = drawn_call
     assert Review.objects.exists() and Score.objects.exists()
 
 

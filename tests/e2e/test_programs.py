@@ -1,5 +1,5 @@
 """Talent programs in a real browser: a talent applies to a track that needs an endorsement,
-the enterprise endorses, the talent submits; staff run the expert draw in the admin; two
+the enterprise endorses, the talent submits; staff commit the draw seed and draw in the admin; two
 experts declare no conflict and score; staff approve in the ranking; the talent sees the
 outcome. axe-core checks every page on the way."""
 
@@ -89,15 +89,15 @@ def test_program_journey(page, new_context, browser_errors):
     application.refresh_from_db()
     assert application.status == S.SUBMITTED
 
-    # Staff preview and commit the draw in the admin.
+    # Staff commit to a secret seed, then draw with it in the admin.
     office = new_context().new_page()
     log_in(office, staff.username, path="/admin/login/")
     office.goto(f"/admin/projects/call/{call.pk}/draw/")
-    office.fill("#id_seed", "e2e-seed")
-    office.locator("input[name=preview]").click()
-    expect(office.locator("#content")).to_contain_text(application.reference)
-    office.locator("input[name=commit]").click()
-    expect(office.locator(".messagelist")).to_contain_text("e2e-seed")
+    office.locator("input[name=commit_seed]").click()
+    seed = re.search(r"[0-9a-f]{64}", office.locator(".messagelist").inner_text()).group(0)
+    office.fill("#id_seed", seed)
+    office.locator("input[name=draw]").click()
+    expect(office.locator(".messagelist .success")).to_be_visible()
     assert ReviewAssignment.objects.filter(application=application).count() == 2
 
     # Two experts declare no conflict and score; the blind review hides the applicant.

@@ -34,20 +34,25 @@ def test_changelists_render(admin_client, model):
     assert admin_client.get(reverse(f"admin:projects_{model}_changelist")).status_code == 200
 
 
-def test_draw_preview_commit_and_redraw(admin_client):
+def test_draw_commit_then_draw_and_redraw(admin_client):
     call = call_with(experts_per_application=2)
     ExpertFactory.create_batch(3, calls=[call])
     application = ProgramApplicationFactory(track=call.tracks.get())
     url = reverse("admin:projects_call_draw", args=[call.pk])
-    assert admin_client.get(url).status_code == 200
-    preview = admin_client.post(url, {"seed": "abc", "preview": "1"})
-    assert preview.status_code == 200 and application.reference in preview.text
+    page = admin_client.get(url)
+    assert page.status_code == 200 and 'name="preview"' not in page.text
+    response = admin_client.post(url, {"commit_seed": "1"}, follow=True)
+    call.refresh_from_db()
+    seed = next(str(m) for m in response.context["messages"]).rsplit(" ", 1)[-1]
+    assert len(call.draw_commitment) == 64 and len(seed) == 64
+    assert admin_client.post(url, {"seed": "abc", "draw": "1"}).status_code == 302
     assert not ReviewAssignment.objects.exists()
-    assert admin_client.post(url, {"seed": "abc", "commit": "1"}).status_code == 302
+    assert admin_client.post(url, {"seed": seed, "draw": "1"}).status_code == 302
     assert ReviewAssignment.objects.filter(application=application).count() == 2
-    draw = ExpertDraw.objects.get()
+    draw = ExpertDraw.objects.get(outcome="drawn")
     page = admin_client.get(reverse("admin:projects_expertdraw_change", args=[draw.pk]))
-    assert page.status_code == 200 and "abc" in page.text
+    assert page.status_code == 200 and seed in page.text
+    assert ExpertDraw.objects.filter(outcome="refused").count() == 1
     assignment = ReviewAssignment.objects.first()
     redraw = reverse("admin:projects_reviewassignment_redraw", args=[assignment.pk])
     assert admin_client.get(redraw).status_code == 200
@@ -61,7 +66,9 @@ def test_draw_shortage_names_the_application(admin_client):
     call = call_with(experts_per_application=3)
     application = ProgramApplicationFactory(track=call.tracks.get())
     url = reverse("admin:projects_call_draw", args=[call.pk])
-    response = admin_client.post(url, {"seed": "abc", "commit": "1"}, follow=True)
+    response = admin_client.post(url, {"commit_seed": "1"}, follow=True)
+    seed = next(str(m) for m in response.context["messages"]).rsplit(" ", 1)[-1]
+    response = admin_client.post(url, {"seed": seed, "draw": "1"}, follow=True)
     assert application.reference in response.text
     assert not ReviewAssignment.objects.exists()
 
@@ -104,9 +111,10 @@ def test_change_pages_render(admin_client):
     call = call_with(experts_per_application=1)
     ExpertFactory(calls=[call])
     application = ProgramApplicationFactory(track=call.tracks.get())
-    admin_client.post(
-        reverse("admin:projects_call_draw", args=[call.pk]), {"seed": "s", "commit": "1"}
-    )
+    url = reverse("admin:projects_call_draw", args=[call.pk])
+    response = admin_client.post(url, {"commit_seed": "1"}, follow=True)
+    seed = next(str(m) for m in response.context["messages"]).rsplit(" ", 1)[-1]
+    admin_client.post(url, {"seed": seed, "draw": "1"})
     assignment = ReviewAssignment.objects.get()
     review = Review.objects.create(assignment=assignment, comment="好", total=80)
     for model, pk in [

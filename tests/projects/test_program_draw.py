@@ -15,6 +15,7 @@ from projects.expert_draw import (
     DrawApplication,
     DrawError,
     PoolExpert,
+    draw_commit,
     draw_verify,
     expert_draw,
     expert_loads,
@@ -31,7 +32,9 @@ from tests.projects.program_factories import (
     ExpertFactory,
     ProgramApplicationFactory,
     call_with,
+    committed_seed,
     discipline,
+    draw,
 )
 from tests.talentportal.factories import UserFactory
 from tests.talents.factories import EnterpriseFactory
@@ -179,10 +182,8 @@ def test_draw_assigns_n_excludes_conflicts_and_logs(staff):
     fine = ExpertFactory.create_batch(3, calls=[call])
     conflicted = {same_employer, same_endorser, person, applicant_self}
 
-    preview = expert_draw(call=call, by=staff, seed="audit-1", commit=False)
-    assert preview.draw is None and not ReviewAssignment.objects.exists()
-    result = expert_draw(call=call, by=staff, seed="audit-1")
-    assert result.plan.picks == preview.plan.picks
+    seed = committed_seed(call, staff)
+    result = expert_draw(call=call, by=staff, seed=seed)
     assignments = ReviewAssignment.objects.select_related("expert")
     assert not assignments.filter(application=draft).exists()
     for each in [application, *others]:
@@ -194,13 +195,14 @@ def test_draw_assigns_n_excludes_conflicts_and_logs(staff):
     assert not {a.expert for a in assignments.filter(application=application)} & conflicted
     assert max(load for _e, load in expert_loads(call)) <= 3
     assert draw_verify(result.draw) == []
-    assert result.draw.log["seed"] == "audit-1"
+    assert result.draw.log["seed"] == seed
     # Tampering with the log shows.
     entry = result.draw.log["applications"][0]
     entry["picks"] = list(reversed(entry["picks"]))
     assert draw_verify(result.draw) == [entry["reference"]]
-    # A second draw has nothing left to do.
-    again = expert_draw(call=call, by=staff, seed="audit-2")
+    # A second run (with the revealed seed, whatever is typed) has nothing left to do.
+    again = expert_draw(call=call, by=staff, seed="another seed")
+    assert again.draw.seed == seed
     assert again.plan.entries == [] and ReviewAssignment.objects.count() == 8
     assert fine  # the pool
 
@@ -212,7 +214,9 @@ def test_same_seed_same_draw_on_identical_data(staff):
     ProgramApplicationFactory.create_batch(3, track=call.tracks.get())
 
     def run(seed):
+        seed = seed.ljust(32, "0")
         with transaction.atomic():
+            draw_commit(call=call, by=staff, seed=seed)
             expert_draw(call=call, by=staff, seed=seed)
             drawn = sorted(ReviewAssignment.objects.values_list("application_id", "expert_id"))
             transaction.set_rollback(True)
@@ -230,9 +234,11 @@ def test_a_short_pool_names_the_application_and_assigns_nothing(staff):
     ExpertFactory.create_batch(2, calls=[call])
     application = ProgramApplicationFactory(track=call.tracks.get())
     with pytest.raises(DrawError) as error:
-        expert_draw(call=call, by=staff, seed="x")
+        draw(call, staff)
     assert application.reference in error.value.messages[0]
-    assert not ReviewAssignment.objects.exists() and not ExpertDraw.objects.exists()
+    assert not ReviewAssignment.objects.exists()
+    refused = ExpertDraw.objects.get()  # the attempt is logged all the same
+    assert refused.outcome == "refused" and application.reference in refused.detail
 
 
 @pytest.mark.django_db
@@ -240,11 +246,11 @@ def test_the_load_cap_holds_across_the_call(staff):
     call = call_with(experts_per_application=1, max_load=2)
     ExpertFactory.create_batch(2, calls=[call])
     ProgramApplicationFactory.create_batch(4, track=call.tracks.get())
-    expert_draw(call=call, by=staff, seed="cap")
+    draw(call, staff)
     assert sorted(load for _e, load in expert_loads(call)) == [2, 2]
     ProgramApplicationFactory(track=call.tracks.get())
     with pytest.raises(DrawError):
-        expert_draw(call=call, by=staff, seed="cap")
+        expert_draw(call=call, by=staff)
 
 
 @pytest.mark.django_db
@@ -252,12 +258,13 @@ def test_staff_redraw_needs_a_reason_and_never_reuses_the_expert(staff):
     call = call_with(experts_per_application=1)
     ExpertFactory.create_batch(2, calls=[call])
     ProgramApplicationFactory(track=call.tracks.get())
-    expert_draw(call=call, by=staff, seed="r")
+    main = draw(call, staff).draw
     first = ReviewAssignment.objects.get()
     with pytest.raises(ValidationError):
         expert_redraw(assignment=first, by=staff, reason=" ")
-    result = expert_redraw(assignment=first, by=staff, reason="回避", seed="r2")
+    result = expert_redraw(assignment=first, by=staff, reason="回避")
     assert result.draw.kind == "redraw" and result.draw.reason == "回避"
+    assert result.draw.seed == f"{main.seed}:redraw:1"  # derived, never chosen
     first.refresh_from_db()
     assert first.status == "replaced"
     second = ReviewAssignment.objects.active().get()
@@ -266,11 +273,14 @@ def test_staff_redraw_needs_a_reason_and_never_reuses_the_expert(staff):
         expert_redraw(assignment=second, by=staff, reason="再次回避")
     second.refresh_from_db()
     assert second.status == "assigned"  # the failed redraw rolled back
+    assert ExpertDraw.objects.filter(kind="redraw", outcome="refused").count() == 1
 
 
 @pytest.mark.django_db
 def test_only_staff_draw():
     call = call_with()
+    with pytest.raises(PermissionDenied):
+        draw_commit(call=call, by=UserFactory())
     with pytest.raises(PermissionDenied):
         expert_draw(call=call, by=UserFactory(), seed="x")
 
@@ -319,5 +329,63 @@ def test_region_scoped_staff_draw_only_in_their_region():
         return type(user).objects.get(pk=user.pk)
 
     with pytest.raises(PermissionDenied):
-        expert_draw(call=call, by=staff_of("120000"), seed="x")
-    assert expert_draw(call=call, by=staff_of("330000"), seed="x").draw is not None
+        draw(call, staff_of("120000"))
+    assert draw(call, staff_of("330000")).draw is not None
+
+
+# -- nobody chooses the seed (issue 19, point 5) ------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_only_the_seed_committed_before_closing_opens_the_draw_and_every_attempt_is_logged(
+    staff, client
+):
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from projects.expert_draw import commitment
+
+    call = call_with(experts_per_application=1)
+    ExpertFactory.create_batch(3, calls=[call])
+    application = ProgramApplicationFactory(track=call.tracks.get())
+    with pytest.raises(ValidationError) as error:
+        expert_draw(call=call, by=staff, seed="acceptance-1")
+    assert error.value.code == "no_commitment"
+    seed = draw_commit(call=call, by=staff)
+    assert len(seed) == 64
+    call.refresh_from_db()
+    assert call.draw_commitment == commitment(seed) and seed not in call.draw_commitment
+    with pytest.raises(ValidationError):  # one commitment per call
+        draw_commit(call=call, by=staff)
+    for attempt in ("acceptance-1", "acceptance-2", seed[:-1]):
+        with pytest.raises(ValidationError) as error:
+            expert_draw(call=call, by=staff, seed=attempt)
+        assert error.value.code == "seed_mismatch"
+    assert not ReviewAssignment.objects.exists()
+    result = expert_draw(call=call, by=staff, seed=seed)
+    call.refresh_from_db()
+    assert call.draw_seed == seed and result.draw.seed == seed
+    attempts = list(ExpertDraw.objects.order_by("pk").values_list("outcome", flat=True))
+    assert attempts == ["refused"] * 4 + ["drawn"]
+    # A call that closed without a commitment cannot get one any more.
+    late = call_with(closes_at=timezone.now() - datetime.timedelta(seconds=1))
+    with pytest.raises(ValidationError) as error:
+        draw_commit(call=late, by=staff, now=timezone.now())
+    assert error.value.code == "closed"
+    # The public page: commitment, revealed seed and its hash, every attempt, recomputed.
+    page = client.get(reverse("projects:call_draw", args=[call.pk]))
+    assert page.status_code == 200
+    text = page.text
+    assert call.draw_commitment in text and seed in text
+    assert text.count(application.reference) == 1
+    assert "seed_mismatch" not in text and text.count("refused") == 0
+    assert "random.Random" in text  # the algorithm, to recompute with
+    for expert in ExpertDraw.objects.get(outcome="drawn").assignments.all():
+        assert expert.expert.name not in text  # experts are numbers
+    # Tampering with the log shows on the page.
+    drawn = ExpertDraw.objects.get(outcome="drawn")
+    drawn.log["seed"] = "acceptance-1"
+    ExpertDraw.objects.filter(pk=drawn.pk).update(log=drawn.log)
+    assert "seed" in draw_verify(ExpertDraw.objects.get(pk=drawn.pk))

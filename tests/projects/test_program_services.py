@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from projects import program_services as services
-from projects.expert_draw import expert_draw
 from projects.models import EndorsementStatus, ProgramApplication, ReviewAssignment
 from talentportal.choices import Degree
 from talentportal.models import AccountKind, ApplicationStatus
@@ -21,6 +20,7 @@ from tests.projects.program_factories import (
     TrackFactory,
     call_with,
     discipline,
+    draw,
 )
 from tests.talentportal.factories import UserFactory
 from tests.talents.factories import EnterpriseFactory, recruiter
@@ -248,7 +248,7 @@ def test_decline_draws_a_replacement(staff):
     call = call_with(experts_per_application=1)
     experts = ExpertFactory.create_batch(3, calls=[call])
     ProgramApplicationFactory(track=call.tracks.first())
-    expert_draw(call=call, by=staff, seed="s")
+    draw(call, staff)
     assignment = ReviewAssignment.objects.get()
     replacement = services.assignment_decline(
         assignment=assignment, by=assignment.expert.user, reason="时间冲突"
@@ -325,7 +325,7 @@ def test_decline_without_a_replacement_tells_staff(staff):
     call = call_with(experts_per_application=1)
     ExpertFactory(calls=[call])
     ProgramApplicationFactory(track=call.tracks.first())
-    expert_draw(call=call, by=staff, seed="s")
+    draw(call, staff)
     assignment = ReviewAssignment.objects.get()
     assert (
         services.assignment_decline(assignment=assignment, by=assignment.expert.user, reason="出差")
@@ -334,3 +334,55 @@ def test_decline_without_a_replacement_tells_staff(staff):
     assignment.refresh_from_db()
     assert assignment.status == "declined"
     assert staff.notifications.filter(subject__contains=assignment.application.reference).exists()
+
+
+# -- required materials (issue 19, point 4) ---------------------------------------------------
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _attach(application, label):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    services.program_document_attach(
+        application=application,
+        by=application.applicant,
+        upload=SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf"),
+        label=label,
+    )
+
+
+def test_a_call_refuses_submission_until_every_required_material_is_attached():
+    from django.utils import translation
+
+    call = call_with(
+        materials_zh="申报书\n学历学位证书\n代表性成果\n推荐信\n身份证明",
+        materials_en="Application form\nDegree certificates\nKey achievements\nReference\nID",
+    )
+    application = start(call)
+    _attach(application, "申报书")
+    with pytest.raises(ValidationError) as error:
+        services.program_application_submit(application=application, by=application.applicant)
+    assert len(error.value.messages) == 4
+    assert any("学历学位证书" in message for message in error.value.messages)
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DRAFT
+    with translation.override("en"):
+        problems = services.eligibility_problems(application)
+    assert "Attach the required material: Key achievements." in problems
+    for label in ("学历学位证书", "代表性成果", "推荐信", "身份证明"):
+        _attach(application, label)
+    services.program_application_submit(application=application, by=application.applicant)
+    assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_the_document_form_stores_the_chinese_name_in_english_too():
+    from django.utils import translation
+
+    from projects.program_forms import DocumentForm
+
+    call = call_with(materials_zh="申报书\n推荐信", materials_en="Application form")
+    with translation.override("en"):
+        choices = list(DocumentForm(call=call).fields["label"].choices)
+    assert choices == [("申报书", "Application form"), ("推荐信", "推荐信")]

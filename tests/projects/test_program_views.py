@@ -293,3 +293,57 @@ def test_documents_attach_to_a_draft_checked_by_content(client):
     pdf = SimpleUploadedFile("late.pdf", PDF, content_type="application/pdf")
     client.post(url, {"label": "申报书", "document": pdf})
     assert ApplicationDocument.objects.count() == 1
+
+
+# -- the expert reads every material (issue 19, point 3) -----------------------------------------
+
+
+def _attach(application, label, name="material.pdf"):
+    from talentportal import workflow
+
+    upload = SimpleUploadedFile(name, PDF, content_type="application/pdf")
+    return workflow.document_attach(
+        application=application, by=application.applicant, upload=upload, label=label
+    )
+
+
+@pytest.mark.parametrize("blind", [True, False])
+def test_the_expert_sees_every_material_through_the_logged_download(client, blind):
+    from talentportal.models import DocumentAccess
+
+    assignment = assignment_in(call_with(blind=blind, materials_zh="申报书\n学历学位证书"))
+    application = assignment.application
+    application.status = ApplicationStatus.DRAFT  # documents are attached while a draft
+    form, degree = (
+        _attach(application, "申报书", "王五-申报书.pdf"),
+        _attach(application, "学历学位证书"),
+    )
+    login_verified(client, assignment.expert.user)
+    # Before the declaration: neither links nor the files themselves.
+    assert form.get_absolute_url() not in client.get(assignment.get_absolute_url()).text
+    assert client.get(form.get_absolute_url()).status_code == 404
+    client.post(reverse("projects:review_declare", args=[assignment.pk]))
+    page = client.get(assignment.get_absolute_url()).text
+    assert form.get_absolute_url() in page and degree.get_absolute_url() in page
+    assert "申报书" in page and "学历学位证书" in page
+    assert ("王五-申报书.pdf" in page) is not blind
+    assert DocumentAccess.objects.count() == 0
+    response = client.get(form.get_absolute_url())
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    access = DocumentAccess.objects.get()
+    assert (access.viewer, access.reference, access.label) == (
+        assignment.expert.user,
+        application.reference,
+        "申报书",
+    )
+    # Another expert of the same call (not assigned to it) still gets a 404, and no entry.
+    login_verified(client, assignment_in(application.call).expert.user)
+    assert client.get(form.get_absolute_url()).status_code == 404
+    assert DocumentAccess.objects.count() == 1
+    # The applicant reading their own file is not an access by someone else.
+    login_verified(client, application.applicant)
+    own = client.get(form.get_absolute_url())
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == PDF  # read to the end: the file is closed
+    assert DocumentAccess.objects.count() == 1

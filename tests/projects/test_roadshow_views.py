@@ -142,7 +142,7 @@ def test_submit_a_project_with_a_pitch_deck_then_submit_for_review(client):
     data = {
         "title_zh": "钙钛矿光伏组件",
         "summary_zh": "高效率钙钛矿电池",
-        "industry": industry("new-energy").pk,
+        "industry": industry("biomedicine").pk,
         "region": "330100",
         "stage": "seed",
         "funding_sought": "3000000",
@@ -570,3 +570,97 @@ def test_project_from_a_talent_program_says_so(client):
     project = ProjectFactory(program=program)
     response = client.get(reverse("projects:project", args=[project.pk]))
     assert "鲲鹏计划" in response.content.decode()
+
+
+# -- investors sign up, ask to join the databank, and see what fits (issue 19, point 6) ------
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_an_investor_signs_up_registers_and_once_verified_sees_ranked_matches(client, prefix):
+    from talentportal.models import Notification, User
+
+    staff = StaffFactory(is_superuser=True)
+    signup = {
+        "kind": "investor",
+        "username": "wangfund",
+        "email": "wang@fund.example.com",
+        "display_name": "王经理",
+        "password1": "Qiantang-River-2026",
+        "password2": "Qiantang-River-2026",
+        "accept_privacy": "on",
+    }
+    response = client.post(f"{prefix}/accounts/signup/", signup)
+    assert response.status_code == 302 and response["Location"].endswith("/investors/mine/")
+    user = User.objects.get(username="wangfund")
+    login_verified(client, user)
+    mine = f"{prefix}/investors/mine/"
+    assert client.get(mine).status_code == 200
+    # Bad input: errors next to the fields, nothing registered.
+    bad = client.post(mine, {"name": "", "ticket_min": "5", "ticket_max": "1"})
+    assert bad.status_code == 400 and not user.investor_memberships.exists()
+    data = {
+        "name": "钱塘创投基金",
+        "kind": "vc",
+        "region": "330100",
+        "stages": ["seed"],
+        "focus_industries": [industry().pk],
+        "ticket_min": "1000000",
+        "ticket_max": "20000000",
+        "contact_name": "王经理",
+        "contact_email": "wang@fund.example.com",
+    }
+    assert client.post(mine, data).status_code == 302
+    investor = user.investor_memberships.get()
+    assert investor.status == "pending"
+    assert Notification.objects.filter(recipient=staff).exists()  # staff are told
+    assert client.post(mine, data).status_code == 200  # no second registration
+    assert user.investor_memberships.count() == 1
+    # Pending: no databank, no matches yet.
+    assert "钱塘创投基金" in client.get(mine).text
+    assert client.get(f"{prefix}/investors/").context["allowed"] is False
+    services.investor_verify(investor=investor, by=staff)
+    assert client.get(f"{prefix}/investors/").context["allowed"] is True
+    best = ProjectFactory(title_zh="最契合项目", funding_sought=5_000_000)
+    stage_only = ProjectFactory(
+        title_zh="阶段契合项目", industry=industry("biomedicine"), funding_sought=1
+    )
+    ProjectFactory(title_zh="不契合项目", industry=industry("biomedicine"), stage="b_plus")
+    ProjectFactory(title_zh="草稿项目", draft=True)
+    page = client.get(mine)
+    assert [p.pk for p in page.context["matches"]] == [best.pk, stage_only.pk]
+    assert "不契合项目" not in page.text and "草稿项目" not in page.text
+    # A new project that fits is announced to the institution's members.
+    draft = ProjectFactory(title_zh="新上线项目", draft=True)
+    services.project_publish(project=draft, by=staff)
+    assert Notification.objects.filter(recipient=user, url=draft.get_absolute_url()).exists()
+
+
+def test_my_institution_is_for_investor_accounts(client):
+    login_verified(client, UserFactory(kind=AccountKind.TALENT))
+    assert client.get(reverse("projects:my_investor")).status_code == 403
+    client.logout()
+    assert client.get(reverse("projects:my_investor")).status_code == 302
+
+
+# -- names on project pages need the lead's consent (issue 19, point 9) ------------------------
+
+
+def test_team_names_are_masked_unless_the_lead_consents(client):
+    lead = UserFactory(kind=AccountKind.TALENT, display_name="陈思远")
+    member = UserFactory(kind=AccountKind.TALENT, display_name="欧阳娜娜")
+    project = ProjectFactory(lead=lead)
+    project.members.add(member)
+    url = project.get_absolute_url()
+    for viewer in (None, UserFactory(kind=AccountKind.TALENT), investor_member()[0]):
+        if viewer is not None:
+            login_verified(client, viewer)
+        page = client.get(url).text
+        assert "陈思远" not in page and "欧阳娜娜" not in page
+        assert "陈**" in page and "欧阳**" in page
+    login_verified(client, member)  # the team sees its names
+    assert "陈思远" in client.get(url).text
+    project.team_names_public = True
+    project.save()
+    client.logout()
+    page = client.get(url).text
+    assert "陈思远" in page and "欧阳娜娜" in page

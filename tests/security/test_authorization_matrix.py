@@ -124,6 +124,7 @@ PUBLIC = {
     "projects:programs",
     "projects:program",
     "projects:call",
+    "projects:call_draw",
     "apartments:index",
     "apartments:community",
     "apartments:occupancy",
@@ -194,6 +195,7 @@ SIGNED_IN = {
     "talents:internship_apply",
     "talents:enterprise_dashboard",
     "talents:enterprise_register",
+    "talents:enterprise_join_answer",
     "talents:shortlist",
     "talents:sent_requests",
     "talents:postings",
@@ -205,6 +207,7 @@ SIGNED_IN = {
     "talents:evaluations",
     "projects:project_create",
     "projects:my_projects",
+    "projects:my_investor",
     "projects:project_edit",
     "projects:project_deck",
     "projects:project_submit",
@@ -404,6 +407,17 @@ def interest() -> Case:
     return Case({"pk": expressed.pk, "answer": "accept"}, owner, stranger)
 
 
+def join_request() -> Case:
+    from talents.services import enterprise_join_request
+
+    owner, stranger = recruiter(), recruiter()
+    enterprise = Enterprise.objects.of_member(owner).get()
+    enterprise.members.filter(user=owner).update(role="admin")
+    colleague = UserFactory(kind=AccountKind.ENTERPRISE)
+    join = enterprise_join_request(user=colleague, credit_code=enterprise.credit_code)
+    return Case({"pk": join.pk, "answer": "approve"}, owner, stranger)
+
+
 def registration() -> Case:
     owner, stranger = talents_pair()
     roadshow = RoadshowFactory()
@@ -465,6 +479,7 @@ OWNED: dict[str, tuple[Callable[[], Case], ...]] = {
     "projects:project_deck": (draft_project,),
     "projects:project_submit": (draft_project,),
     "projects:interest_answer": (interest,),
+    "talents:enterprise_join_answer": (join_request,),
     "projects:roadshow_cancel": (registration,),
     "projects:application": (program_application,),
     "projects:application_document": (program_draft,),
@@ -550,6 +565,7 @@ ARGUMENTS: dict[str, Callable[[], Case]] = {
     "projects:roadshow_checkin": _pk(RoadshowFactory),
     "projects:program": _pk(ProgramFactory),
     "projects:call": call_page,
+    "projects:call_draw": call_page,
     "projects:call_apply": call_page,
     "apartments:community": _pk(CommunityFactory),
     "apartments:round": round_pages,
@@ -745,6 +761,7 @@ UNPUBLISHED: dict[str, Callable[[], object]] = {
     "projects:project": lambda: ProjectFactory(draft=True),
     "projects:program": lambda: ProgramFactory(is_published=False),
     "projects:call": lambda: call_with(is_published=False),
+    "projects:call_draw": lambda: call_with(is_published=False),
     "projects:roadshow": lambda: RoadshowFactory(is_published=False),
     "apartments:community": lambda: CommunityFactory(is_published=False),
     "ecosystem:service_point": lambda: ServicePointFactory(is_published=False),

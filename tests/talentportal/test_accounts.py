@@ -34,13 +34,24 @@ def test_signup_creates_a_talent_account_and_logs_in(client):
 
 
 def test_signup_as_enterprise_member_in_english_remembers_the_language(client):
-    client.post("/en/accounts/signup/", signup_data(kind="enterprise"))
+    response = client.post("/en/accounts/signup/", signup_data(kind="enterprise"))
     user = User.objects.get(username="chenjing")
     assert user.kind == AccountKind.ENTERPRISE
     assert user.preferred_language == "en"
+    # The next step: register the enterprise (or ask to join one already registered).
+    assert response["Location"] == reverse("talents:enterprise_register")
 
 
-@pytest.mark.parametrize("kind", ["staff", "expert", "investor", "admin", ""])
+def test_signup_offers_talent_enterprise_and_investor(client):
+    page = client.get(reverse("accounts:signup")).text
+    for kind in ("talent", "enterprise", "investor"):
+        assert f'value="{kind}"' in page
+    response = client.post(reverse("accounts:signup"), signup_data(kind="investor"))
+    assert response["Location"] == reverse("projects:my_investor")
+    assert User.objects.get(username="chenjing").kind == AccountKind.INVESTOR
+
+
+@pytest.mark.parametrize("kind", ["staff", "expert", "admin", ""])
 def test_signup_cannot_choose_a_privileged_or_unknown_kind(client, kind):
     response = client.post(reverse("accounts:signup"), signup_data(kind=kind))
     assert response.status_code == 200

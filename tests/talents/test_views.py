@@ -699,9 +699,11 @@ def test_enterprise_registration_and_verification_flow():
     assert "Waiting for verification" in body(dashboard)
     assert client.get("/enterprise/register/").status_code == 302  # registered already
 
-    # Pending: no search, no posting.
-    assert client.get(SEARCH).status_code == 404
-    assert client.get("/enterprise/postings/demand/new/").status_code == 404
+    # Pending: no search, no posting; a page that says why (issue 19: not a 404).
+    for url in (SEARCH, "/enterprise/postings/demand/new/"):
+        pending = client.get(url)
+        assert pending.status_code == 403
+        assert "talents/enterprise/not_verified.html" in [t.name for t in pending.templates]
 
     # The same credit code cannot be registered twice.
     other = login(UserFactory(kind=AccountKind.ENTERPRISE))

@@ -85,7 +85,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Demo data ready in {time.perf_counter() - started:.1f}s.")
         )
         usernames = ", ".join(account["username"] for account in DEMO_ACCOUNTS)
-        self.stdout.write(f"Demo accounts: {usernames}; password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Demo accounts: {usernames}, demo-investor (investor); password: {DEMO_PASSWORD}"
+        )
         self.stdout.write(f"Admin: {ADMIN_URL} (log in as demo-staff)")
         self.stdout.write(
             f"Second factor of {DEMO_TOTP_USERNAME}: the current code is printed by "
