@@ -191,7 +191,7 @@ defaults
 frontend portal
     bind {HOST}:{self.port}
     option forwardfor
-    unique-id-format %{{+X}}o\\ %ci%cp%fp%Ts%rt%pid
+    unique-id-format %{{+X}}o%ci:%cp-%fp-%Ts-%rt:%pid
     http-request set-header X-Request-ID %[unique-id]
     default_backend app
 
@@ -375,6 +375,15 @@ class PortalCluster:
             time.sleep(0.2)
         raise RuntimeError(f"HAProxy never had {sorted(names)} up: {self.haproxy.status()}")
 
+    def processes(self) -> dict[str, int]:
+        """The process (group leader) of each running piece: what stop() must end."""
+        found = dict(self.state["groups"])
+        for name, server in (("primary", self.primary), ("replica", self.replica)):
+            with contextlib.suppress(AttributeError, OSError, ValueError, IndexError):
+                pid_file = server.cluster.data / "postmaster.pid"
+                found[name] = int(pid_file.read_text().splitlines()[0])
+        return found
+
     def stop(self) -> None:
         """Everything, in the reverse order, each piece whatever happened to the others."""
         steps = [
@@ -403,6 +412,21 @@ class PortalCluster:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+def still_running(processes: dict[str, int]) -> list[str]:
+    """Those of `processes` (name: pid) still alive."""
+    alive = []
+    for name, pid in processes.items():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                continue  # a child that had exited, reaped now
+        alive.append(name)
+    return alive
 
 
 def stop_from_state() -> int:

@@ -435,8 +435,9 @@ def run(
             ).fetchall()
         )
     if bench:
+        # The sessions without the read-your-writes cookie (a copy would not expire).
         jars = [dict(talent.http.cookies) for talent in talents]
-        jars = [jar for jar in jars if jar] * 2  # two clients per session: 2 x clients
+        jars = [{k: v for k, v in jar.items() if k != "tp_primary"} for jar in jars] * 2
         cluster.haproxy.command("disable server app/app2")
         wait_for(lambda: cluster.haproxy.status().get("app2") == "MAINT", 10)
         throughput(cluster.haproxy.base, jars, 3)  # warm-up
@@ -565,6 +566,8 @@ def problems(report: dict) -> list[str]:
         found.append(f"{unconfirmed} submissions in the database that no talent saw confirmed")
     if not report["submissions_confirmed"]:
         found.append("no application was submitted")
+    if report["left_running"] or report["left_on_disk"]:
+        found.append("the cluster was not stopped entirely")
     return found
 
 
@@ -585,8 +588,15 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers, replica_delay=args.replica_delay, log_dir=log_dir
     ) as cluster:
         loadkit.log(f"cluster at {cluster.url}; logs in {log_dir}")
-        outcome = run(cluster, clients=args.clients, phase=args.phase, bench=args.bench)
+        try:
+            outcome = run(cluster, clients=args.clients, phase=args.phase, bench=args.bench)
+        finally:
+            started = cluster.processes()
+            directories = [cluster.root, cluster.primary.root, cluster.replica.root]
     report = summary(outcome)
+    # Every process the cluster started is gone, and its temporary directories with it.
+    report["left_running"] = portal_cluster.still_running(started)
+    report["left_on_disk"] = [str(d) for d in directories if d.exists()]
     found = problems(report)
     print(json.dumps({**report, "problems": found}, indent=2, ensure_ascii=False))
     return 1 if found else 0
