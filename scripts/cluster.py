@@ -100,6 +100,15 @@ def end_process_group(pid: int, grace: float = 40) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
+def server_program(bin_dir: Path, name: str) -> str:
+    """A PostgreSQL program of the server's own version: beside pg_ctl, or beside what pg_ctl
+    links to (PATH may hold links to only some of them), else any on PATH."""
+    for directory in (bin_dir, (bin_dir / "pg_ctl").resolve().parent):
+        if (directory / name).exists():
+            return str(directory / name)
+    return loadkit.pg_tool(name)
+
+
 class Replica(loadkit.PrivateCluster):
     """A hot standby of `primary` in its own temporary directory, on its own port."""
 
@@ -110,7 +119,7 @@ class Replica(loadkit.PrivateCluster):
     def create(self) -> Replica:
         database.prepare_root(self.cluster, self.owner)
         command = [
-            str(self.bin_dir / "pg_basebackup"),
+            server_program(self.bin_dir, "pg_basebackup"),
             *("--host", HOST, "--port", str(self.primary.port), "--username", "postgres"),
             *("--pgdata", str(self.cluster.data), "--wal-method=stream", "--checkpoint=fast"),
             "--write-recovery-conf",  # -R: standby.signal and primary_conninfo
