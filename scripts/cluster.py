@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 try:
-    import psycopg  # noqa: F401 (only whether the virtualenv is in use)
+    import psycopg
 except ImportError:  # run with a Python outside the project's virtualenv: use the virtualenv's
     if VENV_PYTHON.exists() and Path(sys.prefix) != ROOT / ".venv":
         os.execv(VENV_PYTHON, [str(VENV_PYTHON), __file__, *sys.argv[1:]])
@@ -109,6 +109,29 @@ def server_program(bin_dir: Path, name: str) -> str:
     return loadkit.pg_tool(name)
 
 
+# Both servers count their statements (make cluster-test: SELECTs on the replica, writes on
+# the primary), as a production database would for its monitoring.
+STATEMENT_STATISTICS = "shared_preload_libraries = 'pg_stat_statements'\n"
+
+
+def add_settings(cluster: database.Cluster, text: str) -> None:
+    """Lines for postgresql.conf, in the file scripts/database.py includes from it."""
+    with open(cluster.data / "talentportal.conf", "a") as conf:
+        conf.write(text)
+
+
+class Primary(loadkit.PrivateCluster):
+    """The primary: a private cluster as the fault test's, counting its statements."""
+
+    def create(self) -> Primary:
+        database.prepare_root(self.cluster, self.owner)
+        database.init_cluster(self.cluster, self.bin_dir, self.owner)
+        database.write_local_settings(self.cluster, self.port, self.owner)
+        add_settings(self.cluster, STATEMENT_STATISTICS)
+        self.start()
+        return self
+
+
 class Replica(loadkit.PrivateCluster):
     """A hot standby of `primary` in its own temporary directory, on its own port."""
 
@@ -127,9 +150,11 @@ class Replica(loadkit.PrivateCluster):
         database.run_as_owner(self.cluster, command, self.owner)
         # The copy holds the primary's port and socket: this server gets its own.
         database.write_local_settings(self.cluster, self.port, self.owner)
+        add_settings(self.cluster, STATEMENT_STATISTICS)
         if self.apply_delay:
-            with open(self.cluster.data / "talentportal.conf", "a") as conf:
-                conf.write(f"recovery_min_apply_delay = '{int(self.apply_delay * 1000)}ms'\n")
+            add_settings(
+                self.cluster, f"recovery_min_apply_delay = '{int(self.apply_delay * 1000)}ms'\n"
+            )
         self.start()
         return self
 
@@ -267,7 +292,7 @@ class PortalCluster:
         self.root = Path(tempfile.mkdtemp(prefix="tp-portal-cluster-"))
         self.log_dir = log_dir or self.root / "logs"
         self.media = self.root / "media"
-        self.primary: loadkit.PrivateCluster | None = None
+        self.primary: Primary | None = None
         self.replica: Replica | None = None
         self.redis: Redis | None = None
         self.servers: dict[str, loadkit.Gunicorn] = {}
@@ -311,11 +336,13 @@ class PortalCluster:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.media.mkdir()
         self.save_state()
-        self.primary = loadkit.PrivateCluster()
+        self.primary = Primary()
         self.state["primary"] = str(self.primary.root)
         self.save_state()
         self.primary.create()
         self.primary.create_database(DATABASE)
+        with psycopg.connect(self.primary_url, autocommit=True) as connection:
+            connection.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         say(f"PostgreSQL primary on {HOST}:{self.primary.port}; migrating")
         loadkit.manage("migrate", "--noinput", "-v", "0", database_url=self.primary_url)
         self.replica = Replica(self.primary, self.replica_delay)
