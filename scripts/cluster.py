@@ -450,19 +450,30 @@ class PortalCluster:
         self.stop()
 
 
-def still_running(processes: dict[str, int]) -> list[str]:
-    """Those of `processes` (name: pid) still alive."""
-    alive = []
-    for name, pid in processes.items():
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            continue
-        with contextlib.suppress(ChildProcessError):
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                continue  # a child that had exited, reaped now
-        alive.append(name)
-    return alive
+def still_running(processes: dict[str, int], grace: float = 5) -> list[str]:
+    """Those of `processes` (name: pid) still alive after `grace` seconds (pg_ctl's --wait ends
+    when the pid file is gone, a moment before the process)."""
+    deadline = time.monotonic() + grace
+    while True:
+        alive = [name for name, pid in processes.items() if running(pid)]
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.2)
+
+
+def running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False  # a child of ours that had exited, collected now
+    with contextlib.suppress(OSError, IndexError):
+        # A zombie has ended: only its parent (pg_ctl, gone) has not collected it.
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return False
+    return True
 
 
 def stop_from_state() -> int:
