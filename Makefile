@@ -18,7 +18,8 @@ SEED ?= 1
 MAIL_DIR ?= mail
 STATIC_SOURCES := $(shell find static -type f 2>/dev/null)
 
-.PHONY: help venv run test stress-test lint audit bench load fault messages clean
+.PHONY: help venv run test stress-test lint audit bench load fault cluster cluster-stop cluster-test \
+	messages clean
 
 help:
 	@echo "make run    serve the portal with demo data at http://127.0.0.1:8000/ (SEED=0: without seeding)"
@@ -28,6 +29,9 @@ help:
 	@echo "make stress-test  repeat the race, browser and ops tests on a loaded machine"
 	@echo "make load   two minutes of mixed traffic (browse, search, apply) with locust (docs/benchmarks.md)"
 	@echo "make fault  stop a private PostgreSQL under load for 10 s: 503 page, recovery, no lost application"
+	@echo "make cluster  two app servers, a PostgreSQL replica and Redis behind HAProxy, on loopback"
+	@echo "make cluster-stop  stop what make cluster started"
+	@echo "make cluster-test  the cluster under mixed traffic while a server, the replica and Redis fail"
 
 venv: .venv/.synced
 
@@ -103,6 +107,24 @@ load: venv
 # a shorter version (tests/ops/test_fault.py).
 fault: venv
 	$(PY) -m tests.perf.fault $(FAULT_ARGS)
+
+# On loopback only, in temporary directories (scripts/cluster.py): a PostgreSQL primary and its
+# streaming replica, Redis, two gunicorn servers configured as production, HAProxy in front.
+# Prints the URL; Ctrl-C or `make cluster-stop` stops all of it. CLUSTER_ARGS, e.g.
+# "--workers 3 --replica-delay 2" (scripts/cluster.py -h).
+cluster: venv
+	@scripts/ensure-cluster-packages
+	$(PY) scripts/cluster.py start $(CLUSTER_ARGS)
+
+cluster-stop: venv
+	$(PY) scripts/cluster.py stop
+
+# Not part of `make test` (about four minutes): mixed traffic over the cluster while an app
+# server is killed, the replica and Redis stop (docs/operations.md#scale-out-measured).
+# CLUSTER_TEST_ARGS, e.g. "--clients 8 --phase 30" (python -m tests.perf.cluster -h).
+cluster-test: venv
+	@scripts/ensure-cluster-packages
+	$(PY) -m tests.perf.cluster $(CLUSTER_TEST_ARGS)
 
 messages: venv
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete

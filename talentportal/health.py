@@ -3,7 +3,9 @@
     /health/   liveness: the process answers. No database, no cache: a database outage must
                not make an orchestrator restart every web server.
     /ready/    readiness: the database and the cache answer. 503 with the failing check named
-               while either is down, so the load balancer sends traffic elsewhere.
+               while either is down, so the load balancer sends traffic elsewhere. With a
+               replica (DATABASE_REPLICA_URL) it is checked too: while it is down the primary
+               serves its reads, so the answer stays 200, with "status": "degraded".
 
 Both are outside the language prefixes, never cached and never rate limited.
 """
@@ -14,6 +16,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+
+from talentportal import db_router
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +33,12 @@ def health(request):
 def ready(request):
     checks = {"database": database_check(), "cache": cache_check()}
     healthy = all(result == "ok" for result in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    status = "ok" if healthy else "unavailable"
+    if db_router.replica_configured():
+        checks["replica"] = "ok" if db_router.replica_available() else "unavailable"
+        if healthy and checks["replica"] != "ok":
+            status = "degraded"  # reads go to the primary meanwhile
+    return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)
 
 
 def database_check() -> str:

@@ -146,6 +146,11 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"]["OPTIONS"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["talentportal.db_router.PrimaryReplicaRouter"]
+    # Read your writes: a visitor's POST and their next few seconds of pages read the primary.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("talentportal.middleware.DatabaseUnavailableMiddleware") + 1,
+        "talentportal.db_router.ReadYourWritesMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set, the database and local memory otherwise.
@@ -264,7 +269,8 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploads; with several servers, one shared directory (NFS) on each (docs/operations.md).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 
 # E-mail goes to the SMTP server when one is configured; else, when EMAIL_FILE_PATH names a
 # folder, into files there (`make run`: mail/, a file per message); else to the console.

@@ -1,3 +1,4 @@
+import logging
 import sys
 
 from django.contrib import messages
@@ -22,12 +23,14 @@ from talentportal.models import AccountKind, Discipline, Industry, Region, Regio
 from talentportal.notifications import notification_send
 from talentportal.ratelimit import RateLimitMixin
 
+logger = logging.getLogger(__name__)
+
 
 class HomeView(TemplateView):
     template_name = "talentportal/home.html"
 
     def get_context_data(self, **kwargs):
-        counts = cache.get_or_set("home:counts", home_counts, HOME_COUNTS_SECONDS)
+        counts = cached_home_counts()
         return super().get_context_data(
             counters=[
                 (counts["cities"], _("cities")),
@@ -44,6 +47,16 @@ class HomeView(TemplateView):
 # Counting a million accounts on every visit to the home page would make it the slowest page
 # of the site; the figures may be a minute old.
 HOME_COUNTS_SECONDS = 60
+
+
+def cached_home_counts() -> dict[str, int]:
+    """The counts from the cache; counted now when the cache cannot be reached (Redis
+    restarting: `make cluster-test`), which costs queries, not a 500."""
+    try:
+        return cache.get_or_set("home:counts", home_counts, HOME_COUNTS_SECONDS)
+    except Exception:  # each backend raises its own (redis.ConnectionError, OSError...)
+        logger.warning("home page counts not cached: cache unavailable", exc_info=True)
+        return home_counts()
 
 
 def home_counts() -> dict[str, int]:

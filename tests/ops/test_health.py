@@ -86,3 +86,17 @@ def test_a_broken_persistent_connection_is_replaced_at_the_next_request(client, 
     close_old_connections()
     assert client.get("/ready/").status_code == 200
     assert connection.connection.info.backend_pid != old_pid
+
+
+@pytest.mark.django_db
+def test_the_home_page_answers_while_the_cache_is_down(client, settings):
+    # Redis restarting (make cluster-test): the counts are counted, not a 500.
+    dead_redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    settings.CACHES = {"default": dead_redis, "pages": dead_redis}
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert b"registered talents" in response.content

@@ -18,6 +18,8 @@ print(json.dumps({
     "databases": sorted(settings.DATABASES),
     "routers": getattr(settings, "DATABASE_ROUTERS", []),
     "replica_mirror": settings.DATABASES.get("replica", {}).get("TEST", {}).get("MIRROR"),
+    "read_your_writes": "talentportal.db_router.ReadYourWritesMiddleware" in settings.MIDDLEWARE,
+    "media_root": str(settings.MEDIA_ROOT),
     "mailer": settings.MAILERS["default"],
 }))
 """
@@ -35,6 +37,7 @@ def settings_with(**env):
             "SECRET_KEY_FALLBACKS",
             "EMAIL_SMTP_HOST",
             "EMAIL_FILE_PATH",
+            "MEDIA_ROOT",
         }
     }
     environ.update(env, DJANGO_SETTINGS_MODULE="talentportal.settings")
@@ -97,3 +100,14 @@ def test_a_replica_url_adds_the_replica_and_the_router():
     assert values["databases"] == ["default", "replica"]
     assert values["routers"] == ["talentportal.db_router.PrimaryReplicaRouter"]
     assert values["replica_mirror"] == "default"
+    assert values["read_your_writes"] is True
+
+
+def test_without_a_replica_no_read_your_writes_middleware():
+    assert json.loads(settings_with().stdout)["read_your_writes"] is False
+
+
+def test_uploads_go_to_the_media_root_given(tmp_path):
+    # Several servers share one directory (docs/operations.md, make cluster).
+    assert json.loads(settings_with(MEDIA_ROOT=str(tmp_path)).stdout)["media_root"] == str(tmp_path)
+    assert json.loads(settings_with().stdout)["media_root"] == str(ROOT / "media")
