@@ -142,6 +142,8 @@ class RegionChecklist(forms.SelectMultiple):
         if data.get(name + BROWSE_SUFFIX):
             values.browsing = True
             values.browse = added
+            # The field's prepare_value copies the list: render() reads the code from here.
+            self.browse = added
         elif added and added not in values:
             values.append(added)
         return values
@@ -154,7 +156,7 @@ class RegionChecklist(forms.SelectMultiple):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = [str(code) for code in (value or []) if code not in (None, "")]
-        browse = getattr(value, "browse", "")
+        browse = getattr(value, "browse", "") or getattr(self, "browse", "")
         final_attrs = self.build_attrs(self.attrs, attrs)
         base_id = final_attrs.pop("id", "") or f"id_{name}"
         flat = _flat(self.choices)
@@ -186,17 +188,19 @@ class RegionChecklist(forms.SelectMultiple):
         add_attrs = {**final_attrs, "id": base_id + ADD_SUFFIX}
         add_attrs.pop("multiple", None)
         options = [
-            ("", _("Add a region")),
+            ("", _("Choose a region")),
             *visible_region_choices(flat, [browse] if browse else chosen[-1:]),
         ]
         add = _select(name + ADD_SUFFIX, add_attrs, options, {browse} if browse else set())
         return format_html(
             '<div class="region-picker">{}{}'
-            '<div class="region-picker__add">{} '
+            '<div class="region-picker__add"><label for="{}">{}</label> {} '
             '<button class="button button--secondary" type="submit" name="{}" value="1" '
             "formnovalidate>{}</button></div></div>",
             format_html('<ul class="region-picker__chosen">{}</ul>', boxes) if chosen else "",
             kept,
+            base_id + ADD_SUFFIX,
+            _("Add a region"),
             add,
             name + BROWSE_SUFFIX,
             _("List its places"),
