@@ -189,7 +189,7 @@ class RegionChecklist(forms.SelectMultiple):
         add_attrs.pop("multiple", None)
         options = [
             ("", _("Choose a region")),
-            *visible_region_choices(flat, [browse] if browse else chosen[-1:]),
+            *visible_region_choices(flat, [browse] if browse else []),
         ]
         add = _select(name + ADD_SUFFIX, add_attrs, options, {browse} if browse else set())
         return format_html(
