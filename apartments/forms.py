@@ -16,6 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from apartments.models import ApartmentApplication, Layout, validate_resident_id
 from talentportal.choices import Degree, TalentTier
+from talentportal.region_picker import RegionSelect
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 TIER_CHOICES = [("", _("No tier")), *TalentTier.choices]
@@ -256,7 +257,7 @@ class FindLineForm(forms.Form):
 
 
 class OccupancyForm(forms.Form):
-    region = forms.ChoiceField(label=_("Region"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False, widget=RegionSelect)
 
     def __init__(self, *args, region_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

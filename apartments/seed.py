@@ -875,19 +875,20 @@ def community_generated(county: str, county_zh: str, county_en: str, k: int) -> 
 
 def large_leases_ensure(*, communities: list[Community]) -> int:
     """A lease for every let unit of the generated communities that has none, in one
-    statement: tenants are demo talent accounts in turn, start dates within the last three
-    years, households that fit the layout, rent at the community's general discount (none:
-    market)."""
+    statement: tenants are demo talent accounts in turn (the n-th unit's tenant is picked
+    from an array of the accounts by position: a join on computed row numbers has no index
+    and ran as a nested loop of units × accounts, over 25 minutes), start dates within the
+    last three years, households that fit the layout, rent at the community's general discount
+    (none: market)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH tenants AS (
-                SELECT id, row_number() OVER (ORDER BY id) - 1 AS n
+                SELECT array_agg(id ORDER BY id) AS ids
                 FROM talentportal_user
                 WHERE kind = 'talent' AND is_active AND is_demo
                   AND left(username, 5) <> 'demo-'
-            ), counted AS (SELECT count(*) AS total FROM tenants),
-            todo AS (
+            ), todo AS (
                 SELECT u.*, row_number() OVER (ORDER BY u.id) - 1 AS n
                 FROM apartments_unit u
                 WHERE u.status = 'let' AND u.community_id = ANY(%s)
@@ -896,14 +897,14 @@ def large_leases_ensure(*, communities: list[Community]) -> int:
                       WHERE l.unit_id = u.id AND l.status = 'active'
                   )
             ), planned AS (
-                SELECT t.id AS unit_id, tn.id AS tenant_id,
+                SELECT t.id AS unit_id, tn.ids[1 + mod(t.n, cardinality(tn.ids))] AS tenant_id,
                        DATE '2026-10-01'
                            - mod(hashtext('start:' || t.id) & 2147483647, 1095) AS start,
                        t.layout, t.monthly_rent, t.community_id,
                        mod(hashtext('household:' || t.id) & 2147483647, 100) AS roll
                 FROM todo t
-                CROSS JOIN counted c
-                JOIN tenants tn ON tn.n = mod(t.n, greatest(c.total, 1))
+                CROSS JOIN tenants tn
+                WHERE tn.ids IS NOT NULL
             )
             INSERT INTO apartments_lease
                 (unit_id, tenant_id, start, "end", monthly_rent, rent_terms, residents, status,

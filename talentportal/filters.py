@@ -38,6 +38,7 @@ from django_filters import CharFilter, ChoiceFilter, FilterSet
 from django_filters.fields import ChoiceField
 
 from talentportal.models import Region, RegionLevel
+from talentportal.region_picker import RegionSelect
 from talentportal.scope import region_q
 
 SEARCH_MAX_LENGTH = 200
@@ -110,6 +111,7 @@ class RegionFilter(ChoiceFilter):
     def __init__(self, *args, field_name="region", **kwargs):
         kwargs.setdefault("label", _("Region"))
         kwargs.setdefault("empty_label", _("All regions"))
+        kwargs.setdefault("widget", RegionSelect)
         kwargs.setdefault(
             "error_messages",
             {"invalid_choice": _("There is no region with the code “%(value)s”.")},

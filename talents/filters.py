@@ -40,6 +40,7 @@ from policies.filters import DateInput
 from talentportal.choices import Degree, TalentTier
 from talentportal.filters import PortalFilterSet, region_choices
 from talentportal.models import Discipline, DisciplineLevel, Industry, Region
+from talentportal.region_picker import RegionSelect
 from talents.models import Demand, Internship, SchoolYear, Talent, normalise_skills
 from talents.widgets import FastSelect
 
@@ -245,6 +246,7 @@ class CandidateFilterSet(PortalFilterSet):
         label=_("Lives in"),
         choices=(),
         empty_label=_("All regions"),
+        widget=RegionSelect,
         unknown_message=_("There is no region with the code “%(value)s”."),
         help_text=_("A province or city includes the regions below it."),
     )
@@ -368,6 +370,7 @@ class PostingFilterSet(PortalFilterSet):
         label=_("Place of work"),
         choices=(),
         empty_label=_("All regions"),
+        widget=RegionSelect,
         unknown_message=_("There is no region with the code “%(value)s”."),
         help_text=_("A province or city includes the regions below it."),
     )

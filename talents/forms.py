@@ -14,6 +14,7 @@ from stdnum.cn import uscc
 from talentportal.choices import TalentTier
 from talentportal.filters import region_choices
 from talentportal.models import Industry
+from talentportal.region_picker import RegionChecklist, RegionMultipleChoiceField
 from talentportal.uploads import DOCUMENT_TYPES, PDF, detect_type, max_upload_bytes
 from talents.filters import discipline_choices
 from talents.models import (
@@ -29,7 +30,7 @@ from talents.models import (
     normalise_skills,
     validate_credit_code,
 )
-from talents.widgets import FastSelect, FastSelectMultiple
+from talents.widgets import FastSelect
 
 SKILL_SEPARATORS = re.compile(r"[,，、;；\n]")
 
@@ -78,10 +79,11 @@ class CheckedFileField(forms.FileField):
 
 
 def set_region_choices(field, regions, *, empty_label=None):
-    """Regions grouped by province in a ModelChoiceField's <select>."""
+    """Regions grouped by province in a ModelChoiceField's <select>; several regions are
+    picked with the region picker (`talentportal.region_picker`), not a multi-select."""
     choices = region_choices(regions)
     if isinstance(field, forms.ModelMultipleChoiceField):
-        field.widget = FastSelectMultiple(attrs=field.widget.attrs)
+        field.widget = RegionChecklist(attrs=field.widget.attrs)
     else:
         field.widget = FastSelect(attrs=field.widget.attrs)
         choices = [("", empty_label or _("Choose a region")), *choices]
@@ -198,8 +200,12 @@ class ProfileForm(forms.ModelForm):
             "name": _("Never shown in search results: enterprises see your surname only."),
             "phone": _("Shown only to enterprises you allow. Empty: your account's."),
             "email": _("Shown only to enterprises you allow. Empty: your account's."),
-            "work_regions": _("Hold Ctrl (or ⌘) to choose several."),
+            "work_regions": _(
+                "Untick a region to remove it. To add one, choose it in the list and save; "
+                "“List its places” shows the cities or counties of the region chosen."
+            ),
         }
+        field_classes = {"work_regions": RegionMultipleChoiceField}
 
     def __init__(self, *args, regions, industries, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,8 @@
  * Policy search: progressive enhancement only. Without this script the filters work through
  * the "Apply filters" button. With it, changing a select or a checkbox reloads just the
  * results (the page's `results` partial, asked for with the X-Fragment header) and updates
- * the address bar, so the URL stays shareable.
+ * the address bar, so the URL stays shareable. A region picker loads the whole page, whose
+ * list then offers the places of the region chosen.
  */
 (function () {
   "use strict";
@@ -53,6 +54,12 @@
   document.addEventListener("change", function (event) {
     var target = event.target;
     if (target.form !== form) {
+      return;
+    }
+    if (target.hasAttribute("data-region-picker")) {
+      // The region picker offers the places of the region chosen: load the whole page.
+      var qs = query();
+      window.location.assign(form.action + (qs ? "?" + qs : ""));
       return;
     }
     if (target.tagName === "SELECT" || target.type === "checkbox") {

@@ -134,3 +134,22 @@ def test_large_leases_fill_let_units_once_with_households_that_fit():
     assert Occupancy.objects.filter(community=community).totals()["residents"] == sum(
         lease.residents for lease in leases
     )
+
+
+def test_large_leases_give_the_units_to_the_demo_talents_in_turn():
+    """The n-th unit (by id) goes to the n-th demo talent (by id), round the list again when
+    there are more units than talents."""
+    from talentportal.models import User
+
+    core_seed.seed(scale="small", rng=random.Random("core"), stdout=io.StringIO())
+    tenants = list(
+        User.objects.filter(kind="talent", is_active=True, is_demo=True)
+        .exclude(username__startswith="demo-")
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    community = CommunityFactory()
+    units = UnitFactory.create_batch(len(tenants) + 3, community=community, status="let")
+    assert apartments_seed.large_leases_ensure(communities=[community]) == len(units)
+    given = list(Lease.objects.order_by("unit_id").values_list("tenant_id", flat=True))
+    assert given == [tenants[n % len(tenants)] for n in range(len(units))]

@@ -241,3 +241,41 @@ def test_a_failing_section_is_rolled_back_and_the_error_says_what_to_do(monkeypa
     assert "rolled back" in message and "SEED=0 make run" in message
     assert "Traceback" in err.getvalue()
     assert not User.objects.filter(username="half-made").exists()
+
+
+class BulkPolicy:
+    """A section that writes the way the large seed does: in bulk, without save signals."""
+
+    @staticmethod
+    def seed(*, scale, rng, stdout):
+        from policies.models import Policy
+        from tests.policies.factories import PolicyFactory
+
+        policy = PolicyFactory.build(title_zh="批量写入的人才政策", title_en="Bulk policy")
+        policy.region_id = "330100"
+        Policy.objects.bulk_create([policy])
+
+
+def test_no_page_cached_before_a_seed_survives_it(
+    client, page_cache, monkeypatch, django_assert_num_queries
+):
+    before = client.get("/policies/")
+    assert before.status_code == 200 and "批量写入的人才政策" not in before.content.decode()
+    with django_assert_num_queries(0):
+        client.get("/policies/")  # served from the cache
+
+    monkeypatch.setattr(seed_demo_command, "seed_modules", lambda: iter([("bulk", BulkPolicy)]))
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert "批量写入的人才政策" in client.get("/policies/").content.decode()
+
+
+def test_a_failed_seed_still_outdates_the_cached_pages(client, page_cache, monkeypatch):
+    from talentportal.page_cache import content_version
+
+    client.get("/policies/")
+    version = content_version()
+    monkeypatch.setattr(seed_demo_command, "seed_modules", lambda: iter([("broken", Broken)]))
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
+    assert content_version() != version

@@ -8,7 +8,8 @@ command again adds only what is missing of the demo, on a database people have u
 seed touches only the demo's own rows: `talentportal/seed.py`). The seed sends no e-mail.
 
 `make run` runs it before serving. When a section fails, its transaction is rolled back, the
-traceback is printed, and the error says how to start the portal without the seed.
+traceback is printed, and the error says how to start the portal without the seed. At the end
+(also after a failure) every page in the shared page cache is out of date.
 """
 
 import importlib
@@ -22,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from talentportal import page_cache
 from talentportal.catalogues import load_catalogues
 from talentportal.seed import (
     ADMIN_URL,
@@ -60,6 +62,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, **options):
+        try:
+            self.seed_all(scale)
+        finally:
+            # The seed writes in bulk (no save signals): no page cached before it may survive
+            # it, also when a section failed after others were written.
+            page_cache.content_changed()
+
+    def seed_all(self, scale):
         started = time.perf_counter()
         counts = load_catalogues()
         self.stdout.write(
