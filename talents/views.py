@@ -36,7 +36,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
-from talentportal import workflow
+from talentportal import otp, workflow
 from talentportal.http import safe_next
 from talentportal.lists import PortalFilterView, PortalListView
 from talentportal.models import (
@@ -145,12 +145,21 @@ def acting_talent(request) -> Talent | None:
     return Talent.objects.active().filter(user=request.user).first()
 
 
+def owed_second_factor(request):
+    """The redirect to the second factor a member owes at this moment (`otp`), or None."""
+    back = request.get_full_path() if request.method == "GET" else reverse("talents:search")
+    return otp.second_factor_response(request, next_url=back)
+
+
 class VerifiedEnterpriseRequired(LoginRequiredMixin):
-    """Members of a verified enterprise only: `self.enterprise`; a 404 for anyone else."""
+    """Members of a verified enterprise only: `self.enterprise`; a 404 for anyone else. A member
+    who owes a second factor now is sent to it first."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.enterprise = verified_enterprise(request)
+            if owed := owed_second_factor(request):
+                return owed
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -184,7 +193,10 @@ def login_and_verified_enterprise(view):
     @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        return view(request, *args, enterprise=verified_enterprise(request), **kwargs)
+        enterprise = verified_enterprise(request)
+        if owed := owed_second_factor(request):
+            return owed
+        return view(request, *args, enterprise=enterprise, **kwargs)
 
     return wrapped
 
@@ -198,6 +210,10 @@ def login_and_talent(view):
         return view(request, *args, talent=acting_talent(request), **kwargs)
 
     return wrapped
+
+
+def talent_url(pk) -> str:
+    return reverse("talents:talent", args=[pk])
 
 
 def searchable_talent(pk) -> Talent:
@@ -372,8 +388,11 @@ def candidate_detail(request, pk, *, enterprise):
 def contact_details(request, pk, *, enterprise):
     """POST `/talents/<id>/contact-details/` with a reason: the talent's name, phone and
     e-mail, when the talent allows this enterprise (`services.contact_details_view` checks
-    and logs). Shown once, not stored in a URL; a 404 when not allowed."""
+    and logs). Shown once, not stored in a URL; a 404 when not allowed. Only after a second
+    factor passed in the last few minutes (`otp.step_up_response`)."""
     talent = searchable_talent(pk)
+    if stepped_up := otp.step_up_response(request, next_url=talent_url(pk)):
+        return stepped_up
     form = AccessReasonForm(request.POST, prefix_id="contact")
     if not form.is_valid():
         context = _candidate_context(request, talent, enterprise, reason_form=form)
@@ -389,8 +408,11 @@ def contact_details(request, pk, *, enterprise):
 @require_POST
 @login_and_verified_enterprise
 def candidate_resume(request, pk, *, enterprise):
-    """POST `/talents/<id>/resume/` with a reason: the résumé (logged by the service)."""
+    """POST `/talents/<id>/resume/` with a reason: the résumé (logged by the service), after a
+    recent second factor as for contact details."""
     talent = searchable_talent(pk)
+    if stepped_up := otp.step_up_response(request, next_url=talent_url(pk)):
+        return stepped_up
     form = AccessReasonForm(request.POST, prefix_id="resume")
     if not form.is_valid():
         context = _candidate_context(request, talent, enterprise, resume_form=form)
