@@ -35,6 +35,7 @@ from apartments import lottery
 from apartments.eligibility import (
     Applicant,
     eligibility_check,
+    is_tenant,
     priority_score,
     talent_of,
     talent_tier,
@@ -780,6 +781,9 @@ def offer_accept(*, offer: Offer, by: User, now=None) -> Lease:
     ):
         raise PermissionDenied(_("This offer is not yours."))
     with transaction.atomic():
+        # The applicant's row first: their acceptances of offers of different rounds queue, and
+        # the second sees the lease the first made (one talent apartment per person).
+        User.objects.select_for_update().filter(pk=by.pk).first()
         unit = (
             Unit.objects.select_for_update(of=("self",))
             .select_related("community")
@@ -802,6 +806,11 @@ def offer_accept(*, offer: Offer, by: User, now=None) -> Lease:
         if unit.status != UnitStatus.OFFERED:
             raise AllocationError(_("This unit is no longer on offer."), code="unit_status")
         application = locked.application
+        if is_tenant(application.applicant, exclude_application=application):
+            raise AllocationError(
+                _("You already rent a talent apartment: decline this offer or move out first."),
+                code="tenant",
+            )
         round = application.round
         start = max(round.lease_starts_on or timezone.localdate(now), timezone.localdate(now))
         lease = Lease(
