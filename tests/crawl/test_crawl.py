@@ -7,7 +7,8 @@ of `world.ROLES` in Chinese (/) and in English (/en/): a GET, or an empty POST w
 takes only POSTs. Then every form met on the way is posted once, filled in with valid values
 (tests/crawl/forms.py). Any answer of 500 or more fails, with the exception and where it was
 raised; so does a page a signed-in role gets without `Cache-Control: no-store` (personal data
-must stay out of every shared cache, issue 17 point 6); so does a main form that its user cannot complete (`COMPLETED`): its valid values
+must stay out of every shared cache, issue 17 point 6); so does a main form that its user
+cannot complete (`COMPLETED`): its valid values
 would no longer be valid, and the crawl would stop short of what follows it.
 
 The world is built once for the module, in a transaction rolled back at the end; each test
