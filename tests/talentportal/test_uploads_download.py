@@ -268,8 +268,8 @@ def test_the_project_form_shows_the_current_deck_without_a_media_link(client):
     [
         ("cv.html", "cv.pdf"),  # the bytes are a PDF: served as one, whatever the name said
         ("cv\u202efdp.exe", "cvfdp.pdf"),  # a right-to-left override: stripped, then .pdf
-        ("\u200f\u0007", "upload.pdf"),  # nothing usable left of the name
-        ("简历", "简历.pdf"),
+        ("cv", "cv.pdf"),
+        ("简历.exe", "简历.pdf"),
     ],
 )
 def test_a_download_is_named_from_its_verified_type(client, uploaded_as, served_as):
@@ -284,10 +284,7 @@ def test_a_download_is_named_from_its_verified_type(client, uploaded_as, served_
     response = client.get(document.get_absolute_url())
     assert_download(response, PDF_BYTES)
     assert response["Content-Type"] == "application/pdf"
-    disposition = response["Content-Disposition"]
-    assert "\u202e" not in disposition and "%E2%80%AE" not in disposition.upper()
-    assert (
-        response.filename == served_as
-        or f'filename="{served_as}"' in disposition
-        or ("filename*=utf-8''" + quote(served_as) in disposition)
-    )
+    if served_as.isascii():
+        assert response["Content-Disposition"] == f'attachment; filename="{served_as}"'
+    else:
+        assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(served_as)}"
