@@ -9,7 +9,7 @@ integers are stored: it is not a general cache.
 """
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import connections, router
@@ -31,10 +31,10 @@ class DatabaseCounterCache(BaseCache):
         return connections[router.db_for_write(RateCounter)].cursor()
 
     def _expires(self, timeout):
-        seconds = self.get_backend_timeout(timeout)
-        if seconds is None:
+        moment = self.get_backend_timeout(timeout)  # seconds since the epoch, None: never
+        if moment is None:
             return NEVER
-        return timezone.now() + timedelta(seconds=seconds)
+        return datetime.fromtimestamp(moment, tz=UTC)
 
     @staticmethod
     def _integer(value) -> int:
