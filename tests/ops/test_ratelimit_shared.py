@@ -39,5 +39,8 @@ def test_the_search_limit_holds_across_several_gunicorn_workers(tmp_path, databa
 
     assert sorted(statuses) == [200] * LIMIT + [429] * (30 - LIMIT)
     records = [json.loads(line) for line in log_file.read_text().splitlines() if line[:1] == "{"]
-    searches = [r for r in records if r.get("path") == "/en/policies/"]
+    searches = [
+        r for r in records if r["name"] == "gunicorn.access" and r["path"] == "/en/policies/"
+    ]
+    assert len(searches) == 30
     assert len({r["pid"] for r in searches}) >= 2, "one worker answered everything"
