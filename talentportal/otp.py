@@ -133,13 +133,9 @@ def step_up_response(request, *, next_url: str):
     to the code step (or to setting up an authenticator), which comes back to `next_url`."""
     if recently_verified(request):
         return None
-    step = (
-        "accounts:two_factor_verify"
-        if user_has_device(request.user)
-        else ("accounts:two_factor_setup")
-    )
     _log(request, "step-up asked", outcome=security_log.Outcome.FAILURE)
-    return redirect(f"{reverse(step)}?{urlencode({'next': next_url, 'step_up': 1})}")
+    query = urlencode({"next": next_url, "step_up": 1})
+    return redirect(f"{reverse(_code_step(request.user))}?{query}")
 
 
 def second_factor_response(request, *, next_url: str):
@@ -151,8 +147,12 @@ def second_factor_response(request, *, next_url: str):
     if user.is_verified() or not two_factor_required(user):
         return None
     forget_pending_step(request.session)
-    step = "accounts:two_factor_verify" if user_has_device(user) else ("accounts:two_factor_setup")
-    return redirect(f"{reverse(step)}?{urlencode({'next': next_url})}")
+    return redirect(f"{reverse(_code_step(user))}?{urlencode({'next': next_url})}")
+
+
+def _code_step(user) -> str:
+    """Where a code is entered: the code page, or setting up an authenticator first."""
+    return "accounts:two_factor_verify" if user_has_device(user) else "accounts:two_factor_setup"
 
 
 def _mark_verified(request, device) -> None:
