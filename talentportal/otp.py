@@ -133,7 +133,7 @@ def step_up_response(request, *, next_url: str):
     to the code step (or to setting up an authenticator), which comes back to `next_url`."""
     if recently_verified(request):
         return None
-    _log(request, "step-up asked", outcome=security_log.Outcome.FAILURE)
+    _log(request, "step-up asked", outcome=security_log.Outcome.DENIED)
     query = urlencode({"next": next_url, "step_up": 1})
     return redirect(f"{reverse(_code_step(request.user))}?{query}")
 
