@@ -809,8 +809,10 @@ def offer_accept(*, offer: Offer, by: User, now=None) -> Lease:
         raise PermissionDenied(_("This offer is not yours."))
     with transaction.atomic():
         # The applicant's row first: their acceptances of offers of different rounds queue, and
-        # the second sees the lease the first made (one talent apartment per person).
-        User.objects.select_for_update().filter(pk=by.pk).first()
+        # the second sees the lease the first made (one talent apartment per person). FOR NO
+        # KEY UPDATE: rows that merely refer to the person (events, notifications written
+        # under the unit's lock by an expiry) are not held up by it, so no deadlock.
+        User.objects.select_for_update(no_key=True).filter(pk=by.pk).first()
         unit = (
             Unit.objects.select_for_update(of=("self",))
             .select_related("community")
