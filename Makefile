@@ -45,9 +45,11 @@ venv: .venv/.synced
 # ends the start-up output with the address (RUN_BANNER) and then logs one line per request.
 run: venv staticfiles/staticfiles.json
 	@$(WITH_DB); export DATABASE_URL \
+	  REDIS_URL="$${REDIS_URL-$$($(PY) scripts/local_redis.py)}" \
 	  SECRET_KEY="$${SECRET_KEY:-local-demo-$$(hostname)-not-for-production}" \
 	  SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 DEBUG=0 LOG_FORMAT=text LOG_LEVEL=WARNING \
 	  EMAIL_FILE_PATH="$(abspath $(MAIL_DIR))" RUN_BANNER=1; \
+	if [ -n "$$REDIS_URL" ]; then echo "make run: rate limits, cache and sessions in Redis"; fi; \
 	echo "make run: migrating the database"; \
 	$(PY) manage.py migrate --noinput -v 0; \
 	if [ "$(SEED)" = 0 ]; then \

@@ -385,6 +385,22 @@ class SeedForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "size": 70}),
     )
+    beacon_source = forms.CharField(
+        label=_("Public random value: source"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 70}),
+        help_text=_(
+            "Which public value, drawn after the list is frozen, the draw will mix in: name the "
+            "draw and its date, e.g. a welfare lottery draw after the closing day."
+        ),
+    )
+    beacon = forms.CharField(
+        label=_("Public random value"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 70}),
+    )
 
 
 class UnitsForm(forms.Form):
@@ -636,10 +652,14 @@ class AllocationRoundAdmin(RegionScopedAdmin):
         give their own — and shown once, here: staff must keep it for the draw."""
         round = self._round(request, pk)
         form = SeedForm(request.POST if request.method == "POST" else None)
+        form.fields["beacon_source"].required = round.is_lottery
         if request.method == "POST" and form.is_valid():
             try:
                 seed = services.round_open(
-                    round=round, by=request.user, seed=form.cleaned_data["seed"] or None
+                    round=round,
+                    by=request.user,
+                    seed=form.cleaned_data["seed"] or None,
+                    beacon_source=form.cleaned_data["beacon_source"],
                 )
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, error_text(error))
@@ -700,9 +720,17 @@ class AllocationRoundAdmin(RegionScopedAdmin):
                 "The seed you were shown when the round opened. Its SHA-256 must be the "
                 "published commitment."
             )
+        if round.beacon_source:
+            form.fields["beacon"].required = True
+            form.fields["beacon"].help_text = round.beacon_source
         if request.method == "POST" and form.is_valid():
             try:
-                services.round_draw(round=round, by=request.user, seed=form.cleaned_data["seed"])
+                services.round_draw(
+                    round=round,
+                    by=request.user,
+                    seed=form.cleaned_data["seed"],
+                    beacon=form.cleaned_data["beacon"],
+                )
             except (ValidationError, PermissionDenied) as error:
                 form.add_error("seed" if round.is_lottery else None, error_text(error))
             else:

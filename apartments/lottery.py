@@ -13,10 +13,15 @@ Published, step by step (everything below is shown on the round's verify page):
    published priority score, and *submitted* the submission time in UTC
    (``2026-05-01T08:00:00.000000Z``). Its SHA-256 is published: ``list_hash = sha256(text)``.
 
-3. **Draw.** Staff reveal the seed; anyone can check ``sha256(seed) == commitment``. Each pool is
-   ordered separately:
+3. **Draw.** Staff reveal the seed; anyone can check ``sha256(seed) == commitment``. Staff also
+   enter the **public random value** announced at opening (``beacon_source``, e.g. the winning
+   numbers of a named public lottery draw held after the freeze), exactly as its source
+   published it, with runs of white space made one space (``beacon``): no one, staff
+   included, can know it while the list can still change, so no one can know the order before
+   the freeze. The key is ``key = seed + ":" + beacon`` (just ``seed`` for a round opened
+   without a public value, as before this step existed). Each pool is ordered separately:
 
-   - *lottery*: the pool's references sorted by ``sha256(seed + ":" + pool + ":" + reference)``
+   - *lottery*: the pool's references sorted by ``sha256(key + ":" + pool + ":" + reference)``
      (lower-case hex, compared as text; the reference breaks the — astronomically unlikely — tie);
    - *queue*: by score, highest first, then submission time, earliest first, then reference.
 
@@ -32,8 +37,8 @@ Published, step by step (everything below is shown on the round's verify page):
    declined or expired passes the unit on the same way, to the next in order who has not had
    an offer yet.
 
-Nothing here uses Python's `random` or `hash()`: the order depends only on the published seed
-and the published list, in any language with SHA-256.
+Nothing here uses Python's `random` or `hash()`: the order depends only on the published seed,
+the published public value and the published list, in any language with SHA-256.
 """
 
 import hashlib
@@ -52,6 +57,17 @@ SUBMITTED_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 def seed_new() -> str:
     """A fresh secret seed: 256 bits from the OS, as 64 lower-case hex digits."""
     return secrets.token_hex(32)
+
+
+def beacon_normal(text: str) -> str:
+    """The public random value as it enters the key: runs of white space made one space."""
+    return " ".join((text or "").split())
+
+
+def draw_seed(seed: str, beacon: str) -> str:
+    """The key of the draw: the seed, with the public value mixed in when there is one."""
+    beacon = beacon_normal(beacon)
+    return f"{seed}:{beacon}" if beacon else seed
 
 
 def sha256_hex(text: str) -> str:
@@ -223,6 +239,9 @@ def verify(round) -> Verification:
         result.commitment_matches = commitment(seed) == round.seed_commitment
         if not result.commitment_matches:
             result.problems.append(_("The revealed seed does not match the published commitment."))
+        if round.beacon_source and not beacon_normal(round.beacon_value):
+            result.problems.append(_("The public random value announced at opening is missing."))
+        seed = draw_seed(seed, round.beacon_value)
     elif round.drawn_at is None:
         return result
 

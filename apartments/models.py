@@ -576,6 +576,22 @@ class AllocationRound(models.Model):
     revealed_seed = models.CharField(
         _("revealed seed"), max_length=128, blank=True, help_text=_("Published at the draw.")
     )
+    # Public randomness no one knows before the list is frozen (apartments.lottery, step 3).
+    beacon_source = models.CharField(
+        _("public random value: source"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Announced at opening: which public value, drawn after the list is frozen, is mixed "
+            "into the draw (e.g. the winning numbers of a named welfare lottery draw)."
+        ),
+    )
+    beacon_value = models.CharField(
+        _("public random value"),
+        max_length=200,
+        blank=True,
+        help_text=_("Entered at the draw, exactly as the source published it."),
+    )
     frozen_list = models.TextField(
         _("frozen list"),
         blank=True,

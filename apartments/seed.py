@@ -90,6 +90,17 @@ AREA = {
 }
 
 
+def demo_beacon(seed: str, closes) -> tuple[str, str]:
+    """The demo's public random value: a welfare lottery draw the day after the freeze, and
+    made-up winning numbers (derived from the seed, so that the demo is repeatable)."""
+    draw_day = timezone.localdate(closes) + datetime.timedelta(days=2)
+    source = f"中国福利彩票双色球 {draw_day:%Y-%m-%d} 开奖号码（红球升序，空格分隔，最后为蓝球）"
+    digest = hashlib.sha256(f"beacon:{seed}".encode()).digest()
+    reds = sorted({1 + byte % 33 for byte in digest})[:6]
+    numbers = " ".join(f"{n:02d}" for n in reds) + f" {1 + digest[-1] % 16:02d}"
+    return source, numbers
+
+
 def demo_round_seed(title_zh: str) -> str:
     """The published lottery seed of a demo round (never do this for a real round)."""
     return hashlib.sha256(f"talentportal-demo:{title_zh}".encode()).hexdigest()
@@ -646,7 +657,8 @@ def round_run(
     if spec.target == "draft":
         return
     seed = demo_round_seed(spec.title_zh) if spec.method == AllocationMethod.LOTTERY else None
-    services.round_open(round=round, by=staff, seed=seed, now=opens)
+    beacon_source, beacon = demo_beacon(seed, closes) if seed else ("", "")
+    services.round_open(round=round, by=staff, seed=seed, beacon_source=beacon_source, now=opens)
 
     during = opens + datetime.timedelta(hours=2)
     users = User.objects.in_bulk(applicants)
@@ -679,7 +691,7 @@ def round_run(
     if spec.target == "frozen":
         return
     drawn_at = closes + datetime.timedelta(days=2)
-    services.round_draw(round=round, by=staff, seed=seed, now=drawn_at)
+    services.round_draw(round=round, by=staff, seed=seed, beacon=beacon, now=drawn_at)
     offers = services.allocation_commit(round=round, by=staff, now=drawn_at)
     _replies(round, offers, rng, drawn_at)
     if spec.target == "finished":

@@ -35,6 +35,7 @@ from apartments import lottery
 from apartments.eligibility import (
     Applicant,
     eligibility_check,
+    is_tenant,
     priority_score,
     talent_of,
     talent_tier,
@@ -117,6 +118,8 @@ ROUND_FIELDS = [
     "status",
     "seed_commitment",
     "revealed_seed",
+    "beacon_source",
+    "beacon_value",
     "frozen_list",
     "frozen_list_hash",
     "opened_at",
@@ -194,11 +197,18 @@ def round_units_add(
 
 
 def round_open(
-    *, round: AllocationRound, by: User, seed: str | None = None, now=None
+    *,
+    round: AllocationRound,
+    by: User,
+    seed: str | None = None,
+    beacon_source: str = "",
+    now=None,
 ) -> str | None:
     """Open a draft round for applications. For a lottery, commit to `seed` (a fresh one if
-    not given): only its SHA-256 is stored and published. Returns the seed — show it to staff
-    once; they must keep it and give it at the draw. None for a queue."""
+    not given): only its SHA-256 is stored and published; and announce `beacon_source`, the
+    public random value drawn after the freeze that the draw will mix in (apartments.lottery).
+    Returns the seed — show it to staff once; they must keep it and give it at the draw. None
+    for a queue."""
     _require_staff(by, round.community, "change_allocationround")
     now = now or timezone.now()
     with transaction.atomic():
@@ -213,11 +223,12 @@ def round_open(
                     _("The seed must be at least 32 characters long."), code="seed"
                 )
             locked.seed_commitment = lottery.commitment(seed)
+            locked.beacon_source = " ".join(beacon_source.split())
         else:
             seed = None
         locked.status = RoundStatus.OPEN
         locked.opened_at = now
-        locked.save(update_fields=["seed_commitment", "status", "opened_at"])
+        locked.save(update_fields=["seed_commitment", "beacon_source", "status", "opened_at"])
     _refresh(round, locked, ROUND_FIELDS)
     return seed
 
@@ -316,11 +327,17 @@ def round_freeze(*, round: AllocationRound, by: User, now=None) -> AllocationRou
 
 
 def round_draw(
-    *, round: AllocationRound, by: User, seed: str | None = None, now=None
+    *,
+    round: AllocationRound,
+    by: User,
+    seed: str | None = None,
+    beacon: str = "",
+    now=None,
 ) -> lottery.Draw:
-    """Reveal the seed (lottery) and compute the order of every pool from the frozen list;
-    store each application's rank. Refused when the seed does not match the commitment or
-    the records no longer match the frozen list."""
+    """Reveal the seed (lottery), enter the public random value announced at opening
+    (`beacon`), and compute the order of every pool from the frozen list; store each
+    application's rank. Refused when the seed does not match the commitment, the announced
+    public value is not given, or the records no longer match the frozen list."""
     _require_staff(by, round.community, "change_allocationround")
     now = now or timezone.now()
     with transaction.atomic():
@@ -333,15 +350,25 @@ def round_draw(
                     _("This seed does not match the commitment published at opening."),
                     code="seed_mismatch",
                 )
+            beacon = lottery.beacon_normal(beacon) if locked.beacon_source else ""
+            if locked.beacon_source and not beacon:
+                raise AllocationError(
+                    _("Enter the public random value announced at opening: %(source)s")
+                    % {"source": locked.beacon_source},
+                    code="beacon",
+                )
         else:
-            seed = None
+            seed, beacon = None, ""
         if lottery.list_hash(
             locked.frozen_list
         ) != locked.frozen_list_hash or not lottery.records_match(locked):
             raise AllocationError(
                 _("The applications changed after the list was frozen."), code="list_changed"
             )
-        result = lottery.draw(lottery.parse_text(locked.frozen_list), seed=seed)
+        result = lottery.draw(
+            lottery.parse_text(locked.frozen_list),
+            seed=None if seed is None else lottery.draw_seed(seed, beacon),
+        )
         ranks = result.ranks()
         applications = list(locked.applications.filter(reference__in=ranks))
         for application in applications:
@@ -350,9 +377,10 @@ def round_draw(
             applications, ["rank", "general_rank"], batch_size=2000
         )
         locked.revealed_seed = seed or ""
+        locked.beacon_value = beacon
         locked.status = RoundStatus.DRAWN
         locked.drawn_at = now
-        locked.save(update_fields=["revealed_seed", "status", "drawn_at"])
+        locked.save(update_fields=["revealed_seed", "beacon_value", "status", "drawn_at"])
     _refresh(round, locked, ROUND_FIELDS)
     return result
 
@@ -780,6 +808,11 @@ def offer_accept(*, offer: Offer, by: User, now=None) -> Lease:
     ):
         raise PermissionDenied(_("This offer is not yours."))
     with transaction.atomic():
+        # The applicant's row first: their acceptances of offers of different rounds queue, and
+        # the second sees the lease the first made (one talent apartment per person). FOR NO
+        # KEY UPDATE: rows that merely refer to the person (events, notifications written
+        # under the unit's lock by an expiry) are not held up by it, so no deadlock.
+        User.objects.select_for_update(no_key=True).filter(pk=by.pk).first()
         unit = (
             Unit.objects.select_for_update(of=("self",))
             .select_related("community")
@@ -802,6 +835,11 @@ def offer_accept(*, offer: Offer, by: User, now=None) -> Lease:
         if unit.status != UnitStatus.OFFERED:
             raise AllocationError(_("This unit is no longer on offer."), code="unit_status")
         application = locked.application
+        if is_tenant(application.applicant, exclude_application=application):
+            raise AllocationError(
+                _("You already rent a talent apartment: decline this offer or move out first."),
+                code="tenant",
+            )
         round = application.round
         start = max(round.lease_starts_on or timezone.localdate(now), timezone.localdate(now))
         lease = Lease(

@@ -680,7 +680,9 @@ class RoundVerifyView(TemplateView):
             listed = []  # a list that does not parse also fails its hash check
         if result.draw is None:
             return [VerifiedLine(None, line, is_mine=line.reference == wanted) for line in listed]
-        seed = round.revealed_seed if round.is_lottery else None
+        seed = (
+            lottery.draw_seed(round.revealed_seed, round.beacon_value) if round.is_lottery else None
+        )
         group_positions = {
             line.reference: position
             for pool, order in result.draw.orders.items()

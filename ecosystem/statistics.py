@@ -38,6 +38,23 @@ PAGE_ROWS = 15
 
 DECIDED = [ApplicationStatus.APPROVED, ApplicationStatus.REJECTED]
 COUNT, DAYS, PERCENT = "count", "days", "percent"
+# Counts of people (talents, participants, applicants) below this are published as "<5", never
+# as the number: a cell of 1 or 2 people can point at someone (and an average over them is one
+# person's figure). Zero stays zero.
+SMALL_COUNT = 5
+SUPPRESSED = f"<{SMALL_COUNT}"
+
+
+def people(n):
+    """A count of people as published: the number, or "<5" for 1 to 4."""
+    if isinstance(n, int) and 0 < n < SMALL_COUNT:
+        return SUPPRESSED
+    return n
+
+
+def over_people(n, value):
+    """A figure computed over `n` people (an average), withheld when they are fewer than 5."""
+    return value if not (isinstance(n, int) and 0 < n < SMALL_COUNT) else None
 
 
 def figures() -> dict:
@@ -156,7 +173,7 @@ class Table:
     def chart(self) -> SafeString:
         unit = self.columns[0][1]
         bars = [
-            Bar(label, ((values[0] or 0, "primary"),), format_value(values[0], unit))
+            Bar(label, ((_number(values[0]), "primary"),), format_value(values[0], unit))
             for label, values in self.rows[:PAGE_ROWS]
         ]
         return bar_chart(
@@ -171,6 +188,8 @@ class Table:
 def format_value(value, unit=COUNT) -> str:
     if value is None:
         return "–"
+    if value == SUPPRESSED:
+        return SUPPRESSED
     if unit == DAYS:
         return _("%(days)s days") % {"days": number_format(value, 1)}
     if unit == PERCENT:
@@ -178,9 +197,17 @@ def format_value(value, unit=COUNT) -> str:
     return number_format(value, force_grouping=True)
 
 
-def _ranked(pairs, name_of) -> tuple:
-    """Rows by count, largest first, labelled by `name_of(key)`."""
-    ordered = sorted(pairs, key=lambda pair: (-pair[1], str(pair[0])))
+def _number(value) -> float:
+    """What a chart draws: a withheld small count draws as nothing."""
+    return value if isinstance(value, int | float) else 0
+
+
+def _ranked(pairs, name_of, *, of_people=False) -> tuple:
+    """Rows by count, largest first, labelled by `name_of(key)`. Counts of people below
+    SMALL_COUNT are published as "<5" (and ranked among themselves by label only)."""
+    if of_people:
+        pairs = [(key, people(n)) for key, n in pairs]
+    ordered = sorted(pairs, key=lambda pair: (-_number(pair[1]), str(pair[0])))
     return tuple((name_of(key), (n,)) for key, n in ordered)
 
 
@@ -225,7 +252,7 @@ def tables(data: dict | None = None) -> list[Table]:
             _("Registered talent profiles by the city they live in."),
             _("City"),
             ((talents, COUNT),),
-            _ranked(data["talents_by_city"], city_name),
+            _ranked(data["talents_by_city"], city_name, of_people=True),
         ),
         Table(
             "talents-by-degree",
@@ -234,7 +261,7 @@ def tables(data: dict | None = None) -> list[Table]:
             _("Degree"),
             ((talents, COUNT),),
             tuple(
-                (str(label), (dict(data["talents_by_degree"]).get(value, 0),))
+                (str(label), (people(dict(data["talents_by_degree"]).get(value, 0)),))
                 for value, label in reversed(Degree.choices)
             ),
         ),
@@ -244,7 +271,7 @@ def tables(data: dict | None = None) -> list[Table]:
             _("Registered talent profiles by the discipline category of their main field."),
             _("Discipline"),
             ((talents, COUNT),),
-            _ranked(data["talents_by_discipline"], name_in(disciplines)),
+            _ranked(data["talents_by_discipline"], name_in(disciplines), of_people=True),
         ),
         Table(
             "talents-by-industry",
@@ -252,7 +279,7 @@ def tables(data: dict | None = None) -> list[Table]:
             _("Registered talent profiles by industry; a talent may work in several."),
             _("Industry"),
             ((talents, COUNT),),
-            _ranked(data["talents_by_industry"], name_in(industries)),
+            _ranked(data["talents_by_industry"], name_in(industries), of_people=True),
         ),
         Table(
             "policies-by-level",
@@ -286,7 +313,7 @@ def tables(data: dict | None = None) -> list[Table]:
             _("Service"),
             ((_("Average processing time"), DAYS), (_("Applications decided"), COUNT)),
             tuple(
-                (name_in(services)(pk), (days, n))
+                (name_in(services)(pk), (over_people(n, days), people(n)))
                 for pk, n, days in sorted(data["services"], key=lambda row: -row[1])
             ),
         ),
@@ -297,7 +324,10 @@ def tables(data: dict | None = None) -> list[Table]:
             _("Kind of application"),
             ((_("Applications decided"), COUNT), (_("Average processing time"), DAYS)),
             tuple(
-                (str(sections[label]._meta.verbose_name_plural).capitalize(), (n, days))
+                (
+                    str(sections[label]._meta.verbose_name_plural).capitalize(),
+                    (people(n), over_people(n, days)),
+                )
                 for label, n, days in sorted(data["sections"], key=lambda row: -row[1])
                 if label in sections
             ),
@@ -309,7 +339,7 @@ def tables(data: dict | None = None) -> list[Table]:
             _("Year"),
             ((_("Roadshows"), COUNT), (_("Participants"), COUNT)),
             tuple(
-                (str(year), (n, dict(data["participants_by_year"]).get(year, 0)))
+                (str(year), (n, people(dict(data["participants_by_year"]).get(year, 0))))
                 for year, n in sorted(data["roadshows_by_year"])
             ),
         ),

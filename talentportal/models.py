@@ -606,3 +606,19 @@ class SecurityEvent(models.Model):
 # Signal receivers, connected once the models exist: the security log's, and the staff roles'
 # sync after every migrate; and the audit trail's event models (talentportal/audit.py).
 from talentportal import audit, roles, security_log  # noqa: E402, F401
+
+
+class RateCounter(models.Model):
+    """A counter of the rate limits when no Redis is configured (talentportal.counter_cache):
+    one row per client, group and window, shared by every worker and server of the database."""
+
+    key = models.CharField(max_length=250, primary_key=True)
+    value = models.BigIntegerField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self):
+        return self.key

@@ -4,9 +4,14 @@ Who must use a second factor: staff, experts and, through a check the talents ap
 enterprise administrators. After the password, such a user is sent to set up an authenticator
 app (if they have none) or to enter a code; until then every page but those steps and logging
 out redirects there. Anyone else who chose to set up a device is asked for a code too.
+
+Step-up: revealing other people's personal data (a candidate's contact details or résumé) needs
+a second factor passed in this session within the last `settings.STEP_UP_MINUTES`, checked at the
+moment of access (`step_up_response`), whatever was required when the session began.
 """
 
 import secrets
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -22,10 +27,12 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from talentportal import security_log
-from talentportal.models import AccountKind
+from talentportal.models import AccountKind, User
 
 # Per session: (user id, the step still missing: "verify", "setup" or "").
 PENDING_STEP_SESSION_KEY = "two_factor_step"
+# Per session: when the second factor was last passed (seconds since the epoch).
+VERIFIED_AT_SESSION_KEY = "two_factor_verified_at"
 VERIFY, SETUP = "verify", "setup"
 
 _requirements: list[Callable] = []
@@ -110,6 +117,50 @@ class TwoFactorRequiredMiddleware:
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
+def recently_verified(request) -> bool:
+    """Whether this session passed a second factor within the last STEP_UP_MINUTES."""
+    user = request.user
+    if not user.is_authenticated or not user.is_verified():
+        return False
+    verified_at = request.session.get(VERIFIED_AT_SESSION_KEY)
+    if not isinstance(verified_at, int | float):
+        return False
+    return 0 <= time.time() - verified_at <= settings.STEP_UP_MINUTES * 60
+
+
+def step_up_response(request, *, next_url: str):
+    """None when the session may see other people's personal data now; otherwise the redirect
+    to the code step (or to setting up an authenticator), which comes back to `next_url`."""
+    if recently_verified(request):
+        return None
+    _log(request, "step-up asked", outcome=security_log.Outcome.DENIED)
+    query = urlencode({"next": next_url, "step_up": 1})
+    return redirect(f"{reverse(_code_step(request.user))}?{query}")
+
+
+def second_factor_response(request, *, next_url: str):
+    """At the moment of access to other people's data: None when the user owes no second factor
+    now or has passed it in this session; otherwise the redirect to the step they owe. Worked
+    out afresh, not from what the session cached at login: a session opened before the user
+    became an enterprise administrator, or before the enterprise was verified, owes it too."""
+    user = request.user
+    if user.is_verified() or not two_factor_required(user):
+        return None
+    forget_pending_step(request.session)
+    return redirect(f"{reverse(_code_step(user))}?{urlencode({'next': next_url})}")
+
+
+def _code_step(user) -> str:
+    """Where a code is entered: the code page, or setting up an authenticator first."""
+    return "accounts:two_factor_verify" if user_has_device(user) else "accounts:two_factor_setup"
+
+
+def _mark_verified(request, device) -> None:
+    otp_login(request, device)
+    request.session[VERIFIED_AT_SESSION_KEY] = int(time.time())
+    forget_pending_step(request.session)
+
+
 # ---------------------------------------------------------------------------------------------
 # Devices
 
@@ -146,8 +197,7 @@ def totp_device_confirm(*, request, device: TOTPDevice, token: str) -> list[str]
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     codes = backup_codes_generate(user=device.user)
-    otp_login(request, device)
-    forget_pending_step(request.session)
+    _mark_verified(request, device)
     _log(request, "authenticator set up")
     return codes
 
@@ -159,8 +209,7 @@ def token_verify(*, request, token: str):
     with transaction.atomic():
         for device in devices_for_user(request.user, for_verify=True):
             if device.verify_token(token):
-                otp_login(request, device)
-                forget_pending_step(request.session)
+                _mark_verified(request, device)
                 kind = "backup code" if isinstance(device, StaticDevice) else "code"
                 _log(request, f"verified with a {kind}")
                 return device
@@ -175,6 +224,7 @@ def devices_remove(*, request) -> None:
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    request.session.pop(VERIFIED_AT_SESSION_KEY, None)
     user.otp_device = None
     forget_pending_step(request.session)
     _log(request, "authenticator removed")
@@ -201,13 +251,17 @@ def backup_codes_left(user) -> int:
 
 
 def axes_username(request, credentials) -> str:
-    """The name django-axes counts failures under: what was typed, case-insensitive.
-
-    Deliberately not resolved to the account: counting "Li.Ming" and "li.ming@example.cn"
-    together would let a stranger learn that the two belong to one existing account.
-    """
+    """The name django-axes counts failures under: the account's own username when the typed
+    name (username or e-mail address, any case) belongs to an account, so that both names of
+    one account share one counter; otherwise what was typed, case-insensitive. The password-reset
+    form's "reset:<address>" keys are counted apart, as typed."""
     name = (credentials or {}).get("username")
     if name is None:
         data = getattr(request, "POST", None) or {}
         name = data.get("username", "")
-    return str(name or "").strip().lower()
+    name = str(name or "").strip().lower()
+    if not name or name.startswith("reset:") or "\x00" in name:
+        return name
+    lookup = {"email__iexact": name} if "@" in name else {"username__iexact": name}
+    username = User.objects.filter(**lookup).values_list("username", flat=True).first()
+    return username.lower() if username else name

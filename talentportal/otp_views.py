@@ -6,6 +6,7 @@ from base64 import b32encode
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -109,7 +110,8 @@ def _grouped(secret: str) -> str:
 def verify(request):
     user = request.user
     next_url = _next_url(request, reverse("accounts:profile"))
-    if user.is_verified():
+    step_up = bool(request.GET.get("step_up") or request.POST.get("step_up"))
+    if user.is_verified() and not (step_up and not otp.recently_verified(request)):
         return redirect(next_url)
     if not user_has_device(user):
         return redirect(f"{reverse('accounts:two_factor_setup')}?{request.GET.urlencode()}")
@@ -126,7 +128,16 @@ def verify(request):
                 )
             return redirect(next_url)
         form.add_error("token", WAIT if waiting else NOT_RIGHT)
-    return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
+    return render(
+        request,
+        "registration/two_factor_verify.html",
+        {
+            "form": form,
+            "next": next_url,
+            "step_up": step_up,
+            "step_up_minutes": settings.STEP_UP_MINUTES,
+        },
+    )
 
 
 @never_cache

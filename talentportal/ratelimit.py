@@ -1,10 +1,11 @@
 """Rate limits on the expensive or abusable requests: search, exports, sign-up, submissions.
 
 The rates live in one place, `settings.RATELIMITS` ({group: "count/period"}); counting is
-django-ratelimit's (fixed windows in the cache: Redis when REDIS_URL is set). A request over
-its group's limit gets `429.html` with `Retry-After`. The key is the account when logged in,
-else the client's address (`client_ip`, which trusts X-Forwarded-For only as far as
-`settings.TRUSTED_PROXY_COUNT` says; docs/deployment.md).
+django-ratelimit's, in fixed windows in the "ratelimit" cache that every worker and server
+shares: Redis when REDIS_URL is set, else the database (talentportal/counter_cache.py), never
+a worker's own memory. A request over its group's limit gets `429.html` with `Retry-After`.
+The key is the account when logged in, else the client's address (`client_ip`, which trusts
+X-Forwarded-For only as far as `settings.TRUSTED_PROXY_COUNT` says; docs/deployment.md).
 
     @rate_limit("submit", methods=["POST"])          # a function view
     class SearchView(RateLimitMixin, FilterView):     # a class-based view

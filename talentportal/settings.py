@@ -5,6 +5,7 @@ is fixed so that development, CI and production behave the same.
 """
 
 import hashlib
+import re
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -197,6 +198,15 @@ else:
         "OPTIONS": {"MAX_ENTRIES": 5000},
     }
 
+# The rate limits' counters (talentportal/ratelimit.py): shared by every worker and server
+# whatever the configuration. Redis when REDIS_URL is set; otherwise one table of the database
+# changed by single atomic statements (talentportal/counter_cache.py).
+if REDIS_URL:
+    CACHES["ratelimit"] = {**CACHES["default"], "KEY_PREFIX": "talentportal-ratelimit"}
+else:
+    CACHES["ratelimit"] = {"BACKEND": "talentportal.counter_cache.DatabaseCounterCache"}
+RATELIMIT_USE_CACHE = "ratelimit"
+
 AUTH_USER_MODEL = "talentportal.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
@@ -211,7 +221,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# One counter per account whichever name it was typed as (username or e-mail, any case).
+# One counter per account whichever name it was typed as (username or e-mail, any case):
+# talentportal.otp.axes_username resolves both to the account's username.
 AXES_USERNAME_CALLABLE = "talentportal.otp.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
@@ -222,6 +233,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
 # Two-factor authentication (django-otp): TOTP apps and single-use backup codes.
 OTP_TOTP_ISSUER = "TalentPortal"
 BACKUP_CODE_COUNT = 10
+# Step-up (talentportal.otp.step_up_response): revealing a candidate's contact details or résumé
+# needs a second factor passed in this session within the last STEP_UP_MINUTES.
+STEP_UP_MINUTES = env_int("STEP_UP_MINUTES", 15)
 
 # Argon2 for new and changed passwords; older hashes are upgraded at the next login.
 PASSWORD_HASHERS = [
@@ -327,13 +341,19 @@ SECURE_CSP = {
 
 # Rate limits (talentportal/ratelimit.py): requests per account, or per client address when
 # logged out, in django-ratelimit's "count/period" form; over the limit, 429 with Retry-After.
-# Counted in the cache (Redis with REDIS_URL). RATELIMIT_ENABLE=0 turns them off (benchmarks).
+# Counted in the "ratelimit" cache (Redis with REDIS_URL, else the database: never one worker's
+# memory). RATELIMIT_ENABLE=0 turns them off (benchmarks).
 RATELIMITS = {
     "search": "60/m",  # policy and candidate search pages
     "export": "30/h",  # CSV / spreadsheet downloads
     "signup": "10/h",  # account creation, per address
     "submit": "30/h",  # application, registration and feedback submissions (POST)
 }
+# RATELIMIT_<GROUP>=count/period changes one group's limit, e.g. RATELIMIT_SEARCH=120/m.
+for _group in RATELIMITS:
+    RATELIMITS[_group] = env_str(f"RATELIMIT_{_group.upper()}") or RATELIMITS[_group]
+    if not re.fullmatch(r"\d+/\d*[smhd]", RATELIMITS[_group]):
+        raise ImproperlyConfigured(f"RATELIMIT_{_group.upper()} must look like 60/m")
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_FAIL_OPEN = True  # a cache that cannot count lets requests through
 # Reverse proxies in front of gunicorn that append to X-Forwarded-For (docs/deployment.md).

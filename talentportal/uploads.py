@@ -5,6 +5,7 @@ random names (`RandomName`) and served only by views that check who asks (`file_
 
 import io
 import mimetypes
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,23 +108,42 @@ class RandomName:
         )
 
 
+def served_name(name: str, file_type: FileType | None, fallback: str) -> str:
+    """The name a download is saved as: what is left of `name` once control and bidi
+    characters (which can make "cv\u202efdp.exe" look like "cvexe.pdf") and anything unsafe
+    are removed, with the extension of the type its bytes were verified as, whatever the name
+    said."""
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf"))
+    try:
+        name = get_valid_filename(name) if name.strip() else fallback
+    except SuspiciousFileOperation:  # nothing usable left of the given name
+        name = fallback
+    path = Path(name)
+    if file_type is not None:
+        stem = path.stem if path.suffix else name
+        return f"{stem or Path(fallback).stem}{file_type.extension}"
+    return name if path.suffix else name + Path(fallback).suffix
+
+
 def file_response(
     field_file, *, filename: str = "", content_type: str = "", public: bool = False
 ) -> FileResponse:
     """A stored file as a download: always `Content-Disposition: attachment` (a browser never
-    renders it as a page of this site) and `nosniff` (it never guesses another type). Private
-    files are not kept in shared caches. A 404 when the file is missing from storage."""
+    renders it as a page of this site) and `nosniff` (it never guesses another type). Its name
+    and type come from its bytes (a PDF is served as .pdf and application/pdf, whatever it was
+    called). Private files are not kept in shared caches. A 404 when the file is missing from
+    storage."""
     try:
         handle = field_file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
     stored = Path(field_file.name)
-    try:
-        filename = get_valid_filename(filename) if filename else stored.name
-    except SuspiciousFileOperation:  # nothing usable left of the given name
-        filename = stored.name
-    if not Path(filename).suffix:
-        filename += stored.suffix
+    head = handle.read(16)
+    handle.seek(0)
+    file_type = next((t for t in DOCUMENT_TYPES if head.startswith(t.signature)), None)
+    filename = served_name(filename, file_type, stored.name)
+    if file_type is not None:
+        content_type = file_type.content_type
     content_type = (
         content_type or mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
     )

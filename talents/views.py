@@ -35,7 +35,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
-from talentportal import workflow
+from talentportal import otp, workflow
 from talentportal.http import safe_next
 from talentportal.lists import PortalFilterView, PortalListView
 from talentportal.models import (
@@ -161,7 +161,8 @@ def not_verified_page(request, enterprise: Enterprise):
 
 class VerifiedEnterpriseRequired(LoginRequiredMixin):
     """Members of a verified enterprise only: `self.enterprise`; members of an enterprise
-    waiting for verification get a page that says so, anyone else a 404."""
+    waiting for verification get a page that says so, anyone else a 404. A member who owes a
+    second factor now is sent to it first."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -169,6 +170,8 @@ class VerifiedEnterpriseRequired(LoginRequiredMixin):
                 self.enterprise = verified_enterprise(request)
             except EnterpriseNotVerified as pending:
                 return not_verified_page(request, pending.enterprise)
+            if owed := owed_second_factor(request):
+                return owed
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -178,6 +181,12 @@ def acting_talent(request) -> Talent | None:
     if request.user.kind != AccountKind.TALENT:
         raise Http404
     return Talent.objects.active().filter(user=request.user).first()
+
+
+def owed_second_factor(request):
+    """The redirect to the second factor a member owes at this moment (`otp`), or None."""
+    back = request.get_full_path() if request.method == "GET" else reverse("talents:search")
+    return otp.second_factor_response(request, next_url=back)
 
 
 class EnterpriseMemberRequired(LoginRequiredMixin):
@@ -214,6 +223,8 @@ def login_and_verified_enterprise(view):
             enterprise = verified_enterprise(request)
         except EnterpriseNotVerified as pending:
             return not_verified_page(request, pending.enterprise)
+        if owed := owed_second_factor(request):
+            return owed
         return view(request, *args, enterprise=enterprise, **kwargs)
 
     return wrapped
@@ -228,6 +239,10 @@ def login_and_talent(view):
         return view(request, *args, talent=acting_talent(request), **kwargs)
 
     return wrapped
+
+
+def talent_url(pk) -> str:
+    return reverse("talents:talent", args=[pk])
 
 
 def searchable_talent(pk) -> Talent:
@@ -402,8 +417,11 @@ def candidate_detail(request, pk, *, enterprise):
 def contact_details(request, pk, *, enterprise):
     """POST `/talents/<id>/contact-details/` with a reason: the talent's name, phone and
     e-mail, when the talent allows this enterprise (`services.contact_details_view` checks
-    and logs). Shown once, not stored in a URL; a 404 when not allowed."""
+    and logs). Shown once, not stored in a URL; a 404 when not allowed. Only after a second
+    factor passed in the last few minutes (`otp.step_up_response`)."""
     talent = searchable_talent(pk)
+    if stepped_up := otp.step_up_response(request, next_url=talent_url(pk)):
+        return stepped_up
     form = AccessReasonForm(request.POST, prefix_id="contact")
     if not form.is_valid():
         context = _candidate_context(request, talent, enterprise, reason_form=form)
@@ -419,8 +437,11 @@ def contact_details(request, pk, *, enterprise):
 @require_POST
 @login_and_verified_enterprise
 def candidate_resume(request, pk, *, enterprise):
-    """POST `/talents/<id>/resume/` with a reason: the résumé (logged by the service)."""
+    """POST `/talents/<id>/resume/` with a reason: the résumé (logged by the service), after a
+    recent second factor as for contact details."""
     talent = searchable_talent(pk)
+    if stepped_up := otp.step_up_response(request, next_url=talent_url(pk)):
+        return stepped_up
     form = AccessReasonForm(request.POST, prefix_id="resume")
     if not form.is_valid():
         context = _candidate_context(request, talent, enterprise, resume_form=form)

@@ -2,10 +2,14 @@
 factor: `login_verified(client, user)` is force_login plus a confirmed authenticator whose
 check this session has passed, as after a real code step."""
 
+import time
+
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from talentportal.otp import VERIFIED_AT_SESSION_KEY
 
 
 def totp_device(user) -> TOTPDevice:
@@ -32,5 +36,6 @@ def login_verified(client, user):
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session[VERIFIED_AT_SESSION_KEY] = int(time.time())
     session.save()
     return user

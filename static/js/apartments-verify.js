@@ -44,6 +44,12 @@
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
+  // The key of the draw: the seed, and the public random value when there is one
+  // (apartments/lottery.py, step 3).
+  function drawKey() {
+    return data.beacon ? data.seed + ":" + data.beacon : data.seed;
+  }
+
   function order(lines) {
     var rows = lines.map(function (line) {
       var parts = line.split("|");
@@ -57,7 +63,7 @@
     }
     return Promise.all(
       rows.map(function (row) {
-        return sha256(data.seed + ":general:" + row.reference).then(function (key) {
+        return sha256(drawKey() + ":general:" + row.reference).then(function (key) {
           row.key = key;
           return row;
         });

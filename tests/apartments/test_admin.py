@@ -42,6 +42,9 @@ from tests.talentportal.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+BEACON_SOURCE = "中国福利彩票双色球 截止日后第一期开奖号码"
+
+
 def step(name, round):
     return reverse(f"admin:apartments_allocationround_{name}", args=[round.pk])
 
@@ -137,12 +140,17 @@ def test_round_steps_from_draft_to_offers_call_the_services(client, staff):
     # Add units, then open: the seed is shown once and only its hash is stored.
     response = client.post(step("units", round), {"limit": "2", "layout": ""}, follow=True)
     assert RoundUnit.objects.filter(round=round).count() == 2
+    # A lottery also announces its public random value, drawn after the freeze.
     response = client.post(step("open", round), {"seed": SEED})
+    assert response.context["form"].errors["beacon_source"]
+    assert AllocationRound.objects.get(pk=round.pk).status == RoundStatus.DRAFT
+    response = client.post(step("open", round), {"seed": SEED, "beacon_source": BEACON_SOURCE})
     assert response.status_code == 200
     assert SEED in response.content.decode()
     round.refresh_from_db()
     assert round.status == RoundStatus.OPEN
     assert round.seed_commitment == lottery.commitment(SEED)
+    assert round.beacon_source == BEACON_SOURCE
     assert SEED not in client.get(change(round)).content.decode()
 
     for i in range(3):
@@ -169,9 +177,13 @@ def test_round_steps_from_draft_to_offers_call_the_services(client, staff):
     assert response.status_code == 200
     assert response.context["form"].errors
     assert AllocationRound.objects.get(pk=round.pk).status == RoundStatus.FROZEN
-    client.post(step("draw", round), {"seed": SEED})
+    response = client.post(step("draw", round), {"seed": SEED})  # without the public value
+    assert response.context["form"].errors["beacon"]
+    assert AllocationRound.objects.get(pk=round.pk).status == RoundStatus.FROZEN
+    client.post(step("draw", round), {"seed": SEED, "beacon": "07 12 19 23 30 33 05"})
     round.refresh_from_db()
     assert round.status == RoundStatus.DRAWN and round.revealed_seed == SEED
+    assert round.beacon_value == "07 12 19 23 30 33 05"
     assert lottery.verify(round).ok
 
     # Allocation: the preview writes nothing; committing makes the offers.

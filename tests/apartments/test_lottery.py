@@ -4,12 +4,14 @@ import pytest
 
 from apartments import lottery, services
 from apartments.lottery import Line
-from apartments.models import AllocationRound, ApartmentApplication
+from apartments.models import AllocationRound, ApartmentApplication, RoundUnit
 from tests.apartments.factories import (
     AFTER,
+    OPENS,
     SEED,
     ApplicationFactory,
     CommunityFactory,
+    RoundFactory,
     apply,
     drawn_round,
     open_round,
@@ -264,3 +266,71 @@ def test_a_disqualification_after_the_freeze_keeps_the_draw_verifiable():
     assert leaving.general_rank is not None  # keeps its place in the published order
     offered = {item.application.pk for item in services.allocation_plan(round=round)}
     assert leaving.pk not in offered and len(offered) == 2
+
+
+# --- public randomness drawn after the freeze (issue 17 point 9) ---------------------------------
+
+BEACON_SOURCE = "中国福利彩票双色球 2026-03-18 开奖号码"
+BEACON = "03 11 17 22 28 31 09"
+
+
+def _frozen_round_with_a_beacon(applicants=20):
+    staff = superuser()
+    community = CommunityFactory()
+    round = RoundFactory(community=community)
+    for unit in units(community, 3):
+        RoundUnit.objects.create(round=round, unit=unit)
+    services.round_open(
+        round=round, by=staff, seed=SEED, beacon_source=f" {BEACON_SOURCE} ", now=OPENS
+    )
+    for i in range(applicants):
+        apply(round, full_name=f"申请人{i}", phone=f"139{i:08d}")
+    services.round_close(round=round, by=staff, now=AFTER)
+    services.applications_decide(round=round, by=staff)
+    services.round_freeze(round=round, by=staff, now=AFTER)
+    return AllocationRound.objects.get(pk=round.pk), staff
+
+
+def test_the_draw_of_a_round_that_announced_a_public_value_needs_it():
+    round, staff = _frozen_round_with_a_beacon()
+    assert round.beacon_source == BEACON_SOURCE
+
+    with pytest.raises(services.AllocationError) as error:
+        services.round_draw(round=round, by=staff, seed=SEED)
+    assert error.value.code == "beacon"
+    assert AllocationRound.objects.get(pk=round.pk).status == "frozen"
+
+
+def test_the_order_mixes_in_the_public_value_and_anyone_can_recompute_it():
+    round, staff = _frozen_round_with_a_beacon()
+    services.round_draw(round=round, by=staff, seed=SEED, beacon="  03 11 17 22\t28 31 09 ")
+    round = AllocationRound.objects.get(pk=round.pk)
+    assert round.beacon_value == BEACON
+
+    check = lottery.verify(round)
+    assert check.ok, check.problems
+    published = lottery.parse_text(round.frozen_list)
+    by_hand = sorted(published, key=lambda line: _sha(f"{SEED}:{BEACON}:general:{line.reference}"))
+    ordered = list(round.applications.order_by("general_rank"))
+    assert [a.reference for a in ordered] == [line.reference for line in by_hand]
+    # Knowing the seed alone (as the office did before the freeze) does not give the order.
+    seed_only = sorted(published, key=lambda line: _sha(f"{SEED}:general:{line.reference}"))
+    assert [line.reference for line in seed_only] != [line.reference for line in by_hand]
+
+
+def test_a_public_value_changed_after_the_draw_is_detected():
+    round, staff = _frozen_round_with_a_beacon()
+    services.round_draw(round=round, by=staff, seed=SEED, beacon=BEACON)
+    AllocationRound.objects.filter(pk=round.pk).update(beacon_value="01 02 03 04 05 06 07")
+    check = lottery.verify(AllocationRound.objects.get(pk=round.pk))
+    assert check.order_matches is False and not check.ok
+
+
+def test_the_verify_page_shows_the_public_value_and_its_source(client):
+    round, staff = _frozen_round_with_a_beacon(applicants=5)
+    services.round_draw(round=round, by=staff, seed=SEED, beacon=BEACON)
+    page = client.get(f"/en/apartments/rounds/{round.pk}/verify/").text
+    assert BEACON_SOURCE in page
+    assert BEACON in page
+    assert f'data-beacon="{BEACON}"' in page
+    assert "Matches the published result" in page

@@ -6,7 +6,9 @@ section once with every optional field filled and once with none), is requested 
 of `world.ROLES` in Chinese (/) and in English (/en/): a GET, or an empty POST where a view
 takes only POSTs. Then every form met on the way is posted once, filled in with valid values
 (tests/crawl/forms.py). Any answer of 500 or more fails, with the exception and where it was
-raised; so does a main form that its user cannot complete (`COMPLETED`): its valid values
+raised; so does a page a signed-in role gets without `Cache-Control: no-store` (personal data
+must stay out of every shared cache, issue 17 point 6); so does a main form that its user
+cannot complete (`COMPLETED`): its valid values
 would no longer be valid, and the crawl would stop short of what follows it.
 
 The world is built once for the module, in a transaction rolled back at the end; each test
@@ -191,9 +193,10 @@ def _where(error: BaseException) -> str:
 class Crawler:
     """One signed-in client: requests noted, 5xx collected, forms met noted and posted."""
 
-    def __init__(self, client: Client, *, fill_forms: bool):
+    def __init__(self, client: Client, *, fill_forms: bool, signed_in: bool = False):
         self.client = client
         self.fill_forms = fill_forms
+        self.signed_in = signed_in
         self.failures: list[str] = []
         self.forms: dict[str, forms.Form] = {}  # the action's URL -> the form
         self.completed: set[str] = set()  # URL names of the forms that led on (a redirect)
@@ -229,7 +232,11 @@ class Crawler:
         if response.status_code == 405:
             POST_ONLY.add(pattern.name)
             self.request("POST", url)
-        elif response.status_code == 200 and self.fill_forms:
+            return
+        cache_control = {p.strip() for p in response.get("Cache-Control", "").split(",")}
+        if self.signed_in and not {"no-store", "private"} <= cache_control:
+            self.failures.append(f"GET {url}: Cache-Control {response.get('Cache-Control')!r}")
+        if response.status_code == 200 and self.fill_forms:
             self.note_forms(url, response)
 
     def note_forms(self, url: str, response) -> None:
@@ -269,7 +276,7 @@ def _crawl(
     client = Client(raise_request_exception=True)
     if seeded.users[role] is not None:
         login_verified(client, seeded.users[role])
-    crawler = Crawler(client, fill_forms=fill_forms)
+    crawler = Crawler(client, fill_forms=fill_forms, signed_in=seeded.users[role] is not None)
     with translation.override(language):
         pairs = targets()[share]
     for pattern, url in pairs:

@@ -15,6 +15,7 @@ from talents.models import ConsentPurpose, Enterprise, VerificationStatus, Visib
 from talents.services import consent_give, talent_profile_create, talent_profile_update
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
 from tests.e2e.conftest import enter_second_factor, second_factor_code
+from tests.e2e.test_auth import code_for
 from tests.policies.factories import region
 from tests.talentportal.factories import PASSWORD as FACTORY_PASSWORD
 from tests.talentportal.factories import StaffFactory, UserFactory
@@ -146,8 +147,18 @@ def test_enterprise_finds_a_candidate_who_accepts_and_sees_the_view(
     assert enterprise.status == VerificationStatus.VERIFIED
     office.close()
 
-    # The recruiter searches by discipline + degree + years of experience.
+    # Its administrator, signed in since before the verification, owes a second factor before
+    # any talent data (issue 19 point 8): set up at the moment of access, then back to search.
     page.goto("/talents/search/")
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/setup/\?next=%2Ftalents%2Fsearch"))
+    secret = page.locator("#totp-secret").inner_text()
+    page.fill("#id_token", code_for(secret))
+    page.locator("form:has(#id_token) [type=submit]").click()
+    expect(page.locator(".backup-codes li")).to_have_count(10)
+    page.locator("main a[href='/talents/search/']").click()
+    expect(page).to_have_url(re.compile(r"/talents/search/$"))
+
+    # The recruiter searches by discipline + degree + years of experience.
     assert_accessible(page)
     page.select_option("#id_discipline", "08")  # engineering, all its disciplines
     page.select_option("#id_degree", str(Degree.DOCTORATE.value))

@@ -137,19 +137,19 @@ def test_every_table_is_a_chart_a_data_table_and_a_csv(client):
 
 def test_figures_on_the_page_are_the_counts(client):
     PolicyFactory.create_batch(4)
-    TalentFactory.create_batch(3, highest_degree=4)
+    TalentFactory.create_batch(5, highest_degree=4)
     TalentFactory(highest_degree=2)
 
     degrees = dict(table("talents-by-degree").rows)
 
-    assert degrees[str(Degree.DOCTORATE.label)] == (3,)
-    assert degrees[str(Degree.BACHELOR.label)] == (1,)
+    assert degrees[str(Degree.DOCTORATE.label)] == (5,)
+    assert degrees[str(Degree.BACHELOR.label)] == ("<5",)  # one person: not published as 1
     assert degrees[str(Degree.MASTER.label)] == (0,)
     assert sum(values[0] for _label, values in table("policies-by-level").rows) == 4
 
 
 def test_csv_download_has_every_row_and_headings_in_english(client):
-    TalentFactory.create_batch(2, highest_degree=3)
+    TalentFactory.create_batch(5, highest_degree=3)
 
     response = client.get("/en/statistics/talents-by-degree.csv")
 
@@ -158,8 +158,49 @@ def test_csv_download_has_every_row_and_headings_in_english(client):
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Degree", "Talents"]
-    assert ["Master's degree", "2"] in rows
+    assert ["Master's degree", "5"] in rows
     assert len(rows) == 1 + 5
+
+
+PEOPLE_TABLES = [
+    "talents-by-region",
+    "talents-by-degree",
+    "talents-by-discipline",
+    "talents-by-industry",
+    "applications-by-service",
+    "applications-by-section",
+    "roadshows-by-year",
+]
+
+
+def test_no_public_aggregate_of_people_shows_a_count_under_five(client):
+    """Issue 17 point 10: the probe found 38 cells of 1-2 people in talents-by-region.csv."""
+    call_command("seed_demo", scale="small", stdout=io.StringIO())
+    TalentFactory(current_region=Region.objects.get(code="330100"))  # one more somewhere
+    cache.clear()
+    headings = {"Talents", "Participants", "Applications decided"}
+    small = []
+    for key in PEOPLE_TABLES:
+        response = client.get(f"/en/statistics/{key}.csv")
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        columns = [i for i, heading in enumerate(rows[0]) if heading in headings]
+        assert columns, key
+        small += [(key, row) for row in rows[1:] for i in columns if row[i] in {"1", "2", "3", "4"}]
+    assert not small, small
+    assert "&lt;5" in client.get("/en/statistics/").text
+
+
+def test_an_average_over_fewer_than_five_applications_is_withheld():
+    rows = statistics.tables(
+        {
+            **statistics.compute_figures(),
+            "services": [(1, 3, 4.5), (2, 7, 2.0)],
+            "sections": [],
+        }
+    )
+    services = next(t for t in rows if t.key == "applications-by-service")
+    assert [values for _label, values in services.rows] == [(2.0, 7), (None, "<5")]
 
 
 def test_csv_cells_cannot_run_as_formulas(client):

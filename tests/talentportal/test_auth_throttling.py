@@ -200,3 +200,20 @@ def test_a_malformed_reset_request_is_not_a_server_error(client):
     response = client.post(RESET, {"email": "x" * 500})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_username_and_e_mail_of_one_account_share_one_counter(client):
+    """The probe locked the username and still logged in with the e-mail address."""
+    user = UserFactory(username="zhao.lei", email="zhao.lei@example.cn")
+    fail(client, SITE_LOGIN, "zhao.lei", 3)
+    fail(client, SITE_LOGIN, "Zhao.Lei@example.cn", 2)
+
+    assert log_in(client, SITE_LOGIN, "zhao.lei@example.cn", PASSWORD).status_code == 429
+    assert log_in(client, SITE_LOGIN, user.username, PASSWORD).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_locking_the_username_locks_the_e_mail_address_too(client):
+    user = UserFactory(username="qian.yu", email="qian.yu@example.cn")
+    assert fail(client, ADMIN_LOGIN, user.username, 5).status_code == 429
+    assert log_in(client, SITE_LOGIN, user.email, PASSWORD).status_code == 429

@@ -99,7 +99,7 @@ def test_a_cache_that_cannot_count_lets_requests_through(client, limits, monkeyp
     def unreachable(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(caches["default"], "add", unreachable)  # the instance, not the proxy
+    monkeypatch.setattr(caches["ratelimit"], "add", unreachable)  # the instance, not the proxy
     assert client.get(reverse("policies:index")).status_code == 200
 
 

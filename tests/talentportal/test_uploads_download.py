@@ -3,6 +3,7 @@ attachment`, `nosniff`, a login redirect for anonymous users and a 404 for every
 pages never link to a public /media/ URL."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.core.files.base import ContentFile
@@ -260,3 +261,30 @@ def test_the_project_form_shows_the_current_deck_without_a_media_link(client):
     assert page.status_code == 200
     assert project.pitch_deck.name in page.text  # "currently: …", as text
     assert "/media/" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("uploaded_as", "served_as"),
+    [
+        ("cv.html", "cv.pdf"),  # the bytes are a PDF: served as one, whatever the name said
+        ("cv\u202efdp.exe", "cvfdp.pdf"),  # a right-to-left override: stripped, then .pdf
+        ("cv", "cv.pdf"),
+        ("简历.exe", "简历.pdf"),
+    ],
+)
+def test_a_download_is_named_from_its_verified_type(client, uploaded_as, served_as):
+    """Issue 17 point 7: the name and type served come from the bytes, not the upload's name."""
+    application = ServiceApplicationFactory(service__region=region("330100"))
+    document = workflow.document_attach(
+        application=application,
+        by=application.applicant,
+        upload=SimpleUploadedFile(uploaded_as, PDF_BYTES),
+    )
+    sign_in(client, document.owner)
+    response = client.get(document.get_absolute_url())
+    assert_download(response, PDF_BYTES)
+    assert response["Content-Type"] == "application/pdf"
+    if served_as.isascii():
+        assert response["Content-Disposition"] == f'attachment; filename="{served_as}"'
+    else:
+        assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(served_as)}"
