@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
 from projects.models import Call, ProgramApplication
+from talentportal.forms import specific_required_messages
 from talentportal.models import Discipline, DisciplineLevel, Industry
 from talents.models import Enterprise
 
@@ -48,6 +49,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["birth_year"].widget.attrs.update(min=1920, max=2015)
         if self.instance.endorser_id and not self.is_bound:
             self.initial["endorser_code"] = self.instance.endorser.credit_code
+        specific_required_messages(self)
 
     def clean_endorser_code(self):
         code = uscc.compact(self.cleaned_data.get("endorser_code") or "").upper()
@@ -121,3 +123,4 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         materials = call.materials or [str(_("Other document"))]
         self.fields["label"].choices = [(m, m) for m in materials]
+        specific_required_messages(self)

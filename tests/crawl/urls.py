@@ -80,6 +80,7 @@ SITE_ARGUMENTS: dict[str, Callable[[World], list[dict]]] = {
     "me:application": _references(*MY_APPLICATIONS),
     "me:application_respond": _references("service_needs_info", "service_application"),
     "me:application_withdraw": _references("service_draft", "demand_application"),
+    "me:application_check": _references("service_draft", "program_draft", "service_application"),
     "me:document": _pk("document"),
     "policies:detail": _pks("policy"),
     "policies:unfollow": _pk("follow"),
