@@ -81,7 +81,7 @@ def test_a_queue_applicant_sees_a_provisional_position_before_the_round_closes(c
             )
         ],
     )
-    apply_via_services(round, years_in_region=6, phone="13800000001")
+    apply_via_services(round, years_in_region=6, tier="A", phone="13800000001")
     mine = apply_via_services(round, years_in_region=1, tier="A", phone="13800000002")
     apply_via_services(round, years_in_region=0, phone="13800000003")
     apply_via_services(round, years_in_region=9, phone="13800000004", submit=False)  # a draft
@@ -89,7 +89,7 @@ def test_a_queue_applicant_sees_a_provisional_position_before_the_round_closes(c
     url = reverse("apartments:application", args=[mine.reference])
     english = client.get(f"/en{url}").content.decode()
     assert "Provisional position: 2 of 3 applicants so far." in english
-    assert "In the group “Top talent”: 1 of 1." in english
+    assert "In the group “Top talent”: 2 of 2." in english
     assert "order is drawn" not in english and "after the draw" not in english
     assert ">top<" not in english
     chinese = client.get(url).content.decode()

@@ -14,7 +14,10 @@ from django.urls import NoReverseMatch, reverse
 from ecosystem import statistics
 from talentportal import downloads
 from tests.crawl.world import BARE, FULL, VARIANTS, World
-from tests.security.test_authorization_matrix import ADMIN, SITE, Pattern
+from tests.security.test_authorization_matrix import ADMIN, SIGNED_IN, SITE, Pattern
+
+#: The site pages only a signed-in person sees.
+SIGNED_IN_PAGES = SIGNED_IN
 
 
 def _pks(key: str) -> Callable[[World], list[dict]]:

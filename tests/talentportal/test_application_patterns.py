@@ -86,13 +86,13 @@ def test_the_application_page_and_the_export_show_the_submitted_answers_and_docu
 
     page = client.get(application.get_absolute_url()).content.decode()
     assert "浙江大学" in page and "B类" in page and "身份证.pdf" in page
-    english = client.get(f"/en{application.get_absolute_url()}").content.decode()
-    assert "Employer" in english and "Talent tier" in english
-
     exported = json.loads(client.get(reverse("talents:me_export")).content)
     (entry,) = exported["applications"]
     assert {"question": "工作单位", "answer": "浙江大学"} in entry["answers"]
     assert [d["file_name"] for d in entry["documents"]] == ["身份证.pdf"]
+
+    english = client.get(f"/en{application.get_absolute_url()}").content.decode()
+    assert "Employer" in english and "Talent tier" in english
 
 
 def test_withdrawing_asks_for_confirmation_first(client):

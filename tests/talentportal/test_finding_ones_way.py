@@ -30,7 +30,9 @@ def test_the_quick_links_go_to_the_pages_they_name(client):
     assert links["Upcoming roadshows"] == "/en/roadshows/"
     assert links["Apply for a public service"] == "/en/services/"
     for href in links.values():
-        assert client.get(href).status_code == 200, href
+        response = client.get(href)
+        # Raising a problem needs an account: the link leads to the log-in, then the form.
+        assert response.status_code == 200 or "/accounts/login/" in response["Location"], href
 
 
 def test_the_account_page_leads_to_the_profile_my_data_and_deletion(client):
@@ -41,7 +43,7 @@ def test_the_account_page_leads_to_the_profile_my_data_and_deletion(client):
 
 
 def card_meta(body: str, section_url: str) -> str:
-    card = body.split(f'<a href="{section_url}">', 1)[1]
+    card = body.split(f'<h3 class="card__title"><a href="{section_url}">', 1)[1]
     return re.sub(r"\s+", " ", card.split('class="card__meta">', 1)[1].split("</p>", 1)[0])
 
 
@@ -66,7 +68,7 @@ def test_every_figure_of_the_home_page_is_the_one_the_lists_show(client):
 
     counters = {str(label): number for number, label in client.get("/en/").context["counters"]}
     assert counters["registered talents"] == compute_figures()["talents"] == 2
-    assert "360" not in home and "2,198" not in home and "446,300" not in home
+    assert "360 major" not in home and "2,198" not in home and "446,300" not in home
 
 
 def test_policy_questions_on_english_pages_say_when_they_are_in_chinese_only(client):
@@ -79,9 +81,9 @@ def test_policy_questions_on_english_pages_say_when_they_are_in_chinese_only(cli
         question_en="And a master's?",
         answer_en="The same.",
     )
+    chinese = client.get(policy.get_absolute_url()).content.decode()
+    assert '<span lang="zh-Hans">' not in chinese and "本解答仅有中文版本" not in chinese
     english = client.get(f"/en{policy.get_absolute_url()}").content.decode()
     assert '<span lang="zh-Hans">博士如何申领？</span>' in english
     assert english.count("This answer is published in Chinese only.") == 1
     assert "And a master&#x27;s?" in english and "硕士呢" not in english
-    chinese = client.get(policy.get_absolute_url()).content.decode()
-    assert '<span lang="zh-Hans">' not in chinese and "本解答仅有中文版本" not in chinese
