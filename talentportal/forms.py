@@ -61,11 +61,23 @@ class SignupForm(auth_forms.UserCreationForm):
         return username
 
 
+class LanguageSelect(forms.Select):
+    """A choice of languages, each named in itself ("简体中文", "English") and marked so
+    (`lang`), as language switchers do: readable by whoever needs it, read aloud right."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "email", "phone", "preferred_language"]
         widgets = {
+            "preferred_language": LanguageSelect,
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
