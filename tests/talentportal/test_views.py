@@ -54,7 +54,6 @@ POST_ONLY = {
     "accounts:two_factor_remove",
     "me:notifications_read",
     "talents:me_resume",
-    "talents:me_resume_delete",
     "talents:consent_give",
 }
 #: Pages of another kind of account: what the signed-in talent of the test gets instead.
