@@ -160,3 +160,11 @@ def test_the_community_photos_of_the_list_load(client):
     response = client.get(src)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
+
+
+def test_the_points_rules_of_a_round_are_in_the_pages_language(client):
+    round = accepting_round(method="queue")
+    login_verified(client, UserFactory(kind="talent"))
+    page = client.get(reverse("apartments:round_apply", args=[round.pk])).content.decode()
+    assert "每满一年 3 分，最高 30 分。" in page
+    assert "3 points per full year" not in page

@@ -84,7 +84,7 @@ def test_on_a_phone_the_results_come_before_the_filters(new_context, path):
     closed = disclosure.bounding_box()
     assert closed["height"] < 80
     assert results.bounding_box()["y"] - (closed["y"] + closed["height"]) < 120
-    disclosure.locator("summary").click()
+    disclosure.locator("summary.filters-disclosure__summary").click()
     expect(disclosure.locator("button[type=submit]")).to_be_visible()
     # On a wide screen the filters are shown beside the results, without a click.
     wide = new_context(viewport={"width": 1280, "height": 900}).new_page()

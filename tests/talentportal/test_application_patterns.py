@@ -136,3 +136,11 @@ def test_a_missing_field_says_what_to_do(client):
     assert "This field is required" not in english
     assert "Enter employer." in english and "Select talent tier." in english
     assert "Upload identity card." in english
+
+
+def test_the_next_step_of_my_applications_is_in_chinese_on_the_chinese_site(client):
+    application = ServiceApplicationFactory(status=S.SUBMITTED)
+    login_verified(client, application.applicant)
+    page = client.get(reverse("me:applications")).content.decode()
+    assert "经办部门将开始审核。" in page
+    assert "The office will start the review." not in page
