@@ -14,6 +14,14 @@ class ApartmentsConfig(AppConfig):
         # What the cached community pages show (talentportal/page_cache.py).
         invalidate_on_change(Community, CommunityPhoto, RentRule, Unit, AllocationRound)
 
+        # The home page's figures, as the community list shows them.
+        from talentportal.home import register_home_figure
+
+        register_home_figure("communities", lambda: Community.objects.published().count())
+        register_home_figure(
+            "apartments", lambda: Unit.objects.filter(community__is_published=True).count()
+        )
+
         # Photos of a published community are public; others only for its region's staff.
         downloads.register(
             CommunityPhoto,

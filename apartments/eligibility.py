@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apartments.models import LAYOUT_CAPACITY, Community, Layout, Lease, LeaseStatus
 from talentportal.choices import Degree, TalentTier
@@ -394,20 +394,20 @@ HOUSEHOLD_POINTS = [0, 0, 6, 12, 15]
 
 PRIORITY_RULES = [
     (
-        _lazy("Talent tier"),
-        _lazy("A: 40, B: 34, C: 28, D: 22, E: 16, no tier: 0 points."),
+        gettext_lazy("Talent tier"),
+        gettext_lazy("A: 40, B: 34, C: 28, D: 22, E: 16, no tier: 0 points."),
     ),
     (
-        _lazy("Years working in the city"),
-        _lazy("3 points per full year, at most 30 points."),
+        gettext_lazy("Years working in the city"),
+        gettext_lazy("3 points per full year, at most 30 points."),
     ),
     (
-        _lazy("Household"),
-        _lazy("1 person: 0, 2 people: 6, 3 people: 12, 4 or more: 15 points."),
+        gettext_lazy("Household"),
+        gettext_lazy("1 person: 0, 2 people: 6, 3 people: 12, 4 or more: 15 points."),
     ),
     (
-        _lazy("Ties"),
-        _lazy("Equal scores are ordered by submission time, earliest first."),
+        gettext_lazy("Ties"),
+        gettext_lazy("Equal scores are ordered by submission time, earliest first."),
     ),
 ]
 

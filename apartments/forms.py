@@ -16,6 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from apartments.models import ApartmentApplication, Layout, validate_resident_id
 from talentportal.choices import Degree, TalentTier
+from talentportal.forms import specific_required_messages
 from talentportal.region_picker import RegionSelect
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -159,6 +160,7 @@ class ApplicationForm(forms.ModelForm):
             value = self.initial.get(name)
             if isinstance(value, bool):
                 self.initial[name] = "yes" if value else "no"
+        specific_required_messages(self)
 
     field_order = [
         "full_name",

@@ -777,6 +777,46 @@ class ApartmentApplicationQuerySet(ApplicationQuerySet):
         """The applications that take part in the allocation: approved, not a duplicate."""
         return self.filter(status=ApplicationStatus.APPROVED, duplicate_of__isnull=True)
 
+    def in_the_running(self):
+        """Submitted applications not yet refused, withdrawn or found to be duplicates: those
+        a queue's provisional order counts before the list is frozen."""
+        return self.exclude(
+            status__in=[
+                ApplicationStatus.DRAFT,
+                ApplicationStatus.WITHDRAWN,
+                ApplicationStatus.REJECTED,
+            ]
+        ).filter(duplicate_of__isnull=True, submitted_at__isnull=False)
+
+    def queue_position(self, application) -> dict:
+        """Where `application` stands in its round's queue order now (score, highest first;
+        then submission time; then reference, as `lottery.queue_order`), among everyone and in
+        its preference group: one query. Provisional until the list is frozen and drawn."""
+        ahead = (
+            Q(priority_score__gt=application.priority_score)
+            | Q(
+                priority_score=application.priority_score,
+                submitted_at__lt=application.submitted_at,
+            )
+            | Q(
+                priority_score=application.priority_score,
+                submitted_at=application.submitted_at,
+                reference__lt=application.reference,
+            )
+        )
+        group = application.preference_group_id
+        in_group = Q(preference_group_id=group) if group else Q(pk__in=[])
+        return (
+            self.filter(round_id=application.round_id)
+            .in_the_running()
+            .aggregate(
+                position=Count("id", filter=ahead) + 1,
+                total=Count("id"),
+                group_position=Count("id", filter=ahead & in_group) + 1,
+                group_total=Count("id", filter=in_group),
+            )
+        )
+
     def summary(self):
         return self.aggregate(
             total=Count("id", filter=~Q(status=ApplicationStatus.DRAFT)),
@@ -793,6 +833,22 @@ class ApartmentApplication(Application):
     REFERENCE_PREFIX = "AA"
     DETAIL_TEMPLATE = "apartments/includes/me_application.html"
     LIST_SELECT_RELATED = ("round__community",)
+    ANSWER_FIELDS = (
+        "full_name",
+        "id_number",
+        "birth_date",
+        "phone",
+        "household_size",
+        "preferred_layouts",
+        "needs_accessible",
+        "employer",
+        "employed_in_region",
+        "years_in_region",
+        "owns_home_in_city",
+        "tier",
+        "highest_degree",
+    )
+    MASKED_ANSWER_FIELDS = ("id_number",)
     # Retention: what is left of the person once their account is anonymised. The ID number
     # becomes a unique non-number (region 000000), so duplicate checks never match it; the
     # year of birth stays for statistics.
@@ -936,6 +992,19 @@ class ApartmentApplication(Application):
     @property
     def subject(self) -> str:
         return self.round.title
+
+    def resume_url(self) -> str:
+        if self.status != "draft":
+            return ""
+        return reverse("apartments:round_apply", args=[self.round_id])
+
+    def submitted_url(self) -> str:
+        return reverse("apartments:application", args=[self.reference])
+
+    def submit_checked(self, *, by) -> None:
+        from apartments.services import application_submit
+
+        application_submit(application=self, by=by)
 
     @property
     def id_number_masked(self) -> str:

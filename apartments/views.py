@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
@@ -72,6 +71,7 @@ from apartments.models import (
 )
 from talentportal import workflow
 from talentportal.charts import Bar, bar_chart
+from talentportal.downloads import download_url
 from talentportal.exports import csv_writer
 from talentportal.filters import region_choices
 from talentportal.lists import PortalFilterView
@@ -171,10 +171,10 @@ class CommunityListView(PortalFilterView):
                 **occupancy_figures("units", "available"),
                 rent_low=rent_bound("monthly_rent"),
                 rent_high=rent_bound("-monthly_rent"),
-                photo=Subquery(
+                photo_id=Subquery(
                     CommunityPhoto.objects.filter(community=OuterRef("pk"))
                     .order_by("position", "pk")
-                    .values("image")[:1]
+                    .values("pk")[:1]
                 ),
                 accepting=Exists(
                     AllocationRound.objects.filter(community=OuterRef("pk")).accepting(now)
@@ -192,7 +192,13 @@ class CommunityListView(PortalFilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for community in context["page_obj"].object_list:
-            community.photo_url = default_storage.url(community.photo) if community.photo else ""
+            # Served by the checked download, as on the community page (there is no public
+            # /media/ URL).
+            community.photo_url = (
+                download_url(CommunityPhoto(pk=community.photo_id), "image")
+                if community.photo_id
+                else ""
+            )
         return context
 
 
@@ -483,6 +489,8 @@ class RoundApplyView(RateLimitMixin, View):
         return self.render_form(form, application)
 
     def post(self, request, *args, **kwargs):
+        # "check": save, then "check your answers" submits (the form's main button).
+        checking = request.POST.get("action") == "check"
         submitting = request.POST.get("action") == "submit"
         application = self.mine().first()
         if application is not None and application.status != S.DRAFT:
@@ -519,6 +527,8 @@ class RoundApplyView(RateLimitMixin, View):
         if form.errors:
             messages.warning(request, _("Your draft is saved, but a document was refused."))
             return self.render_form(form, application, status=400)
+        if checking:
+            return redirect("me:application_check", reference=application.reference)
         if not submitting:
             messages.success(
                 request, _("Your draft is saved. You can come back to it until the round closes.")
@@ -630,8 +640,8 @@ class RoundVerifyView(TemplateView):
     office published. Nothing is trusted that the visitor cannot check: the list can be
     downloaded byte for byte and hashed, the seed hashed, and the order recomputed.
 
-    Queries: the round, the records of the frozen list and the stored ranks (three), however
-    long the list."""
+    Queries: the round, the records of the frozen list, the stored ranks and the group names
+    (four), however long the list."""
 
     template_name = "apartments/round_verify.html"
     per_page = 100
@@ -648,10 +658,13 @@ class RoundVerifyView(TemplateView):
         if found is not None and "page" not in self.request.GET:
             index = rows.index(found)
             number = index // self.per_page + 1
-        pools = {}
+        # Pools by their name (the code stays beside it: it is what the list contains).
+        names = {group.code: group.name for group in round.groups.all()}
+        names[lottery.GENERAL] = _("Everyone")
+        pools = []
         if result.draw is not None:
             for pool, order in result.draw.orders.items():
-                pools[pool] = len(order)
+                pools.append((pool, names.get(pool, pool), len(order)))
         context.update(
             round=round,
             community=round.community,
@@ -665,6 +678,7 @@ class RoundVerifyView(TemplateView):
             find_form=find,
             wanted=wanted,
             found=found,
+            found_group=names.get(found.line.pool, found.line.pool) if found else "",
             drawn=result.draw is not None,
             mismatches=sum(1 for row in rows if not row.matches) if result.draw else 0,
         )
@@ -792,11 +806,21 @@ def application_panel(application: ApartmentApplication) -> dict:
     now = timezone.now()
     for offer in offers:
         offer.is_open = offer.status == OfferStatus.PENDING and now < offer.expires_at
+    standing = standing_of(application)
+    provisional = None
+    if (
+        standing is None
+        and not application.round.is_lottery
+        and application.submitted_at is not None
+        and application.status not in (S.WITHDRAWN, S.REJECTED)
+    ):
+        provisional = ApartmentApplication.objects.queue_position(application)
     return {
         "application": application,
         "round": application.round,
         "community": application.round.community,
-        "standing": standing_of(application),
+        "standing": standing,
+        "provisional": provisional,
         "score": priority_score(Applicant.from_application(application)),
         "offers": offers,
         "leases": leases,

@@ -17,7 +17,8 @@ feedback pages use.
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -230,6 +231,13 @@ class AllianceKind(models.TextChoices):
     CONSORTIUM = "consortium", _("Industry–education integration consortium")
 
 
+class AllianceQuerySet(PublishedQuerySet):
+    def with_member_count(self):
+        """`member_count`: the number of members the alliance declares when it reports one (not
+        every member is listed here), else the members listed."""
+        return self.annotate(member_count=Coalesce("declared_members", Count("memberships")))
+
+
 class Alliance(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=AllianceKind.choices)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
@@ -263,7 +271,7 @@ class Alliance(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PublishedQuerySet.as_manager()
+    objects = AllianceQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name_zh", "pk"]

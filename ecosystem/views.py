@@ -23,7 +23,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -111,12 +110,7 @@ class AllianceListView(EcosystemListView):
     template_name = "ecosystem/alliance_list.html"
 
     def get_queryset(self):
-        return (
-            Alliance.objects.published()
-            .select_related("region", "industry")
-            # The declared number when the alliance reports one (not every member is listed).
-            .annotate(member_count=Coalesce("declared_members", Count("memberships")))
-        )
+        return Alliance.objects.published().select_related("region", "industry").with_member_count()
 
 
 class AllianceDetailView(DetailView):

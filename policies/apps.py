@@ -17,6 +17,17 @@ class PoliciesConfig(AppConfig):
             ServiceMaterial,
         )
         from talentportal import downloads
+        from talentportal.home import register_home_figure
+
+        # The home page's figures, as the library counts them (every policy but drafts).
+        register_home_figure(
+            "policies", lambda: Policy.objects.exclude(status=PolicyStatus.DRAFT).count()
+        )
+        register_home_figure("services", lambda: ServiceItem.objects.published().count())
+        register_home_figure(
+            "interpretations",
+            lambda: Interpretation.objects.exclude(policy__status=PolicyStatus.DRAFT).count(),
+        )
         from talentportal.page_cache import invalidate_on_change
 
         # What the cached policy and service pages show (talentportal/page_cache.py).

@@ -1161,6 +1161,38 @@ class ServiceApplication(Application):
     def promised_working_days(self) -> int | None:
         return self.service.promised_days
 
+    def answers_summary_labels(self) -> list[tuple[str, str]]:
+        """(name, label in the active language) of every question of the service's form."""
+        english = (get_language() or "").startswith("en")
+        return [
+            (item["name"], (english and item.get("label_en")) or item.get("label_zh", item["name"]))
+            for item in self.service.form_schema
+            if isinstance(item, dict) and "name" in item
+        ]
+
+    def answers_summary(self) -> list[tuple[str, str]]:
+        """Every question of the service's form with the stored answer ("—" when empty)."""
+        summary = []
+        for name, label in self.answers_summary_labels():
+            value = self.answers.get(name)
+            if isinstance(value, bool):
+                value = _("Yes") if value else _("No")
+            summary.append((label, "—" if value in (None, "") else str(value)))
+        return summary
+
+    def resume_url(self) -> str:
+        if self.status != "draft":
+            return ""
+        return reverse("policies:service_apply", args=[self.service_id])
+
+    def submitted_url(self) -> str:
+        return reverse("policies:service_applied", args=[self.reference])
+
+    def submit_checked(self, *, by) -> None:
+        from policies.services.applications import service_application_submit
+
+        service_application_submit(application=self, by=by)
+
     def can_process(self, user) -> bool:
         """Staff with the permission; a region's staff only for services of their region."""
         if not super().can_process(user):

@@ -157,9 +157,10 @@ def started_at(token: str) -> datetime.datetime | None:
 @method_decorator([login_required, never_cache], name="dispatch")
 class ServiceApplyView(RateLimitMixin, View):
     """`/services/<id>/apply/`: GET shows the form (resuming the draft), POST saves the draft
-    (`action=save`) or submits it (`action=submit`). An offline service shows how to apply
-    in person instead. Never cached: personal answers stay out of shared caches, and the back
-    button shows the application as it is now."""
+    (`action=save`), checks it and goes on to "check your answers" (`action=check`, the
+    form's main button) or submits it at once (`action=submit`). An offline service shows
+    how to apply in person instead. Never cached: personal answers stay out of shared caches,
+    and the back button shows the application as it is now."""
 
     template_name = "policies/services/service_apply.html"
     rate_limit_group = "submit"
@@ -195,7 +196,9 @@ class ServiceApplyView(RateLimitMixin, View):
         return self.render_form(form, draft)
 
     def post(self, request, *args, **kwargs):
-        submitting = request.POST.get("action") == "submit"
+        # "check": validate as for submitting, save, then "check your answers" submits.
+        checking = request.POST.get("action") == "check"
+        submitting = checking or request.POST.get("action") == "submit"
         application = self.posted_application()
         if application is not None and application.status != ApplicationStatus.DRAFT:
             return self.already_submitted(application)
@@ -217,7 +220,7 @@ class ServiceApplyView(RateLimitMixin, View):
             by=request.user,
             answers=form.answers,
             uploads=form.uploads(),
-            submit=submitting and not form.errors,
+            submit=submitting and not checking and not form.errors,
         )
         application = saved.application
         if saved.was_not_a_draft:
@@ -229,6 +232,8 @@ class ServiceApplyView(RateLimitMixin, View):
             # What was valid is kept in the draft; show the rest with its errors.
             form.show_documents(self.documents_of(application))
             return self.render_form(form, application, status=400)
+        if checking:
+            return redirect("me:application_check", reference=application.reference)
         if submitting:
             messages.success(request, _("Your application has been submitted."))
             return redirect("policies:service_applied", reference=application.reference)

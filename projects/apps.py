@@ -20,3 +20,8 @@ class ProjectsConfig(AppConfig):
 
         # What the cached project, roadshow and program pages show (talentportal/page_cache.py).
         invalidate_on_change(Project, Roadshow, RoadshowSlot, Program, Call, Track, Criterion)
+
+        # The home page's figure, as the project list counts them.
+        from talentportal.home import register_home_figure
+
+        register_home_figure("projects", lambda: Project.objects.published().count())

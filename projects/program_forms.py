@@ -6,6 +6,7 @@ from stdnum.cn import uscc
 
 from policies.services.applications import material_label
 from projects.models import Call, ProgramApplication
+from talentportal.forms import specific_required_messages
 from talentportal.models import Discipline, DisciplineLevel, Industry
 from talents.models import Enterprise
 
@@ -49,6 +50,7 @@ class ApplicationForm(forms.ModelForm):
         self.fields["birth_year"].widget.attrs.update(min=1920, max=2015)
         if self.instance.endorser_id and not self.is_bound:
             self.initial["endorser_code"] = self.instance.endorser.credit_code
+        specific_required_messages(self)
 
     def clean_endorser_code(self):
         code = uscc.compact(self.cleaned_data.get("endorser_code") or "").upper()
@@ -125,3 +127,4 @@ class DocumentForm(forms.Form):
         self.fields["label"].choices = [
             (material_label(m), m.name) for m in call.material_items
         ] or [(str(_("Other document")), _("Other document"))]
+        specific_required_messages(self)

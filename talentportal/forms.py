@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from talentportal.models import DEMO_USERNAME_PREFIX, AccountKind, User
@@ -61,11 +62,23 @@ class SignupForm(auth_forms.UserCreationForm):
         return username
 
 
+class LanguageSelect(forms.Select):
+    """A choice of languages, each named in itself ("简体中文", "English") and marked so
+    (`lang`), as language switchers do: readable by whoever needs it, read aloud right."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class AccountForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "email", "phone", "preferred_language"]
         widgets = {
+            "preferred_language": LanguageSelect,
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
         }
@@ -101,3 +114,34 @@ class TokenForm(forms.Form):
         if not token.isdigit() or len(token) not in (6, 8):
             raise forms.ValidationError(_("Enter the 6-digit code or an 8-digit backup code."))
         return token
+
+
+def _label_in_sentence(label) -> str:
+    """A field label inside a sentence: "Certificate number" → "certificate number" in
+    English (an acronym such as "ID" keeps its capitals); Chinese is unchanged."""
+    label = str(label or "").strip().rstrip(":：")
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def required_message(field: forms.Field) -> str:
+    """What to do about an empty required field, in the GOV.UK way ("Enter your certificate
+    number", "Select the track"), not Django's generic "This field is required."."""
+    label = _label_in_sentence(field.label)
+    if isinstance(field, forms.BooleanField):
+        return gettext("Tick the box to confirm.")
+    if isinstance(field, forms.FileField):
+        return gettext("Upload %(label)s.") % {"label": label}
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.MultipleChoiceField):
+        return gettext("Select %(label)s.") % {"label": label}
+    return gettext("Enter %(label)s.") % {"label": label}
+
+
+def specific_required_messages(form: forms.BaseForm) -> None:
+    """Give every field of `form` (built already) its own "required" message, unless the
+    field has one of its own already."""
+    default = str(forms.Field.default_error_messages["required"])
+    for field in form.fields.values():
+        if str(field.error_messages.get("required", default)) == default:
+            field.error_messages["required"] = required_message(field)

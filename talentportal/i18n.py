@@ -14,3 +14,10 @@ def localized(obj, field: str, *, chinese: str = "") -> str:
         if english:
             return english
     return getattr(obj, chinese or f"{field}_zh")
+
+
+def falls_back(obj, field: str) -> bool:
+    """Whether `localized(obj, field)` shows the Chinese text on an English page (the English
+    field is empty): the page then marks it `lang="zh-Hans"` and says so."""
+    language = get_language() or ""
+    return language.startswith("en") and not getattr(obj, f"{field}_en", "")

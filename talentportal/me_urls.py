@@ -13,6 +13,11 @@ urlpatterns = [
         name="application_respond",
     ),
     path(
+        "applications/<str:reference>/check/",
+        me_views.application_check,
+        name="application_check",
+    ),
+    path(
         "applications/<str:reference>/withdraw/",
         me_views.application_withdraw,
         name="application_withdraw",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from talentportal import workflow
@@ -45,6 +46,7 @@ class ApplicationListView(LoginRequiredMixin, PortalListView):
         applications = workflow.applications_of(self.request.user)
         for application in applications:
             application.next_step = workflow.next_step(application)
+            application.continue_url = application.resume_url()
         return applications
 
 
@@ -64,6 +66,8 @@ def application_detail(request, reference, form=None):
         {
             "application": application,
             "next_step": workflow.next_step(application),
+            "answers": application.answers_summary(),
+            "continue_url": application.resume_url(),
             "events": ApplicationEvent.objects.filter(reference=reference).select_related("actor"),
             "documents": ApplicationDocument.objects.filter(reference=reference),
             "form": form or RespondForm(),
@@ -101,9 +105,56 @@ def application_respond(request, reference):
 
 
 @login_required
-@require_POST
-def application_withdraw(request, reference):
+@never_cache
+def application_check(request, reference):
+    """`/me/applications/<reference>/check/`: "check your answers" (GOV.UK): every answer and
+    document of the draft, a link back to the form to change them, and the button that
+    submits. The section's submit use case makes its own checks (required answers and
+    documents, eligibility, the closing date) and what it refuses is shown here."""
     application = _own_application(request, reference)
+    if application.status != ApplicationStatus.DRAFT:
+        return redirect(application)
+    errors = []
+    if request.method == "POST":
+        try:
+            application.submit_checked(by=request.user)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request,
+                _("Application %(reference)s is submitted.") % {"reference": reference},
+            )
+            return redirect(application.submitted_url())
+    return render(
+        request,
+        "me/application_check.html",
+        {
+            "application": application,
+            "answers": application.answers_summary(),
+            "documents": ApplicationDocument.objects.filter(reference=reference),
+            "change_url": application.resume_url(),
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def application_withdraw(request, reference):
+    """GET: "Are you sure?" with what withdrawing means; POST with `confirm=yes`: withdraw.
+    A POST without the confirmation (an old form, a stray click) only shows the question."""
+    application = _own_application(request, reference)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        if ApplicationStatus.WITHDRAWN not in workflow.ALLOWED.get(application.status, ()):
+            return redirect(application)
+        return render(
+            request,
+            "me/application_withdraw.html",
+            {"application": application},
+            status=200 if request.method in ("GET", "HEAD") else 400,
+        )
     try:
         workflow.application_withdraw(application=application, by=request.user)
     except ValidationError as error:

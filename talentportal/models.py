@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from talentportal.i18n import localized
 from talentportal.scope import in_scope, region_q
@@ -345,6 +345,12 @@ class Application(models.Model):
     # Retention (talentportal.retention): field -> value (or expression) that replaces the
     # person's data in the applications of an anonymised account; the rows stay.
     ANONYMISED_FIELDS: dict = {}
+    # The fields the applicant filled in, in the order of the form: what "check your answers",
+    # the application's page and the data export show (`answers_summary`).
+    ANSWER_FIELDS: tuple[str, ...] = ()
+    # Answer fields shown masked even to the applicant (an ID number on a shared screen): the
+    # model's `<field>_masked` property.
+    MASKED_ANSWER_FIELDS: tuple[str, ...] = ()
 
     applicant = models.ForeignKey(
         User,
@@ -401,6 +407,32 @@ class Application(models.Model):
         """How many working days a decision may take; None when no promise is made."""
         return None
 
+    def answers_summary(self) -> list[tuple[str, str]]:
+        """(question, answer) for everything the applicant filled in, in the active language:
+        the `ANSWER_FIELDS` with their labels and displayed values. Sections whose questions
+        are not model fields (a service's own form) override it."""
+        summary = []
+        for name in self.ANSWER_FIELDS:
+            field = self._meta.get_field(name)
+            summary.append((str(field.verbose_name), answer_display(self, field)))
+        return summary
+
+    def resume_url(self) -> str:
+        """Where the applicant completes this application while it is a draft: the section's
+        form. Empty when the application cannot be changed any more."""
+        return ""
+
+    def submitted_url(self) -> str:
+        """Where the applicant lands once the application is submitted."""
+        return self.get_absolute_url()
+
+    def submit_checked(self, *, by) -> None:
+        """Submit the draft after the applicant checked their answers: the section's submit
+        use case, with its own checks (required answers and documents, eligibility)."""
+        from talentportal.workflow import application_submit
+
+        application_submit(application=self, by=by)
+
     def can_process(self, user) -> bool:
         """Whether `user` may review and decide this application."""
         return user.is_active and user.is_staff and user.has_perm(self._change_permission())
@@ -419,6 +451,30 @@ class Application(models.Model):
 
     def _change_permission(self) -> str:
         return f"{self._meta.app_label}.change_{self._meta.model_name}"
+
+
+def answer_display(instance: models.Model, field) -> str:
+    """A model field's value as an applicant reads it: the label of a choice, yes or no, a
+    list joined, "—" when empty, an ID number masked."""
+    value = getattr(instance, field.name)
+    if field.name in getattr(instance, "MASKED_ANSWER_FIELDS", ()) and value:
+        return getattr(instance, f"{field.name}_masked")
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if value in (None, "", []):
+        return "—"
+    choices = getattr(field, "flatchoices", None) or getattr(
+        getattr(field, "base_field", None), "flatchoices", None
+    )
+    labels = {str(key): str(label) for key, label in choices or ()}
+    if isinstance(value, list | tuple):
+        separator = ", " if (get_language() or "").startswith("en") else "、"
+        return separator.join(labels.get(str(item), str(item)) for item in value)
+    if labels:
+        return labels.get(str(value), str(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 class ReferenceCounter(models.Model):

@@ -18,8 +18,9 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 
 from talentportal import security_log
 from talentportal.forms import AccountForm, SignupForm
+from talentportal.home import home_figures
 from talentportal.middleware import is_database_outage, service_unavailable
-from talentportal.models import AccountKind, Discipline, Industry, Region, RegionLevel, User
+from talentportal.models import AccountKind, Discipline, Industry, Region, RegionLevel
 from talentportal.notifications import notification_send
 from talentportal.ratelimit import RateLimitMixin
 
@@ -32,6 +33,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         counts = cached_home_counts()
         return super().get_context_data(
+            figures=counts,
             counters=[
                 (counts["cities"], _("cities")),
                 (counts["counties"], _("counties and districts")),
@@ -68,8 +70,10 @@ def home_counts() -> dict[str, int]:
         **regions,
         "industries": Industry.objects.filter(is_active=True).count(),
         "disciplines": Discipline.objects.filter(parent__isnull=False).count(),
-        "talents": User.objects.filter(kind=AccountKind.TALENT).count(),
-    }
+        # Counted as the statistics dashboard counts them (talents registers "talents"); an
+        # account without a profile is not a registered talent.
+        "talents": 0,
+    } | home_figures()
 
 
 class SignupView(RateLimitMixin, CreateView):

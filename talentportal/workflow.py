@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from talentportal.models import (
     Application,
@@ -73,11 +73,11 @@ def applications_of(user: User) -> list[Application]:
 
 
 NEXT_STEPS = {
-    S.DRAFT: _lazy("Complete the application and submit it."),
-    S.SUBMITTED: _lazy("The office will start the review."),
-    S.IN_REVIEW: _lazy("The office is reviewing your application."),
-    S.NEEDS_INFO: _lazy("Add the information the office asked for."),
-    S.RESUBMITTED: _lazy("The office will review your answer."),
+    S.DRAFT: gettext_lazy("Complete the application and submit it."),
+    S.SUBMITTED: gettext_lazy("The office will start the review."),
+    S.IN_REVIEW: gettext_lazy("The office is reviewing your application."),
+    S.NEEDS_INFO: gettext_lazy("Add the information the office asked for."),
+    S.RESUBMITTED: gettext_lazy("The office will review your answer."),
 }
 
 

@@ -20,6 +20,12 @@ class TalentsConfig(AppConfig):
 
         register_two_factor_requirement(enterprise_admin)
 
+        # The home page's "registered talents", as the statistics dashboard counts them.
+        from talentportal.home import register_home_figure
+        from talents.models import Talent
+
+        register_home_figure("talents", lambda: Talent.objects.active().count())
+
 
 def enterprise_admin(user) -> bool:
     from talents.models import MemberRole

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
@@ -57,10 +58,17 @@ class CheckedFileField(forms.FileField):
         self.types = types
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": _accept(types)}))
         names = ", ".join(t.extension.lstrip(".").upper() for t in types)
+        # Lazy: a field declared on a form class is built once, at import, in no particular
+        # language; the help text is translated when a page shows it.
         kwargs.setdefault(
             "help_text",
-            _("%(types)s, at most %(limit)s.")
-            % {"types": names, "limit": filesizeformat(max_upload_bytes())},
+            lazy(
+                lambda: (
+                    _("%(types)s, at most %(limit)s.")
+                    % {"types": names, "limit": filesizeformat(max_upload_bytes())}
+                ),
+                str,
+            )(),
         )
         super().__init__(**kwargs)
 
@@ -172,7 +180,9 @@ class ProfileForm(forms.ModelForm):
         label=_("Skills"),
         required=False,
         max_length=1500,
-        help_text=_("Separate skills with commas, e.g. 有限元分析, Python, 项目管理."),
+        help_text=_(
+            "Separate skills with commas, e.g. finite element analysis, Python, project management."
+        ),
     )
 
     class Meta:

@@ -32,8 +32,8 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum
@@ -538,7 +538,7 @@ class Experience(models.Model):
     )
     employer = models.CharField(_("employer"), max_length=200)
     title = models.CharField(_("job title"), max_length=100)
-    start = models.DateField(_("from"))
+    start = models.DateField(pgettext_lazy("job", "from"))
     end = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty: current job."))
     overseas = models.BooleanField(_("abroad"), default=False)
 
@@ -1323,6 +1323,31 @@ class ProfileAccess(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("ProfileAccess rows cannot be deleted.")
+
+    @property
+    def why_display(self) -> str:
+        """The reason in the reader's language when the portal wrote it (it is stored in the
+        language of the viewer's page); what a person typed stays as typed."""
+        return system_access_reason(self.why)
+
+
+#: The reasons the portal itself records (the English source text of each).
+SYSTEM_ACCESS_REASONS = (
+    gettext_noop("Profile opened"),
+    gettext_noop("Opened the profile from the candidate search"),
+    gettext_noop("Opened in the talent office's back office"),
+)
+
+
+def system_access_reason(why: str) -> str:
+    """`why` translated into the active language when it is one of `SYSTEM_ACCESS_REASONS`,
+    stored in English or in Chinese; else `why` unchanged."""
+    for source in SYSTEM_ACCESS_REASONS:
+        with translation.override("zh-hans"):
+            chinese = gettext(source)
+        if why in (source, chinese):
+            return gettext(source)
+    return why
 
 
 # The audit trail's event models (talents/audit.py) belong to this app: import them last.

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
 from talentportal.choices import Degree, TalentTier
-from talentportal.models import AccountKind, ApplicationStatus, Notification, User
+from talentportal.models import (
+    AccountKind,
+    ApplicationDocument,
+    ApplicationStatus,
+    Notification,
+    User,
+)
 from talentportal.notifications import notification_send
 from talentportal.search import document_tokens
 from talentportal.uploads import DOCUMENT_TYPES, PDF, clean_upload
@@ -585,7 +591,7 @@ def talent_export(user: User) -> dict:
             }
             for c in consents_of(user)
         ],
-        "applications": [_application_export(a) for a in applications_of(user)],
+        "applications": _applications_export(user),
         "contact_requests": [],
         "profile_accesses": [],
         "shortlisted_by": [],
@@ -694,6 +700,36 @@ def talent_export(user: User) -> dict:
         for c in talent.cards.all()
     ]
     return data
+
+
+def _applications_export(user: User) -> list[dict]:
+    """Every application with what the person answered and the documents they attached
+    (one query for all documents)."""
+    applications = applications_of(user)
+    documents: dict[str, list[dict]] = {}
+    for document in ApplicationDocument.objects.filter(
+        reference__in=[a.reference for a in applications]
+    ).order_by("created_at", "pk"):
+        documents.setdefault(document.reference, []).append(
+            {
+                "label": document.label,
+                "file_name": document.original_name,
+                "content_type": document.content_type,
+                "size": document.size,
+                "uploaded_at": _iso(document.created_at),
+            }
+        )
+    return [
+        {
+            **_application_export(application),
+            "answers": [
+                {"question": question, "answer": answer}
+                for question, answer in application.answers_summary()
+            ],
+            "documents": documents.get(application.reference, []),
+        }
+        for application in applications
+    ]
 
 
 def _application_export(application) -> dict:

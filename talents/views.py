@@ -682,12 +682,22 @@ def resume_upload(request, *, talent):
     return redirect(reverse("talents:me_profile") + "#resume")
 
 
-@require_POST
+@never_cache
 @login_and_talent
 def resume_delete(request, *, talent):
-    if talent is not None and talent.resume:
-        services.talent_resume_remove(talent=talent)
-        messages.success(request, _("Your résumé has been deleted."))
+    """GET: "Are you sure?"; POST with `confirm=yes`: delete the résumé. A POST without the
+    confirmation (an old form, a stray click) only asks."""
+    if talent is None or not talent.resume:
+        return redirect(reverse("talents:me_profile") + "#resume")
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "talents/profile/resume_delete.html",
+            {"talent": talent, **profile_nav("profile")},
+            status=200 if request.method in ("GET", "HEAD") else 400,
+        )
+    services.talent_resume_remove(talent=talent)
+    messages.success(request, _("Your résumé has been deleted."))
     return redirect(reverse("talents:me_profile") + "#resume")
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from policies.models import ServiceApplication, ServiceItem, ServiceMaterial
 from talentportal import workflow
@@ -106,3 +107,36 @@ def service_application_save(
     if submitted:
         workflow.application_submit(application=locked, by=by)
     return ServiceApplicationSaved(locked, refused=refused, submitted=submitted)
+
+
+def service_application_missing(application: ServiceApplication) -> list[str]:
+    """What the stored draft still lacks before it can be submitted, in the applicant's words:
+    a required question without an answer, a required document not attached."""
+    labels = dict(application.answers_summary_labels())
+    missing = []
+    for item in application.service.form_schema:
+        if not isinstance(item, dict) or not item.get("required"):
+            continue
+        if application.answers.get(item.get("name")) in (None, ""):
+            missing.append(_("Answer “%(question)s”.") % {"question": labels[item["name"]]})
+    attached = set(
+        ApplicationDocument.objects.filter(reference=application.reference).values_list(
+            "label", flat=True
+        )
+    )
+    for material in application.service.materials.filter(required=True):
+        if material_label(material) not in attached:
+            missing.append(_("Upload “%(document)s”.") % {"document": material.name})
+    return missing
+
+
+@transaction.atomic
+def service_application_submit(*, application: ServiceApplication, by: User) -> None:
+    """Submit a saved draft after "check your answers": refused, with what is missing, unless
+    every required answer and document is there."""
+    locked = ServiceApplication.objects.select_for_update().get(pk=application.pk)
+    missing = service_application_missing(locked)
+    if missing:
+        raise ValidationError(missing, code="incomplete")
+    workflow.application_submit(application=locked, by=by)
+    application.status = locked.status

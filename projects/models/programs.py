@@ -384,6 +384,18 @@ class ProgramApplication(Application):
 
     REFERENCE_PREFIX = "PG"
     LIST_SELECT_RELATED = ("call__program",)
+    ANSWER_FIELDS = (
+        "track",
+        "full_name",
+        "employer",
+        "highest_degree",
+        "birth_year",
+        "discipline",
+        "industry",
+        "project_title",
+        "summary",
+        "endorser",
+    )
     # Retention: the person leaves an anonymised account's applications; the year of birth,
     # degree and discipline stay for statistics.
     ANONYMISED_FIELDS = {"full_name": "", "employer": ""}
@@ -493,6 +505,14 @@ class ProgramApplication(Application):
             .filter(status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED])
             .exists()
         )
+
+    def resume_url(self) -> str:
+        return self.get_absolute_url() if self.status == "draft" else ""
+
+    def submit_checked(self, *, by) -> None:
+        from projects.program_services import program_application_submit
+
+        program_application_submit(application=self, by=by)
 
     def age_in(self, year: int) -> int:
         return year - self.birth_year

@@ -4,8 +4,10 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_from_path
 
+from talentportal.i18n import falls_back
 from talentportal.models import Notification
 
 register = template.Library()
@@ -82,3 +84,17 @@ def unread_notifications(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.for_user(user).unread().count()
+
+
+@register.simple_tag
+def content_lang(obj, field: str) -> str:
+    """` lang="zh-Hans"` on the element showing `obj`'s bilingual `field` when an English page
+    falls back to its Chinese text (WCAG 3.1.2, language of parts), else nothing:
+    `<p{% content_lang item "answer" %}>{{ item.answer }}</p>`."""
+    return mark_safe(' lang="zh-Hans"') if falls_back(obj, field) else ""
+
+
+@register.filter
+def only_in_chinese(obj, field: str) -> bool:
+    """Whether an English page shows `obj`'s `field` in Chinese, for a visible note."""
+    return falls_back(obj, field)

@@ -14,7 +14,10 @@ from django.urls import NoReverseMatch, reverse
 from ecosystem import statistics
 from talentportal import downloads
 from tests.crawl.world import BARE, FULL, VARIANTS, World
-from tests.security.test_authorization_matrix import ADMIN, SITE, Pattern
+from tests.security.test_authorization_matrix import ADMIN, SIGNED_IN, SITE, Pattern
+
+#: The site pages only a signed-in person sees.
+SIGNED_IN_PAGES = SIGNED_IN
 
 
 def _pks(key: str) -> Callable[[World], list[dict]]:
@@ -80,6 +83,7 @@ SITE_ARGUMENTS: dict[str, Callable[[World], list[dict]]] = {
     "me:application": _references(*MY_APPLICATIONS),
     "me:application_respond": _references("service_needs_info", "service_application"),
     "me:application_withdraw": _references("service_draft", "demand_application"),
+    "me:application_check": _references("service_draft", "program_draft", "service_application"),
     "me:document": _pk("document"),
     "policies:detail": _pks("policy"),
     "policies:unfollow": _pk("follow"),

@@ -139,7 +139,8 @@ def test_a_talent_applies_staff_draw_and_the_talent_accepts_the_offer(
         files=[{"name": "contract.pdf", "mimeType": "application/pdf", "buffer": PDF}],
     )
     page.check("#id_declaration")
-    page.locator("button[value=submit]").click()
+    page.locator("button[value=check]").click()
+    page.locator("form[action$='/check/'] button[type=submit]").click()
     application = ApartmentApplication.objects.get(applicant=talent)
     expect(page).to_have_url(re.compile(rf"/en/apartments/applications/{application.reference}/$"))
     expect(page.locator("main")).to_contain_text("You meet every rule.")

@@ -84,7 +84,10 @@ def test_program_journey(page, new_context, browser_errors):
 
     # The talent submits.
     page.reload()
-    page.get_by_role("button", name="Submit the application").click()
+    page.get_by_role("link", name="Check your answers and submit").click()
+    expect(page.locator("h1")).to_have_text("Check your answers before submitting")
+    expect(page.locator(".check-answers")).to_contain_text("Zhang Wei")
+    page.get_by_role("button", name="Accept and submit").click()
     expect(page.locator(".messages")).to_contain_text("is submitted")
     application.refresh_from_db()
     assert application.status == S.SUBMITTED

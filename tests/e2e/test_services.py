@@ -96,7 +96,7 @@ def test_public_service_pages_are_accessible(page, browser_errors):
     # The form with its errors, as a talent who submits too early sees it.
     page.goto(f"/en/services/{online.pk}/apply/")
     page.fill("#id_answer_employer", "Zhejiang University")
-    page.locator("button[value=submit]").click()
+    page.locator("button[value=check]").click()
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page.locator("#id_answer_employer")).to_have_value("Zhejiang University")
     assert_accessible(page)
@@ -139,7 +139,8 @@ def test_a_talent_applies_answers_a_question_and_follows_the_decision(
     expect(page.locator("#id_answer_employer")).to_have_value("Zhejiang University")
     page.fill("#id_answer_recognised_on", "2024-03-01")
     page.get_by_label("No", exact=True).check()
-    page.locator("button[value=submit]").click()
+    page.locator("button[value=check]").click()
+    page.locator("form[action$='/check/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/en/services/applied/{draft.reference}/$"))
     expect(page.locator(".service-confirmation")).to_contain_text(draft.reference)
     assert_accessible(page)
@@ -215,7 +216,8 @@ def test_applying_works_without_javascript(new_context):
         "input[type=file] >> nth=0",
         files=[{"name": "proof.pdf", "mimeType": "application/pdf", "buffer": PDF}],
     )
-    page.locator("button[value=submit]").click()
+    page.locator("button[value=check]").click()
+    page.locator("form[action$='/check/'] button[type=submit]").click()
     application = ServiceApplication.objects.get()
     expect(page).to_have_url(re.compile(rf"/services/applied/{application.reference}/$"))
     assert application.status == S.SUBMITTED

@@ -227,7 +227,8 @@ def apply_for_service(client: Client, service: ServiceItem, action: str) -> Serv
 
 
 def withdraw(client: Client, reference: str) -> None:
-    assert client.post(f"/me/applications/{reference}/withdraw/").status_code == 302
+    response = client.post(f"/me/applications/{reference}/withdraw/", {"confirm": "yes"})
+    assert response.status_code == 302
 
 
 def apply_to_program(client: Client, call: Call) -> ProgramApplication:

@@ -92,12 +92,16 @@ def test_a_wrong_file_type_is_refused_next_to_the_form_and_nothing_changes(clien
 def test_withdrawing_closes_the_application(client):
     application = ServiceApplicationFactory(status=S.SUBMITTED)
     login_verified(client, application.applicant)
-    client.post(reverse("me:application_withdraw", args=[application.reference]))
+    client.post(
+        reverse("me:application_withdraw", args=[application.reference]), {"confirm": "yes"}
+    )
     application.refresh_from_db()
     assert application.status == S.WITHDRAWN
     # Withdrawing again is a message, not an error page.
     response = client.post(
-        reverse("me:application_withdraw", args=[application.reference]), follow=True
+        reverse("me:application_withdraw", args=[application.reference]),
+        {"confirm": "yes"},
+        follow=True,
     )
     assert response.status_code == 200
 

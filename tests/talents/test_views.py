@@ -377,7 +377,12 @@ def test_the_resume_is_downloaded_only_when_allowed_and_logged(
     own = person_client.get("/me/profile/resume/download/")
     assert own.status_code == 200
     assert b"".join(own.streaming_content).startswith(b"%PDF-")  # read, so closed
-    person_client.post("/me/profile/resume/delete/")
+    # Deleting asks first: a POST without the confirmation keeps the file.
+    assert person_client.get("/me/profile/resume/delete/").status_code == 200
+    assert person_client.post("/me/profile/resume/delete/").status_code == 400
+    person.refresh_from_db()
+    assert person.resume
+    person_client.post("/me/profile/resume/delete/", {"confirm": "yes"})
     person.refresh_from_db()
     assert not person.resume
 

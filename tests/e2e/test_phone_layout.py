@@ -1,0 +1,92 @@
+"""Phones (issue 18): no page is wider than a 390 px screen, and a list's results come before
+its filters, which wait behind a disclosure.
+
+Every site URL of the resolver, with the crawl's world for its arguments (tests/crawl/urls.py
+and world.py), is opened in Chromium at 390 × 844 px as the visitor and as a talent, in Chinese
+and in English; the document must not scroll sideways.
+"""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+from playwright.sync_api import Error, expect
+
+from talentportal import roles
+from tests.auth_helpers import login_verified
+from tests.crawl import urls, world
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+#: The innermost elements that reach beyond the screen, to say what to fix.
+WIDEST = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.children.length)
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + "." + [...e.classList].join(".")).join(", ")"""
+SKIPPED = {"accounts:logout", "accounts:two_factor_remove", "download"}
+
+
+def phone_page(new_context, base_url, user):
+    context = new_context(viewport=PHONE)
+    if user is not None:
+        client = Client()
+        login_verified(client, user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}]
+        )
+    return context.new_page()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_no_page_is_wider_than_a_phone(new_context, base_url, settings, tmp_path, language):
+    settings.MEDIA_ROOT = tmp_path
+    roles.sync_roles()
+    built = world.build()
+    with translation.override(language):
+        pairs = [(p, url) for p, url in urls.site_urls(built) if p.name not in SKIPPED]
+    too_wide, opened = [], 0
+    for role in (world.VISITOR, world.TALENT):
+        page = phone_page(new_context, base_url, built.users[role])
+        for pattern, url in pairs:
+            if role == world.TALENT and pattern.name not in urls.SIGNED_IN_PAGES:
+                continue  # the visitor opened it
+            try:
+                response = page.goto(url)
+            except Error:  # a file download, not a page
+                continue
+            if response is None or response.status != 200:
+                continue
+            if "text/html" not in (response.headers.get("content-type") or ""):
+                continue
+            opened += 1
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide.append(f"{role} {url}: {width} px ({page.evaluate(WIDEST)})")
+    assert opened > 50
+    assert not too_wide, "pages wider than a 390 px phone:\n" + "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("path", ["/policies/", "/apartments/"])
+def test_on_a_phone_the_results_come_before_the_filters(new_context, path):
+    from tests.apartments.factories import CommunityFactory
+    from tests.policies.factories import PolicyFactory
+
+    PolicyFactory()
+    CommunityFactory()
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(path)
+    disclosure = page.locator("details.filters-disclosure")
+    expect(disclosure).not_to_have_attribute("open", "")
+    # The closed disclosure is one line: the results follow it at once (they started
+    # 1,956 px down, below the whole filter panel).
+    results = page.locator(".policy-results, .apt-results").first
+    closed = disclosure.bounding_box()
+    assert closed["height"] < 80
+    assert results.bounding_box()["y"] - (closed["y"] + closed["height"]) < 120
+    disclosure.locator("summary.filters-disclosure__summary").click()
+    expect(disclosure.locator("button[type=submit]")).to_be_visible()
+    # On a wide screen the filters are shown beside the results, without a click.
+    wide = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    wide.goto(path)
+    expect(wide.locator("details.filters-disclosure button[type=submit]")).to_be_visible()
