@@ -6,7 +6,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from policies.models import EnterpriseType, Period, sanitize_body
+from policies.models import MATCH_PLACES, EnterpriseType, Period, sanitize_body
 from talentportal.choices import Degree, TalentTier
 
 register = template.Library()
@@ -20,6 +20,12 @@ def highlight(value) -> str:
     if not value:
         return ""
     return mark_safe(nh3.clean(str(value), tags={"mark"}, attributes={}))
+
+
+@register.filter
+def matched_places(codes) -> list[str]:
+    """The parts of a policy a search matched ("a", "c" → title, benefits and Q&A)."""
+    return [str(MATCH_PLACES[code][1]) for code in codes or () if code in MATCH_PLACES]
 
 
 @register.filter
