@@ -281,18 +281,19 @@ class PolicyQuerySet(RegionalQuerySet):
         synonyms of the thesaurus, English stems; best first, with `rank`, `matched_in`
         (the parts that matched: "a" title, "b" summary, "c" benefits and Q&A, "d" full
         text) and `title_headline`/`summary_headline` (matched words in <mark>) annotated.
+        `other_title_headline` is the title in the other language, highlighted the same way.
         A query with no searchable word leaves the queryset unchanged."""
         parsed = parse_query(query or "")
         if parsed is None:
             return self
         english = (get_language() or "").startswith("en")
 
-        def source(field):
+        def source(field, *, in_english=english):
             # Both sources are HTML-escaped, so a headline is safe to show as HTML. The
             # Chinese forms of the query are set apart with zero-width spaces, so that a
             # part of a word (公寓 in 人才公寓) is a word of its own to ts_headline.
             text = F(f"{field}_segmented")
-            if english:
+            if in_english:
                 text = Coalesce(NullIf(_sql_escape(F(f"{field}_en")), Value("")), text)
             if not parsed.highlight_pattern:
                 return text
@@ -318,6 +319,14 @@ class PolicyQuerySet(RegionalQuerySet):
                 matched_in=matched_in,
                 title_headline=SearchHeadline(
                     source("title"), parsed.highlight, highlight_all=True, **options
+                ),
+                # The title in the other language: an English query on the Chinese pages
+                # (or the reverse) shows the words it matched there.
+                other_title_headline=SearchHeadline(
+                    source("title", in_english=not english),
+                    parsed.highlight,
+                    highlight_all=True,
+                    **options,
                 ),
                 summary_headline=SearchHeadline(
                     source("summary"), parsed.highlight, max_words=40, min_words=15, **options
@@ -652,7 +661,9 @@ class SearchTokensQuerySet(models.QuerySet):
             pks = list(self.values_list("pk", flat=True))
             rows = super().update(**kwargs)
             objs = list(self.model.objects.using(self.db).filter(pk__in=pks))
-            self.model.objects.using(self.db).bulk_update(objs, self.model.SEARCHED_FIELDS)
+            for obj in objs:
+                obj.fill_search_tokens()
+            self.model.objects.using(self.db).bulk_update(objs, ["search_tokens"])
         return rows
 
     update.alters_data = True
