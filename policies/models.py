@@ -24,13 +24,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchVector,
-    SearchVectorExact,
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Case, F, Func, Q, Value, When
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce, NullIf, Replace
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
@@ -199,31 +198,6 @@ def _sql_escape(expression):
     return expression
 
 
-def _weight_part(weight: str):
-    """The part of the policy's search vector with the given weight (ts_filter)."""
-    return Func(
-        F("search_vector"),
-        Value(f"{{{weight}}}"),
-        function="ts_filter",
-        template='%(function)s(%(expressions)s::"char"[])',
-        output_field=SearchVectorField(),
-    )
-
-
-class ArrayRemove(Func):
-    """The non-null values of a list of expressions, as an array."""
-
-    function = "array_remove"
-    output_field = ArrayField(models.CharField(max_length=1))
-
-    def __init__(self, expressions, **extra):
-        super().__init__(
-            Func(*expressions, function="ARRAY", template="ARRAY[%(expressions)s]"),
-            Value(None),
-            **extra,
-        )
-
-
 def comparable_figure(amount: int | None, period: str, period_count: int | None) -> int | None:
     """Total yuan over three years, so that benefits paid differently compare: once → the
     amount; monthly → amount × months (at most 36); yearly → amount × years (at most 3);
@@ -307,11 +281,12 @@ class PolicyQuerySet(RegionalQuerySet):
             )
 
         options = {"config": SEARCH_CONFIG, "start_sel": "<mark>", "stop_sel": "</mark>"}
-        matched_in = ArrayRemove(
-            [
-                Case(When(SearchVectorExact(_weight_part(weight), parsed.full), then=Value(weight)))
-                for weight in MATCH_PLACES
-            ]
+        # policies_search_matched_in (migration 0009): computed for the page's rows only.
+        matched_in = Func(
+            F("search_vector"),
+            parsed.full,
+            function="policies_search_matched_in",
+            output_field=ArrayField(models.CharField(max_length=1)),
         )
         return (
             ranked_search(self, parsed)

@@ -29,8 +29,8 @@ class Migration(migrations.Migration):
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
             ],
             options={
-                'verbose_name': 'search synonym event',
-                'verbose_name_plural': 'search synonym events',
+                'verbose_name': '搜索同义词 event',
+                'verbose_name_plural': '搜索同义词 events',
                 'abstract': False,
             },
         ),
