@@ -438,7 +438,8 @@ def _thesaurus_spans(text: str) -> list[tuple[int, int, list[str]]]:
 
 def parse_query(text: str, *, synonyms: bool = True) -> ParsedQuery | None:
     """The search text as a `ParsedQuery`, or None when it holds no searchable word."""
-    text = (text or "").lower()[:400]
+    # NUL cannot go to PostgreSQL (the thesaurus lookup sends the text as it is).
+    text = (text or "").replace("\x00", " ").lower()[:400]
     units: list[_Unit] = []
     position = 0
     spans = _thesaurus_spans(text) if synonyms and _WORD.search(text) else []

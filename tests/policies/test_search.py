@@ -297,6 +297,15 @@ def test_staff_add_a_synonym_in_the_admin_and_the_next_search_uses_it(client):
     assert policy in response.context["cl"].result_list
 
 
+def test_the_policy_admin_search_takes_any_text(client):
+    PolicyFactory(title_zh="人才公寓管理办法")
+    login_verified(client, UserFactory(kind="staff", is_staff=True, is_superuser=True))
+    for text in ("人才\x00公寓", "' OR 1=1 --", "a:* | !b", "（）"):
+        response = client.get(reverse("admin:policies_policy_changelist"), {"q": text})
+        # NUL: Django's admin answers with its "?e=1" redirect; never a server error.
+        assert response.status_code in (200, 302), text
+
+
 def test_the_admin_refuses_a_synonym_list_without_another_word(client):
     login_verified(client, content_editor())
     response = client.post(
