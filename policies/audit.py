@@ -41,6 +41,7 @@ POLICY_UNTRACKED = [
     "search_title",
     "search_summary",
     "search_body",
+    "search_related",
     "title_segmented",
     "summary_segmented",
     "search_vector",
@@ -48,7 +49,7 @@ POLICY_UNTRACKED = [
     "source_checked_at",
     "source_ok",
 ]
-BENEFIT_UNTRACKED = ["updated_at"]
+BENEFIT_UNTRACKED = ["updated_at", "search_tokens"]
 
 
 class PolicyEvent(

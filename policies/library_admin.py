@@ -41,7 +41,7 @@ from talentportal.admin_actions import action_form, action_page, apply_each
 from talentportal.admin_base import RegionScopedAdmin
 from talentportal.models import Region, RegionLevel, User
 from talentportal.ratelimit import RateLimitedExportMixin
-from talentportal.search import search_query
+from talentportal.search import parse_query
 
 STALE_AFTER_DAYS = 365
 
@@ -260,6 +260,7 @@ POLICY_LIST_DEFERRED = (
     "search_title",
     "search_summary",
     "search_body",
+    "search_related",
     "title_segmented",
     "summary_segmented",
     "search_vector",
@@ -425,15 +426,16 @@ class PolicyAdmin(
     # Search -----------------------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
-        """Full-text search of titles, summaries, texts and document numbers (the GIN-indexed
-        vector), or a policy's number; never a table scan with LIKE."""
+        """Full-text search of titles, summaries, benefits, Q&A, texts and document numbers
+        (the GIN-indexed vector, with the public search's sub-words, synonyms and English
+        stems), or a policy's number; never a table scan with LIKE."""
         term = search_term.strip()
         if not term:
             return queryset, False
         condition = Q(pk__in=[])
-        tsquery = search_query(term)
-        if tsquery is not None:
-            condition |= Q(search_vector=tsquery)
+        parsed = parse_query(term)
+        if parsed is not None:
+            condition |= Q(search_vector=parsed.full)
         if term.isdigit() and len(term) < 19:
             condition |= Q(pk=int(term))
         return queryset.filter(condition), False

@@ -1,12 +1,17 @@
 """The policy library: policies of every level, their comparable benefits and interpretations,
 and what talents follow or saved to be told about changes.
 
-Search: `Policy.search_vector` is a stored generated column computed by PostgreSQL from three
-token columns (`search_title`, `search_summary`, `search_body`, weights A, B, C) that Python
-fills with segmented Chinese and English text (`talentportal.search.document_tokens`).
-Every write path keeps them current: `Policy.save()`, and `PolicyQuerySet.update()`,
-`bulk_create()` and `bulk_update()`, which re-tokenise when a searchable field is written.
-Raw SQL must call `policies.services.policy_reindex()` afterwards.
+Search: `Policy.search_vector` is a stored generated column computed by PostgreSQL (the
+`english` configuration: English stemmed, Chinese as it is) from four token columns, by weight:
+`search_title` (A), `search_summary` (B), `search_related` (C: the policy's benefits and
+interpretations) and `search_body` (D). Python fills them with segmented Chinese and English
+text (`talentportal.search.index_tokens`). Every write path keeps them current:
+`Policy.save()`, and `PolicyQuerySet.update()`, `bulk_create()` and `bulk_update()`, which
+re-tokenise when a searchable field is written; the same for a benefit's and an
+interpretation's `search_tokens`, which database triggers gather into the policy's
+`search_related` on every insert, update and delete (migration
+`policies/migrations/0011_search_related.py`). Raw SQL must call
+`policies.services.policy_reindex()` afterwards.
 """
 
 import datetime
@@ -19,14 +24,13 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     SearchHeadline,
-    SearchRank,
     SearchVector,
     SearchVectorField,
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce, NullIf, Replace
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +42,13 @@ from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
 from talentportal.models import Application, Industry, Region, RegionalQuerySet, RegionLevel
 from talentportal.scope import covers, region_scope, scope_q
-from talentportal.search import document_tokens, search_query, segment
+from talentportal.search import (
+    SEARCH_CONFIG,
+    index_tokens,
+    parse_query,
+    ranked_search,
+    segment,
+)
 from talentportal.uploads import RandomName
 
 
@@ -172,11 +182,21 @@ def visible_text(value: str) -> str:
 COMPARISON_YEARS = 3
 COMPARISON_MONTHS = 12 * COMPARISON_YEARS
 
-#: The fields whose text feeds the search vector, by weight.
+#: The fields whose text feeds the search vector, by weight (search_related, weight C, is
+#: gathered from the benefits and interpretations by the database).
 SEARCH_SOURCES = {
     "search_title": ("title_zh", "title_en", "document_number"),
     "search_summary": ("summary_zh", "summary_en", "authority_zh", "authority_en"),
     "search_body": ("body_zh", "body_en"),
+}
+#: Short fields are indexed down to single Chinese characters too (a search for 贷 finds 人才贷).
+CHARACTER_INDEXED = frozenset({"search_title", "search_summary"})
+#: Where a result matched, by the weight of the vector's part: (key, label).
+MATCH_PLACES = {
+    "a": ("title", _("title")),
+    "b": ("summary", _("summary")),
+    "c": ("benefits", _("benefits and Q&A")),
+    "d": ("body", _("full text")),
 }
 RICH_TEXT_FIELDS = frozenset({"body_zh", "body_en"})
 SEARCH_SOURCE_FIELDS = frozenset(f for fields in SEARCH_SOURCES.values() for f in fields)
@@ -270,32 +290,60 @@ class PolicyQuerySet(RegionalQuerySet):
         return self.in_scope_of(user)
 
     def search(self, query: str | None):
-        """Full-text search in Chinese and English, best first, with `rank`, and
-        `title_headline`/`summary_headline` (matched words in <mark>) annotated.
+        """Full-text search in Chinese and English (`talentportal.search`): sub-words,
+        synonyms of the thesaurus, English stems; best first, with `rank`, `matched_in`
+        (the parts that matched: "a" title, "b" summary, "c" benefits and Q&A, "d" full
+        text) and `title_headline`/`summary_headline` (matched words in <mark>) annotated.
+        `other_title_headline` is the title in the other language, highlighted the same way.
         A query with no searchable word leaves the queryset unchanged."""
-        tsquery = search_query(query or "")
-        if tsquery is None:
+        parsed = parse_query(query or "")
+        if parsed is None:
             return self
         english = (get_language() or "").startswith("en")
 
-        def source(field):
-            # Both sources are HTML-escaped, so a headline is safe to show as HTML.
-            segmented = F(f"{field}_segmented")
-            if not english:
-                return segmented
-            return Coalesce(NullIf(_sql_escape(F(f"{field}_en")), Value("")), segmented)
+        def source(field, *, in_english=english):
+            # Both sources are HTML-escaped, so a headline is safe to show as HTML. The
+            # Chinese forms of the query are set apart with zero-width spaces, so that a
+            # part of a word (公寓 in 人才公寓) is a word of its own to ts_headline.
+            text = F(f"{field}_segmented")
+            if in_english:
+                text = Coalesce(NullIf(_sql_escape(F(f"{field}_en")), Value("")), text)
+            if not parsed.highlight_pattern:
+                return text
+            return Func(
+                text,
+                Value(parsed.highlight_pattern),
+                Value(ZERO_WIDTH_SPACE + "\\1" + ZERO_WIDTH_SPACE),
+                Value("g"),
+                function="regexp_replace",
+                output_field=models.TextField(),
+            )
 
-        options = {"config": "simple", "start_sel": "<mark>", "stop_sel": "</mark>"}
-        highlight = search_query(query, match_any=True)
+        options = {"config": SEARCH_CONFIG, "start_sel": "<mark>", "stop_sel": "</mark>"}
+        # policies_search_matched_in (migration 0009): computed for the page's rows only.
+        matched_in = Func(
+            F("search_vector"),
+            parsed.full,
+            function="policies_search_matched_in",
+            output_field=ArrayField(models.CharField(max_length=1)),
+        )
         return (
-            self.filter(search_vector=tsquery)
+            ranked_search(self, parsed)
             .annotate(
-                rank=SearchRank(F("search_vector"), tsquery, weights=[0.1, 0.2, 0.4, 1.0]),
+                matched_in=matched_in,
                 title_headline=SearchHeadline(
-                    source("title"), highlight, highlight_all=True, **options
+                    source("title"), parsed.highlight, highlight_all=True, **options
+                ),
+                # The title in the other language: an English query on the Chinese pages
+                # (or the reverse) shows the words it matched there.
+                other_title_headline=SearchHeadline(
+                    source("title", in_english=not english),
+                    parsed.highlight,
+                    highlight_all=True,
+                    **options,
                 ),
                 summary_headline=SearchHeadline(
-                    source("summary"), highlight, max_words=40, min_words=15, **options
+                    source("summary"), parsed.highlight, max_words=40, min_words=15, **options
                 ),
             )
             .order_by("-rank", "-issued_on", "-pk")
@@ -436,12 +484,15 @@ class Policy(models.Model):
     search_title = models.TextField(editable=False, default="")
     search_summary = models.TextField(editable=False, default="")
     search_body = models.TextField(editable=False, default="")
+    # Written by the database only (see the module docstring).
+    search_related = models.TextField(editable=False, default="")
     title_segmented = models.TextField(editable=False, default="")
     summary_segmented = models.TextField(editable=False, default="")
     search_vector = models.GeneratedField(
-        expression=SearchVector("search_title", config="simple", weight="A")
-        + SearchVector("search_summary", config="simple", weight="B")
-        + SearchVector("search_body", config="simple", weight="C"),
+        expression=SearchVector("search_title", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("search_summary", config=SEARCH_CONFIG, weight="B")
+        + SearchVector("search_related", config=SEARCH_CONFIG, weight="C")
+        + SearchVector("search_body", config=SEARCH_CONFIG, weight="D"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -537,7 +588,7 @@ class Policy(models.Model):
                 _plain(getattr(self, field)) if field in RICH_TEXT_FIELDS else getattr(self, field)
                 for field in fields
             )
-            setattr(self, column, document_tokens(text))
+            setattr(self, column, index_tokens(text, characters=column in CHARACTER_INDEXED))
         self.title_segmented = segmented_text(self.title_zh)
         self.summary_segmented = segmented_text(self.summary_zh)
 
@@ -658,7 +709,70 @@ VERSIONED_FIELDS = (
 )
 
 
-class Benefit(models.Model):
+class SearchTokensQuerySet(models.QuerySet):
+    """For the benefits and interpretations: every write path keeps `search_tokens` (gathered
+    into their policy's search vector by the database) current, like PolicyQuerySet's."""
+
+    def update(self, **kwargs):
+        if self.model.SEARCHED_FIELDS.isdisjoint(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            rows = super().update(**kwargs)
+            objs = list(self.model.objects.using(self.db).filter(pk__in=pks))
+            for obj in objs:
+                obj.fill_search_tokens()
+            self.model.objects.using(self.db).bulk_update(objs, ["search_tokens"])
+        return rows
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.fill_search_tokens()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        fields = list(fields)
+        if not self.model.SEARCHED_FIELDS.isdisjoint(fields):
+            objs = list(objs)
+            for obj in objs:
+                obj.fill_search_tokens()
+            fields = list(dict.fromkeys([*fields, "search_tokens"]))
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    bulk_update.alters_data = True
+
+
+class SearchTokensMixin:
+    """`search_tokens` from the fields in SEARCHED_FIELDS, refreshed on every save."""
+
+    SEARCHED_FIELDS: frozenset = frozenset()
+    #: The fields indexed down to single Chinese characters (short ones).
+    CHARACTER_FIELDS: tuple = ()
+
+    def fill_search_tokens(self):
+        short = " ".join(getattr(self, f) or "" for f in self.CHARACTER_FIELDS)
+        long = " ".join(
+            getattr(self, f) or ""
+            for f in sorted(self.SEARCHED_FIELDS - set(self.CHARACTER_FIELDS))
+        )
+        self.search_tokens = " ".join(
+            filter(None, [index_tokens(short, characters=True), index_tokens(long)])
+        )
+
+    def save(self, *args, **kwargs):
+        self.fill_search_tokens()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not self.SEARCHED_FIELDS.isdisjoint(update_fields):
+            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "search_tokens"]))
+        super().save(*args, **kwargs)
+
+
+class Benefit(SearchTokensMixin, models.Model):
     """One concrete, comparable provision of a policy: what a talent gets and who qualifies.
 
     `version` goes up whenever an amount or a condition changes: a database trigger compares
@@ -762,6 +876,13 @@ class Benefit(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Derived from the title and description on every write; searched with the policy.
+    search_tokens = models.TextField(editable=False, default="")
+
+    objects = SearchTokensQuerySet.as_manager()
+
+    SEARCHED_FIELDS = frozenset({"title_zh", "title_en", "description_zh", "description_en"})
+    CHARACTER_FIELDS = ("title_zh", "title_en", "description_zh", "description_en")
 
     class Meta:
         ordering = ["policy", "position", "pk"]
@@ -841,7 +962,7 @@ class Benefit(models.Model):
         return comparable_figure(amount, self.period, self.period_count)
 
 
-class Interpretation(models.Model):
+class Interpretation(SearchTokensMixin, models.Model):
     """A question and answer or an official explanation of a policy ("dry goods")."""
 
     policy = models.ForeignKey(
@@ -855,6 +976,13 @@ class Interpretation(models.Model):
     answer_zh = models.TextField(_("answer (Chinese)"))
     answer_en = models.TextField(_("answer (English)"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Derived from the question and answer on every write; searched with the policy.
+    search_tokens = models.TextField(editable=False, default="")
+
+    objects = SearchTokensQuerySet.as_manager()
+
+    SEARCHED_FIELDS = frozenset({"question_zh", "question_en", "answer_zh", "answer_en"})
+    CHARACTER_FIELDS = ("question_zh", "question_en")
 
     class Meta:
         ordering = ["policy", "position", "pk"]

@@ -56,6 +56,7 @@ POLICY_DEFERRED = tuple(
         "search_title",
         "search_summary",
         "search_body",
+        "search_related",
         "title_segmented",
         "summary_segmented",
         "search_vector",

@@ -39,6 +39,7 @@ from policies.services import (
     policy_unfollow,
     saved_profile_save,
 )
+from policies.suggestions import search_suggestions
 from talentportal.exports import csv_writer
 from talentportal.filters import region_choices
 from talentportal.http import safe_next
@@ -56,6 +57,7 @@ LIST_DEFERRED = (
     "search_title",
     "search_summary",
     "search_body",
+    "search_related",
     "search_vector",
 )
 
@@ -142,6 +144,8 @@ class PolicyListView(RateLimitMixin, PortalFilterView):
                 field.widget.attrs["form"] = SEARCH_FORM_ID
         follows = follows_of(self.request.user)
         region, category = filterset.chosen_region, filterset.chosen_category
+        if context["search_text"] and not context["result_count"] and filterset.searched:
+            context["suggestions"] = search_suggestions(context["search_text"])
         context.update(
             sort_key=filterset.sort_key,
             follow_region=region,
@@ -168,7 +172,9 @@ class PolicyDetailView(DetailView):
         return (
             Policy.objects.visible_to(self.request.user)
             .select_related("region", "replaced_by", "replaced_by__region")
-            .defer("search_title", "search_summary", "search_body", "search_vector")
+            .defer(
+                "search_title", "search_summary", "search_body", "search_related", "search_vector"
+            )
             .prefetch_related(
                 Prefetch(
                     "benefits",

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -6,11 +7,13 @@ from pghistory.admin.core import EventModelFilter
 from pghistory.models import Events
 
 from talentportal.models import (
+    SYNONYM_SEPARATORS,
     Discipline,
     DocumentAccess,
     Industry,
     Notification,
     Region,
+    SearchSynonym,
     SecurityEvent,
     User,
 )
@@ -80,6 +83,48 @@ class DisciplineAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_zh", "name_en"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
+
+
+class SynonymListField(forms.CharField):
+    """Synonyms typed in one box, separated by commas (either width), 、, semicolons or new
+    lines."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [part.strip() for part in SYNONYM_SEPARATORS.split(value or "") if part.strip()]
+
+
+class SearchSynonymForm(forms.ModelForm):
+    alternatives = SynonymListField(
+        label=_("synonyms and narrower terms"),
+        help_text=_("Separated by commas or on separate lines, e.g. 人才公寓, talent apartment."),
+    )
+
+    class Meta:
+        model = SearchSynonym
+        fields = ["term", "alternatives", "mutual", "language", "note"]
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    """The search thesaurus. A change is used by the next search: nothing is re-indexed."""
+
+    form = SearchSynonymForm
+    list_display = ["term", "synonyms", "mutual", "language", "updated_at"]
+    list_filter = ["mutual", "language"]
+    search_fields = ["term", "note"]
+    readonly_fields = ["updated_at"]
+
+    @admin.display(description=_("synonyms and narrower terms"))
+    def synonyms(self, obj):
+        return ", ".join(obj.alternatives)
 
 
 @admin.register(Notification)

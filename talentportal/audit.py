@@ -23,7 +23,14 @@ catalogues and application documents.
 import pghistory
 from django.db import models
 
-from talentportal.models import ApplicationDocument, Discipline, Industry, Region, User
+from talentportal.models import (
+    ApplicationDocument,
+    Discipline,
+    Industry,
+    Region,
+    SearchSynonym,
+    User,
+)
 
 # Never copied, whatever the model: derived or machine-maintained columns.
 MACHINE_COLUMNS = {"updated_at", "search_vector", "search_tokens", "search_title", "search_body"}
@@ -88,5 +95,6 @@ track(
 track(Region)
 track(Industry)
 track(Discipline)
+track(SearchSynonym)
 # The uploaded file's original name may be a person's name.
 track(ApplicationDocument, exclude=["original_name"])

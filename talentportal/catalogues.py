@@ -88,3 +88,32 @@ def _upsert_industries(model, rows: list[dict[str, str]]) -> int:
         update_fields=["kind", "name_zh", "name_en"],
     )
     return len(rows)
+
+
+def load_thesaurus(*, synonym_model=None) -> int:
+    """Insert the search thesaurus of `thesaurus.csv` (the field's common synonyms and broader
+    terms, Chinese and English) where the term is missing; staff edit it in the admin
+    afterwards, so existing terms are left as they are. Returns how many were added."""
+    from talentportal import models
+
+    synonym_model = synonym_model or models.SearchSynonym
+    normalise_term = models.normalise_term
+    existing = set(synonym_model.objects.values_list("term", flat=True))
+    new = []
+    for row in read_csv("thesaurus.csv"):
+        term = normalise_term(row["term"])
+        if term in existing:
+            continue
+        existing.add(term)
+        alternatives = [normalise_term(a) for a in row["alternatives"].split("|")]
+        new.append(
+            synonym_model(
+                term=term,
+                alternatives=[a for a in dict.fromkeys(alternatives) if a and a != term],
+                mutual=row["mutual"] == "1",
+                language=row["language"],
+                note=row["note"],
+            )
+        )
+    synonym_model.objects.bulk_create(new)
+    return len(new)

@@ -1,10 +1,14 @@
+import re
 import uuid
 from pathlib import Path
 
 import pgtrigger
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -657,6 +661,123 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class SynonymLanguage(models.TextChoices):
+    CHINESE = "zh", _("Chinese")
+    ENGLISH = "en", _("English")
+    MIXED = "mixed", _("Chinese and English")
+
+
+#: What staff may type between synonyms: commas (either width), 、, semicolons, new lines.
+SYNONYM_SEPARATORS = re.compile(r"[,，、;；\n\r]+")
+
+
+def normalise_term(value: str) -> str:
+    """A thesaurus term as it is matched: lower case, single spaces."""
+    return " ".join((value or "").lower().split())
+
+
+class SearchSynonymQuerySet(models.QuerySet):
+    def matches(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """(start, end, synonyms) for every place in `text` (lower case) where a term of the
+        thesaurus occurs (or a synonym of a two-way entry, which then brings the term and the
+        other synonyms), longest first; Latin terms only as whole words. One query."""
+        if not text:
+            return []
+        rows = self.filter(
+            RawSQL(
+                "strpos(%s, term) > 0 OR (mutual AND EXISTS "
+                "(SELECT 1 FROM unnest(alternatives) AS a WHERE strpos(%s, a) > 0))",
+                [text, text],
+                output_field=models.BooleanField(),
+            )
+        ).values_list("term", "alternatives", "mutual")
+        spans: dict[tuple[int, int], list[str]] = {}
+        for term, alternatives, mutual in rows:
+            keys = [term, *(alternatives if mutual else [])]
+            for key in keys:
+                others = [k for k in keys if k != key] if mutual else alternatives
+                pattern = re.escape(key)
+                if re.match(r"\w", key, re.ASCII):
+                    pattern = rf"(?<![a-z0-9]){pattern}(?![a-z0-9])"
+                for found in re.finditer(pattern, text):
+                    span = spans.setdefault(found.span(), [])
+                    span.extend(o for o in others if o not in span)
+        return sorted(
+            ((start, end, synonyms) for (start, end), synonyms in spans.items()),
+            key=lambda item: (item[0] - item[1], item[0]),
+        )
+
+
+class SearchSynonym(models.Model):
+    """An entry of the search thesaurus: a term and the words that should find what it finds.
+
+    Two-way entries are synonyms (人才房 = 人才公寓): each finds the others. One-way entries
+    widen a broader term to narrower ones (住房补贴 → 购房补贴, 租房补贴): the narrower terms do
+    not find the broader one. Applied when a query is parsed (`talentportal.search`), so a
+    change takes effect at the next search, with nothing re-indexed."""
+
+    term = models.CharField(
+        _("term"), max_length=100, unique=True, help_text=_("What people type, e.g. 人才房.")
+    )
+    alternatives = ArrayField(
+        models.CharField(max_length=100),
+        verbose_name=_("synonyms and narrower terms"),
+        help_text=_("Separated by commas, e.g. 人才公寓, talent apartment."),
+    )
+    mutual = models.BooleanField(
+        _("two-way"),
+        default=True,
+        help_text=_(
+            "Two-way: each synonym also finds the term and the others. One-way: only the term "
+            "finds the synonyms (a broader term and its narrower ones)."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=SynonymLanguage.choices,
+        default=SynonymLanguage.CHINESE,
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SearchSynonymQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(term=""), name="search_synonym_term_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(alternatives__len__gte=1),
+                name="search_synonym_has_alternatives",
+            ),
+        ]
+
+    def __str__(self):
+        arrow = " ⇄ " if self.mutual else " → "
+        return self.term + arrow + ", ".join(self.alternatives)
+
+    def save(self, *args, **kwargs):
+        self.term = normalise_term(self.term)
+        self.alternatives = [
+            a for a in dict.fromkeys(normalise_term(a) for a in self.alternatives) if a
+        ]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        self.term = normalise_term(self.term)
+        alternatives = [normalise_term(a) for a in self.alternatives or []]
+        self.alternatives = [a for a in dict.fromkeys(alternatives) if a and a != self.term]
+        if not self.alternatives:
+            raise ValidationError(
+                {"alternatives": _("Give at least one synonym other than the term itself.")}
+            )
 
 
 # Signal receivers, connected once the models exist: the security log's, and the staff roles'

@@ -3,9 +3,9 @@ nowhere else. `sync_roles()` creates the groups and sets their permissions to ex
 it runs after every `migrate` (post_migrate) and as `manage.py sync_roles`.
 
 - content editor: curates the public content (policies and benefits, interpretations, the
-  service catalogue, programs and calls, roadshows, apartment communities and units, the
-  ecosystem's service points, alliances, financial products and key-enterprise lists). No
-  applications, no logs.
+  search thesaurus, the service catalogue, programs and calls, roadshows, apartment
+  communities and units, the ecosystem's service points, alliances, financial products and
+  key-enterprise lists). No applications, no logs.
 - case officer: reads and decides applications of every section (services, demands and
   internships, evaluations, programs and expert reviews, roadshow registrations, apartments,
   financial products, feedback), runs draws and allocations, verifies enterprises; reads
@@ -71,7 +71,13 @@ CONTENT = {
         "department": ALL,
     },
     # Read-only catalogues the content points at (the admin's autocomplete needs them).
-    "talentportal": {"region": VIEW, "industry": VIEW, "discipline": VIEW},
+    "talentportal": {
+        "region": VIEW,
+        "industry": VIEW,
+        "discipline": VIEW,
+        # The search thesaurus is content: editors keep it in step with how people ask.
+        "searchsynonym": ALL,
+    },
     "talents": {"enterprise": VIEW},
 }
 

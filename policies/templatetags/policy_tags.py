@@ -6,7 +6,14 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from policies.models import EnterpriseType, Period, TalentCategory, sanitize_body, visible_text
+from policies.models import (
+    MATCH_PLACES,
+    EnterpriseType,
+    Period,
+    TalentCategory,
+    sanitize_body,
+    visible_text,
+)
 from talentportal.choices import Degree, TalentTier
 
 register = template.Library()
@@ -22,6 +29,12 @@ def highlight(value) -> str:
     # The zero-width spaces between words (see `segmented_text`) must not reach the page:
     # copied, they make dirty text.
     return mark_safe(visible_text(nh3.clean(str(value), tags={"mark"}, attributes={})))
+
+
+@register.filter
+def matched_places(codes) -> list[str]:
+    """The parts of a policy a search matched ("a", "c" → title, benefits and Q&A)."""
+    return [str(MATCH_PLACES[code][1]) for code in codes or () if code in MATCH_PLACES]
 
 
 @register.filter
