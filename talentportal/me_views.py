@@ -169,11 +169,10 @@ def document_download(request, pk):
     """A document of an application, for its applicant and for staff; a 404 for anyone
     else, so that the existence of the file is not revealed."""
     document = get_object_or_404(ApplicationDocument, pk=pk)
-    if not workflow.document_open(document, request.user):
+    filename = workflow.document_open(document, request.user)
+    if filename is None:
         raise Http404
-    return file_response(
-        document.file, filename=document.original_name, content_type=document.content_type
-    )
+    return file_response(document.file, filename=filename, content_type=document.content_type)
 
 
 class NotificationListView(LoginRequiredMixin, PortalListView):

@@ -446,6 +446,10 @@ class Application(models.Model):
         whoever may process it (staff of the section and region)."""
         return self.can_process(user)
 
+    def document_name_for(self, document, user) -> str:
+        """The file name `user`, who may read the documents, is served `document` under."""
+        return document.original_name
+
     def processors(self):
         """The people told about a new submission: staff who may process it."""
         # django-axes comes first in AUTHENTICATION_BACKENDS; permissions are ModelBackend's.

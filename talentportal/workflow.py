@@ -281,24 +281,20 @@ def document_attach(
     return document
 
 
-def document_readable_by(document: ApplicationDocument, user: User) -> bool:
-    """The applicant, and whoever the application admits (staff of its section and region,
-    its assigned experts where the section says so)."""
+def document_open(document: ApplicationDocument, user: User) -> str | None:
+    """The file name to serve `document` under when `user` may read it, None otherwise. The
+    applicant may, and whoever the application admits (staff of its section and region, its
+    assigned experts where the section says so), under the name the application gives them
+    (a blind review hides the applicant's own file name). A read by anyone but the applicant
+    is written to the access trail (`DocumentAccess`) before the file is served."""
     if not (user.is_authenticated and user.is_active):
-        return False
+        return None
     if document.owner_id == user.pk:
-        return True
+        return document.original_name
     application = application_get(document.reference)
-    return application is not None and application.can_read_documents(user)
-
-
-def document_open(document: ApplicationDocument, user: User) -> bool:
-    """Whether `user` may read `document`; a read by anyone but the applicant is written to
-    the access trail (`DocumentAccess`) before the file is served."""
-    if not document_readable_by(document, user):
-        return False
-    if document.owner_id != user.pk:
-        DocumentAccess.objects.create(
-            document=document, reference=document.reference, viewer=user, label=document.label
-        )
-    return True
+    if application is None or not application.can_read_documents(user):
+        return None
+    DocumentAccess.objects.create(
+        document=document, reference=document.reference, viewer=user, label=document.label
+    )
+    return application.document_name_for(document, user)

@@ -14,6 +14,7 @@ the expert draw and scored reviews (issue: talent programs).
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePath
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -505,6 +506,13 @@ class ProgramApplication(Application):
             .filter(status__in=[AssignmentStatus.ACCEPTED, AssignmentStatus.SUBMITTED])
             .exists()
         )
+
+    def document_name_for(self, document, user) -> str:
+        """In a blind call experts get a file named after the material, never the applicant's
+        own file name (often their name: "张三 简历.pdf")."""
+        if self.call.blind and not self.can_process(user):
+            return f"{document.label}{PurePath(document.original_name).suffix.lower()}"
+        return document.original_name
 
     def resume_url(self) -> str:
         return self.get_absolute_url() if self.status == "draft" else ""

@@ -302,7 +302,7 @@ def policies(w: World) -> None:
     workflow.application_submit(application=submitted, by=talent)
     officer = w.users[roles.SYSTEM_ADMINISTRATOR]
     # Staff open the document: an entry in the access trail of documents.
-    assert workflow.document_open(w["document"], officer)
+    assert workflow.document_open(w["document"], officer) is not None
     more = workflow.application_create(
         model=full_service.applications.model, applicant=talent, service=full_service
     )

@@ -15,6 +15,7 @@ from apartments.models import CommunityPhoto
 from policies.models import PolicyAttachment, PolicyStatus
 from talentportal import workflow
 from talentportal.downloads import download_url
+from talentportal.models import DocumentAccess
 from tests.apartments.factories import CommunityFactory
 from tests.policies.factories import PolicyFactory, region
 from tests.projects.program_factories import (
@@ -113,12 +114,25 @@ def test_experts_read_documents_of_applications_they_review_openly(client):
         assert client.get(document.get_absolute_url()).status_code == 404
 
 
-def test_blind_reviews_keep_the_documents_from_the_experts(client):
-    application = ProgramApplicationFactory(track__call__blind=True)
+@pytest.mark.parametrize("blind", [True, False])
+def test_experts_read_the_materials_and_a_blind_call_hides_the_applicants_file_name(client, blind):
+    application = ProgramApplicationFactory(track__call__blind=blind)
     document = attach(application)
     expert = ReviewAssignmentFactory(application=application, status="accepted").expert
     sign_in(client, expert.user)
+    response = client.get(document.get_absolute_url())
+    assert_download(response, PDF_BYTES)
+    assert (quote("张三") in response["Content-Disposition"]) is not blind
+    assert DocumentAccess.objects.filter(document=document, viewer=expert.user).count() == 1
+
+
+def test_an_expert_not_yet_accepted_reads_no_material(client):
+    application = ProgramApplicationFactory(track__call__blind=False)
+    document = attach(application)
+    expert = ReviewAssignmentFactory(application=application, status="assigned").expert
+    sign_in(client, expert.user)
     assert client.get(document.get_absolute_url()).status_code == 404
+    assert not DocumentAccess.objects.filter(document=document).exists()
 
 
 def test_a_file_missing_from_storage_is_a_404(client, document):
