@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
@@ -56,6 +56,8 @@ def cached_home_counts() -> dict[str, int]:
     restarting: `make cluster-test`), which costs queries, not a 500."""
     try:
         return cache.get_or_set("home:counts", home_counts, HOME_COUNTS_SECONDS)
+    except DatabaseError:
+        raise  # the database, not the cache: the middleware answers 503
     except Exception:  # each backend raises its own (redis.ConnectionError, OSError...)
         logger.warning("home page counts not cached: cache unavailable", exc_info=True)
         return home_counts()

@@ -219,8 +219,11 @@ def filled(form: Form, counter: int = 0, known: dict | None = None) -> tuple[dic
             )
         else:
             data.setdefault(name, []).append(item.value or _text(item, counter))
-    # The button a person presses: "submit" over "save draft", else the first named one.
-    if buttons:
-        pressed = next((b for b in buttons if b.value == "submit"), buttons[0])
+    # The button a person presses: "submit" over "save draft", else the first named one; not
+    # one that only shows the form again (formnovalidate, e.g. a region picker's "list its
+    # places"): with none left, the form's unnamed main button.
+    main = [b for b in buttons if "formnovalidate" not in b.attrs or b.value == "submit"]
+    if main:
+        pressed = next((b for b in main if b.value == "submit"), main[0])
         data.setdefault(pressed.name, []).append(pressed.value)
     return {name: values if len(values) > 1 else values[0] for name, values in data.items()}, files

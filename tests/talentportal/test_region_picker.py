@@ -121,9 +121,12 @@ def test_filtering_by_province_city_or_county_gives_the_same_results(client, lar
         assert not response.context["filter"].problems
         return {policy.pk for policy in response.context["page_obj"]}
 
+    # A region's list: its own policies, those of the places in it, and those of the regions
+    # above it that apply there too (a county's talents also get the city's benefits).
     assert listed(ZHEJIANG) == {in_county.pk, in_city.pk, in_province.pk}
-    assert listed(HANGZHOU) == {in_county.pk, in_city.pk}
-    assert listed(XIHU) == {in_county.pk}
+    assert listed(HANGZHOU) == {in_county.pk, in_city.pk, in_province.pk}
+    assert listed(XIHU) == {in_county.pk, in_city.pk, in_province.pk}
+    assert listed(JIANGSU) == {elsewhere.pk}
     assert listed("") == {in_county.pk, in_city.pk, in_province.pk, elsewhere.pk}
     # A county can be asked for directly (a shared link), before the list offers it.
     assert Policy.objects.count() == 4

@@ -121,7 +121,7 @@ def test_a_session_opened_before_the_enterprise_was_registered_and_verified():
     client.force_login(user)
     enterprise = EnterpriseFactory(pending=True)
     EnterpriseMember.objects.create(enterprise=enterprise, user=user, role=MemberRole.ADMIN)
-    assert client.get("/en/talents/search/").status_code == 404  # not verified yet
+    assert client.get("/en/talents/search/").status_code == 403  # not verified yet: says so
 
     Enterprise.objects.filter(pk=enterprise.pk).update(
         status=VerificationStatus.VERIFIED, verified_at=timezone.now()
