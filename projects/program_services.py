@@ -31,21 +31,7 @@ from talents.models import Enterprise
 
 S = ApplicationStatus
 AS = ReviewAssignment.Status
-EDITABLE_FIELDS = frozenset(
-    {
-        "track",
-        "full_name",
-        "employer",
-        "highest_degree",
-        "birth_year",
-        "discipline",
-        "industry",
-        "project_title",
-        "summary",
-        "endorser",
-        "answers",
-    }
-)
+EDITABLE_FIELDS = frozenset({*ProgramApplication.ANSWER_FIELDS, "answers"})
 DISAGREEMENT_SPREAD = Decimal(30)
 TWO_PLACES = Decimal("0.01")
 

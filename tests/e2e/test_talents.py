@@ -101,9 +101,11 @@ def test_enterprise_finds_a_candidate_who_accepts_and_sees_the_view(
     page.fill("#id_password2", PASSWORD)
     page.check("#id_accept_privacy")
     page.locator("form:has(#id_password1) [type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
+    # An enterprise account's next step is registering its enterprise.
+    expect(page).to_have_url(re.compile(r"/enterprise/register/$"))
 
-    # …and registers the enterprise, with its business licence.
+    # …and registers the enterprise, with its business licence (also reachable from the
+    # talent library).
     page.goto("/talents/")
     assert_accessible(page)
     page.locator("a[href='/enterprise/register/']").first.click()
@@ -132,7 +134,8 @@ def test_enterprise_finds_a_candidate_who_accepts_and_sees_the_view(
     assert_accessible(page)
     enterprise = Enterprise.objects.get(credit_code=CREDIT_CODE)
     assert enterprise.status == VerificationStatus.PENDING
-    assert page.goto("/talents/search/").status == 404  # not before verification
+    # Not before verification: a page that says the enterprise is not verified yet.
+    assert page.goto("/talents/search/").status == 403
 
     # Staff verify it in the back office.
     office = browser.new_context(base_url=live_server.url, locale="zh-CN")
@@ -214,8 +217,8 @@ def test_enterprise_finds_a_candidate_who_accepts_and_sees_the_view(
     own.close()
 
     # The only failed loads are the ones the test asked for: the refused registration (400)
-    # and the search before verification (404).
-    expected = ("status of 400", "status of 404")
+    # and the search before verification (403).
+    expected = ("status of 400", "status of 403")
     assert [e for e in browser_errors if not any(x in e for x in expected)] == []
 
 
