@@ -4,7 +4,7 @@ from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils import translation
 
-from talentportal.catalogues import load_catalogues
+from talentportal.catalogues import load_catalogues, load_thesaurus
 from talentportal.models import Region, User
 from tests.auth_helpers import login_verified
 from tests.concurrency import claim_test_database, wait_for_other_transactions
@@ -39,14 +39,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The catalogues (regions, industries, disciplines) come from a data migration; a reused
-    test database may have lost them to the flush of an earlier run's transactional test."""
+    """The catalogues (regions, industries, disciplines) and the search thesaurus come from data
+    migrations; a reused test database may have lost them to the flush of an earlier run's
+    transactional test."""
     with django_db_blocker.unblock():
         if User.objects.exists():
             # Rows a transactional test committed and never flushed: its run was killed. Tests
             # leave no user behind, so this database starts from the state a flush leaves.
             call_command("flush", interactive=False, verbosity=0)
-        load_catalogues()
+        load_reference_data()
 
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
@@ -55,8 +56,9 @@ DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_s
 
 @pytest.fixture(autouse=True)
 def _catalogues_survive_flushes(request):
-    """A transactional test ends by emptying every table, catalogues included; put them
-    back before a later test that uses the database runs (one cheap query otherwise)."""
+    """A transactional test ends by emptying every table, catalogues and thesaurus included;
+    put them back before a later test that uses the database runs (one cheap query
+    otherwise)."""
     uses_database = request.node.get_closest_marker("django_db") or (
         DATABASE_FIXTURES & set(request.fixturenames)
     )
@@ -64,7 +66,12 @@ def _catalogues_survive_flushes(request):
         return
     request.getfixturevalue("_django_db_helper")
     if not Region.objects.exists():
-        load_catalogues()
+        load_reference_data()
+
+
+def load_reference_data():
+    load_catalogues()
+    load_thesaurus()
 
 
 @pytest.fixture(autouse=True)

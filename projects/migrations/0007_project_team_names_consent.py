@@ -27,12 +27,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='project',
             name='team_names_public',
-            field=models.BooleanField(default=False, help_text="The project lead's consent: without it, the project page shows the team's names masked (陈**) to everyone outside the team.", verbose_name="show the team's names"),
+            field=models.BooleanField(default=False, help_text="The project lead's consent: without it, the project page shows the team's names masked (the surname, then **) to everyone outside the team.", verbose_name="show the team's names"),
         ),
         migrations.AddField(
             model_name='projectevent',
             name='team_names_public',
-            field=models.BooleanField(default=False, help_text="The project lead's consent: without it, the project page shows the team's names masked (陈**) to everyone outside the team.", verbose_name="show the team's names"),
+            field=models.BooleanField(default=False, help_text="The project lead's consent: without it, the project page shows the team's names masked (the surname, then **) to everyone outside the team.", verbose_name="show the team's names"),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='project',

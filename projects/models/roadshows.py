@@ -188,7 +188,7 @@ class Project(models.Model):
         default=False,
         help_text=_(
             "The project lead's consent: without it, the project page shows the team's names "
-            "masked (陈**) to everyone outside the team."
+            "masked (the surname, then **) to everyone outside the team."
         ),
     )
     program = models.ForeignKey(

@@ -33,6 +33,7 @@ from policies.models import (
 from projects import expert_draw, program_services, roadshow_services
 from projects.models import Conflict, ExpertDraw, Registration, Review, Score
 from talentportal import roles, workflow
+from talentportal.catalogues import load_thesaurus
 from talentportal.models import AccountKind, Notification
 from talentportal.tasks import DAILY
 from talents import services as talent_services
@@ -496,6 +497,7 @@ def security(w: World) -> None:
 
 def build() -> World:
     w = World()
+    load_thesaurus()  # the search synonyms' admin pages need one
     people(w)
     talents(w)
     policies(w)

@@ -28,13 +28,13 @@ CHANGELISTS = [
 ]
 
 
-@pytest.mark.parametrize("model", CHANGELISTS)
 def shown_seed(response) -> str:
     """The seed the commit's message shows once (at its end, in either language)."""
     message = next(str(m) for m in response.context["messages"])
     return re.search(r"[0-9a-f]{64}$", message).group()
 
 
+@pytest.mark.parametrize("model", CHANGELISTS)
 def test_changelists_render(admin_client, model):
     ProgramApplicationFactory()
     response = admin_client.get(reverse(f"admin:projects_{model}_changelist"), {"q": "x\x00"})
