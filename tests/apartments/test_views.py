@@ -262,7 +262,8 @@ def test_apply_shows_errors_next_to_fields_and_keeps_what_was_typed(client):
     round = accepting_round()
     login_verified(client, UserFactory())
     url = reverse("apartments:round_apply", args=[round.pk])
-    bad_id = resident_id()[:-1] + ("0" if resident_id()[-1] != "0" else "1")
+    valid = resident_id()  # random: one draw, so the changed check digit is surely wrong
+    bad_id = valid[:-1] + ("0" if valid[-1] != "0" else "1")
     response = client.post(url, form_data(id_number=bad_id, full_name="王芳", declaration=""))
     assert response.status_code == 400
     form = response.context["form"]
