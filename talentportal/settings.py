@@ -130,6 +130,10 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
     "DATABASE_CONNECT_TIMEOUT", 5
 )
+# No JIT compilation: a page's queries are short, and PostgreSQL compiled any whose estimate
+# passed jit_above_cost (the audit trail's union of every event table: 1.6 s compiling a
+# query that runs in milliseconds).
+DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
         "TalentPortal runs on PostgreSQL only: DATABASE_URL must be postgres://"
