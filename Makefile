@@ -68,6 +68,7 @@ staticfiles/staticfiles.json: .venv/.synced $(STATIC_SOURCES)
 
 test: venv
 	@scripts/ensure-chromium
+	@scripts/ensure-cluster-packages
 	$(MAKE) --no-print-directory lint
 	@$(WITH_DB); export DATABASE_URL; \
 	$(PY) manage.py makemigrations --check --dry-run; \
@@ -78,6 +79,7 @@ test: venv
 # STRESS_ARGS, e.g. "--load 8 --race-count 20 --e2e-count 5" (scripts/stress-test -h).
 stress-test: venv
 	@scripts/ensure-chromium
+	@scripts/ensure-cluster-packages
 	@$(WITH_DB); export DATABASE_URL; $(PY) scripts/stress-test $(STRESS_ARGS)
 
 lint: venv

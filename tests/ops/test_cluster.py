@@ -1,25 +1,13 @@
 """The pieces of `make cluster` (scripts/cluster.py) that can be checked in a moment; the cluster
-itself runs in `make cluster-test` (tests/perf/cluster.py, a few minutes)."""
+itself runs in `make cluster-test` (tests/perf/cluster.py, a few minutes). `make test` installs
+HAProxy and redis-server first (scripts/ensure-cluster-packages), as it does Chromium."""
 
 import json
-import os
-import shutil
 import subprocess
-
-import pytest
 
 from scripts import cluster
 
-needs_haproxy = pytest.mark.skipif(
-    not (shutil.which("haproxy") or os.path.exists("/usr/sbin/haproxy")),
-    reason="HAProxy is not installed (scripts/ensure-cluster-packages)",
-)
-needs_redis = pytest.mark.skipif(
-    not shutil.which("redis-server"), reason="redis-server is not installed"
-)
 
-
-@needs_haproxy
 def test_the_load_balancer_configuration_is_valid(tmp_path):
     balancer = cluster.HAProxy(tmp_path, {"app1": 18001, "app2": 18002})
     path = tmp_path / "haproxy.cfg"
@@ -34,7 +22,6 @@ def test_the_load_balancer_configuration_is_valid(tmp_path):
     assert "uri /ready/" in balancer.config()
 
 
-@needs_redis
 def test_cluster_stop_ends_what_a_killed_cluster_left_running(tmp_path, monkeypatch):
     # The process that started the cluster is gone (killed); its Redis still runs.
     monkeypatch.setattr(cluster, "STATE_FILE", tmp_path / "state.json")
