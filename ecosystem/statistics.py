@@ -6,6 +6,7 @@ is cached (see `figures`); a page view then costs a few small name lookups. `tab
 turns the figures into labelled tables, each drawn as a chart and downloadable as CSV.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,11 +21,14 @@ from django.utils.translation import gettext as _
 from apartments.models import Occupancy, vacancy_rate
 from policies.models import Category, Policy, ServiceApplication, ServiceItem
 from projects.models import Registration, RegistrationStatus, Roadshow
+from talentportal.caching import CACHE_UNAVAILABLE
 from talentportal.charts import Bar, bar_chart
 from talentportal.choices import Degree
 from talentportal.models import ApplicationStatus, Discipline, Industry, Region, RegionLevel
 from talentportal.workflow import application_models
 from talents.models import Talent
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "ecosystem:statistics:figures"
 LOCK_KEY = "ecosystem:statistics:computing"
@@ -58,7 +62,16 @@ def over_people(n, value):
 
 
 def figures() -> dict:
-    """The dashboard's numbers: cached ones while fresh; recomputed by one request at a time."""
+    """The dashboard's numbers: cached ones while fresh; recomputed by one request at a time.
+    Computed on every request while the cache cannot be reached (slower, not a 500)."""
+    try:
+        return _cached_figures()
+    except CACHE_UNAVAILABLE:
+        logger.warning("statistics not cached: cache unavailable", exc_info=True)
+        return compute_figures()
+
+
+def _cached_figures() -> dict:
     cached = cache.get(CACHE_KEY)
     if cached and timezone.now() - cached["computed_at"] < timedelta(seconds=FRESH_SECONDS):
         return cached

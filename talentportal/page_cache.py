@@ -54,6 +54,8 @@ from django.utils.cache import (
     patch_vary_headers,
 )
 
+from talentportal.caching import CACHE_UNAVAILABLE
+
 logger = logging.getLogger(__name__)
 
 #: The pages cached for anonymous visitors (URL names). Each shows public content only when
@@ -114,11 +116,11 @@ def content_version() -> str:
 
 
 def _bump() -> None:
-    # Any exception: each backend raises its own (redis.ConnectionError, OSError...). A save
-    # must not fail for the cache; pages then expire after PAGE_CACHE_SECONDS at the latest.
+    # A save must not fail for the cache; pages then expire after PAGE_CACHE_SECONDS at the
+    # latest.
     try:
         page_cache().set(_version_key(), secrets.token_hex(8), timeout=None)
-    except Exception:
+    except CACHE_UNAVAILABLE:
         logger.error("page cache: content version not replaced (cache unavailable)", exc_info=True)
 
 
@@ -274,7 +276,7 @@ class PageCacheMiddleware:
             }
             try:
                 page_cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
-            except Exception:  # each backend raises its own
+            except CACHE_UNAVAILABLE:
                 logger.warning("page cache: page not stored (cache unavailable)", exc_info=True)
             else:
                 mark_public(response)
@@ -287,7 +289,7 @@ class PageCacheMiddleware:
         try:
             version = content_version()
             entry = page_cache().get(key)
-        except Exception:  # each backend raises its own: build the page as without a cache
+        except CACHE_UNAVAILABLE:  # build the page as without a cache
             logger.warning("page cache: not read (cache unavailable)", exc_info=True)
             return None
         if entry is None or entry["version"] != version:

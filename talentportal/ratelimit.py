@@ -25,6 +25,8 @@ from django.utils.cache import add_never_cache_headers
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
+from talentportal.caching import CACHE_UNAVAILABLE
+
 logger = logging.getLogger(__name__)
 
 
@@ -73,7 +75,7 @@ def rate_limited(request, group: str, *, methods=ALL):
             method=methods,
             increment=True,
         )
-    except Exception:
+    except CACHE_UNAVAILABLE:
         logger.warning("rate limit %s not checked: cache unavailable", group, exc_info=True)
         return None
     if not usage or not usage["should_limit"]:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect
@@ -17,6 +17,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import CreateView, TemplateView, UpdateView
 
 from talentportal import security_log
+from talentportal.caching import CACHE_UNAVAILABLE
 from talentportal.forms import AccountForm, SignupForm
 from talentportal.home import home_figures
 from talentportal.middleware import is_database_outage, service_unavailable
@@ -56,9 +57,7 @@ def cached_home_counts() -> dict[str, int]:
     restarting: `make cluster-test`), which costs queries, not a 500."""
     try:
         return cache.get_or_set("home:counts", home_counts, HOME_COUNTS_SECONDS)
-    except DatabaseError:
-        raise  # the database, not the cache: the middleware answers 503
-    except Exception:  # each backend raises its own (redis.ConnectionError, OSError...)
+    except CACHE_UNAVAILABLE:
         logger.warning("home page counts not cached: cache unavailable", exc_info=True)
         return home_counts()
 

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -230,6 +231,22 @@ def test_figures_are_cached_so_a_page_view_does_not_count_talents(client):
     assert re.search(r"<dd>2</dd>", page)
     cache.clear()
     assert ">7</dd>" in client.get("/statistics/").content.decode()
+
+
+class UnreachableRedis:
+    def __getattr__(self, name):
+        def unreachable(*args, **kwargs):
+            raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+        return unreachable
+
+
+def test_figures_are_counted_while_the_cache_cannot_be_reached(client, monkeypatch):
+    TalentFactory.create_batch(6)
+    monkeypatch.setattr(statistics, "cache", UnreachableRedis())
+    response = client.get("/statistics/")
+    assert response.status_code == 200
+    assert ">6</dd>" in response.content.decode()
 
 
 def test_both_languages(client):

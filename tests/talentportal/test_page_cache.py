@@ -5,6 +5,7 @@ and that nothing a signed-in person sees is ever cached or sent without no-store
 import re
 
 import pytest
+import redis
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -258,7 +259,7 @@ def public_pages_for(policy) -> list[str]:
 class UnavailableCache:
     def __getattr__(self, name):
         def unavailable(*args, **kwargs):
-            raise ConnectionError("cache down")
+            raise redis.exceptions.ConnectionError("cache down")
 
         return unavailable
 
