@@ -2,10 +2,12 @@
 
     /health/   liveness: the process answers. No database, no cache: a database outage must
                not make an orchestrator restart every web server.
-    /ready/    readiness: the database and the cache answer. 503 with the failing check named
-               while either is down, so the load balancer sends traffic elsewhere. With a
-               replica (DATABASE_REPLICA_URL) it is checked too: while it is down the primary
-               serves its reads, so the answer stays 200, with "status": "degraded".
+    /ready/    readiness: the database answers. 503 naming it while it is down, so the load
+               balancer sends traffic elsewhere. The cache and, with DATABASE_REPLICA_URL, the
+               replica are checked too: the portal works without either (sessions are in the
+               database; the primary serves the replica's reads), so while one is down the
+               answer stays 200, with "status": "degraded" and the check named: every server
+               shares them, and taking all servers out would turn a slower site into none.
 
 Both are outside the language prefixes, never cached and never rate limited.
 """
@@ -18,6 +20,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from talentportal import db_router
+from talentportal.caching import CACHE_UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 
@@ -32,13 +35,17 @@ def health(request):
 @never_cache
 def ready(request):
     checks = {"database": database_check(), "cache": cache_check()}
-    healthy = all(result == "ok" for result in checks.values())
-    status = "ok" if healthy else "unavailable"
     if db_router.replica_configured():
         checks["replica"] = "ok" if db_router.replica_available() else "unavailable"
-        if healthy and checks["replica"] != "ok":
-            status = "degraded"  # reads go to the primary meanwhile
-    return JsonResponse({"status": status, "checks": checks}, status=200 if healthy else 503)
+    if checks["database"] != "ok":
+        status = "unavailable"
+    elif all(result == "ok" for result in checks.values()):
+        status = "ok"
+    else:
+        status = "degraded"
+    return JsonResponse(
+        {"status": status, "checks": checks}, status=503 if status == "unavailable" else 200
+    )
 
 
 def database_check() -> str:
@@ -52,11 +59,10 @@ def database_check() -> str:
 
 
 def cache_check() -> str:
-    # Any exception: each cache backend raises its own (redis.ConnectionError, OSError...).
     try:
         cache.set(CACHE_PROBE_KEY, "1", timeout=10)
         reachable = cache.get(CACHE_PROBE_KEY) == "1"
-    except Exception as error:
+    except CACHE_UNAVAILABLE as error:
         logger.warning("Readiness: cache unavailable: %s", type(error).__name__)
         return "unavailable"
     return "ok" if reachable else "unavailable"

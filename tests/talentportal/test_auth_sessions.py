@@ -14,7 +14,11 @@ from tests.talentportal.factories import PASSWORD, StaffFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 PROFILE = "/accounts/profile/"
-ENGINES = ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cache"]
+ENGINES = [
+    "django.contrib.sessions.backends.db",
+    "django.contrib.sessions.backends.cache",
+    "talentportal.session_store",
+]
 
 
 def idle_for(client, seconds):
@@ -100,3 +104,30 @@ def test_deactivation_ends_every_session(settings, engine):
     response = browser.get(PROFILE)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.fixture
+def unreachable_session_cache(settings):
+    """Sessions in the database behind a Redis that refuses connections (a port nothing
+    listens on), as while Redis restarts."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    settings.SESSION_CACHE_ALIAS = "sessions"
+    settings.SESSION_ENGINE = "talentportal.session_store"
+
+
+def test_people_sign_in_and_out_while_the_session_cache_is_down(unreachable_session_cache):
+    user = UserFactory()
+    browser = Client()
+    response = browser.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert browser.get(PROFILE).status_code == 200
+
+    assert browser.post(reverse("accounts:logout")).status_code == 302
+    assert browser.get(PROFILE).status_code == 302
