@@ -139,7 +139,9 @@ class Talent(threading.Thread):
             )
             status, server = response.status_code, response.headers.get("X-Served-By", "")
         except requests.RequestException:
-            pass
+            # No answer (refused, reset, timed out): recorded as status 0, which the report
+            # counts with the 5xx of its window.
+            status = 0
         with self.lock:
             sample = Sample(started, time.monotonic(), operation, status, server)
             self.outcome.samples.append(sample)
