@@ -102,20 +102,9 @@ class Outcome:
 
 
 def prepare(database_url: str, talents: int) -> dict:
-    import subprocess
-
-    result = subprocess.run(
-        [loadkit.PYTHON, "-c", PREPARE_SCRIPT, str(talents)],
-        cwd=loadkit.ROOT,
-        env=loadkit.django_env(database_url, LOG_LEVEL="ERROR"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    return loadkit.run_script(
+        PREPARE_SCRIPT, str(talents), database_url=database_url, what="preparing the data"
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"preparing the data failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 class Talent(threading.Thread):

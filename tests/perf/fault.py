@@ -28,7 +28,6 @@ import contextlib
 import html
 import json
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -97,18 +96,9 @@ class Outcome:
 
 
 def prepare(database_url: str, talents: int) -> dict:
-    result = subprocess.run(
-        [loadkit.PYTHON, "-c", PREPARE_SCRIPT, str(talents)],
-        cwd=loadkit.ROOT,
-        env=loadkit.django_env(database_url, LOG_LEVEL="ERROR"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    return loadkit.run_script(
+        PREPARE_SCRIPT, str(talents), database_url=database_url, what="preparing the data"
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"preparing the data failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def hidden(body: str, name: str) -> str | None:

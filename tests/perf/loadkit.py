@@ -164,10 +164,11 @@ SESSIONS_SCRIPT = (
 )
 
 
-def sessions(database_url: str, usernames: list[str]) -> dict:
-    """{"cookie_name": ..., "sessions": {username: session key}}: logged-in sessions."""
+def run_script(script: str, *args: str, database_url: str, what: str):
+    """Run `script` (Python that sets Django up and prints JSON as its last line) against
+    `database_url`; what it printed, decoded. `what` names the step in the error."""
     result = subprocess.run(
-        [PYTHON, "-c", SESSIONS_SCRIPT, *usernames],
+        [PYTHON, "-c", script, *args],
         cwd=ROOT,
         env=django_env(database_url, LOG_LEVEL="ERROR"),
         capture_output=True,
@@ -176,8 +177,15 @@ def sessions(database_url: str, usernames: list[str]) -> dict:
         check=False,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"making sessions failed:\n{result.stderr[-3000:]}")
+        raise RuntimeError(f"{what} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def sessions(database_url: str, usernames: list[str]) -> dict:
+    """{"cookie_name": ..., "sessions": {username: session key}}: logged-in sessions."""
+    return run_script(
+        SESSIONS_SCRIPT, *usernames, database_url=database_url, what="making sessions"
+    )
 
 
 def collectstatic(database_url: str) -> None:
