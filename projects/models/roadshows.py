@@ -13,7 +13,9 @@
   other's contact details.
 
 Search: `Project.search_vector` is a stored generated column over two token columns filled by
-`Project.fill_search_columns()` (segmented Chinese and English, title weighted above summary).
+`Project.fill_search_columns()` (segmented Chinese and English, title weighted above summary),
+searched as the policy library is (`talentportal.search`: sub-words, the thesaurus, English
+stems, tiers of rank).
 """
 
 import secrets
@@ -21,7 +23,7 @@ import uuid
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -31,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentportal.i18n import localized
 from talentportal.models import Application, Industry, Region, RegionalQuerySet, User
-from talentportal.search import document_tokens, search_query
+from talentportal.search import SEARCH_CONFIG, index_tokens, parse_query, ranked_search
 from talents.models import Enterprise, VerificationStatus
 from talents.privacy import mask_name
 
@@ -109,14 +111,10 @@ class ProjectQuerySet(RegionalQuerySet):
     def search(self, query: str | None):
         """Full-text search in Chinese and English with `rank` annotated, best first; a query
         without a searchable word leaves the queryset unchanged."""
-        tsquery = search_query(query or "")
-        if tsquery is None:
+        parsed = parse_query(query or "")
+        if parsed is None:
             return self
-        return (
-            self.filter(search_vector=tsquery)
-            .annotate(rank=SearchRank(F("search_vector"), tsquery, weights=[0.1, 0.2, 0.4, 1.0]))
-            .order_by("-rank", "-published_at", "-pk")
-        )
+        return ranked_search(self, parsed).order_by("-rank", "-published_at", "-pk")
 
 
 #: The fields whose text feeds the search vector, by weight.
@@ -206,8 +204,8 @@ class Project(models.Model):
     search_title = models.TextField(editable=False, default="")
     search_body = models.TextField(editable=False, default="")
     search_vector = models.GeneratedField(
-        expression=SearchVector("search_title", config="simple", weight="A")
-        + SearchVector("search_body", config="simple", weight="B"),
+        expression=SearchVector("search_title", config=SEARCH_CONFIG, weight="A")
+        + SearchVector("search_body", config=SEARCH_CONFIG, weight="B"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -251,7 +249,8 @@ class Project(models.Model):
     def fill_search_columns(self):
         for column, sources in PROJECT_SEARCH_SOURCES.items():
             text = " ".join(getattr(self, field) or "" for field in sources)
-            setattr(self, column, document_tokens(text))
+            # A title is short: single characters are indexed too (人才贷 → 贷).
+            setattr(self, column, index_tokens(text, characters=column == "search_title"))
 
     @property
     def title(self) -> str:

@@ -11,7 +11,7 @@ from projects.models import (
     Roadshow,
     new_checkin_code,
 )
-from talentportal.models import Notification
+from talentportal.models import Notification, SearchSynonym
 from tests.projects.roadshow_factories import (
     InterestFactory,
     InvestorFactory,
@@ -224,6 +224,27 @@ def test_search_finds_chinese_and_english():
 
     assert list(Project.objects.search("锂电池")) == [project]
     assert list(Project.objects.search("electrolyte")) == [project]
+
+
+def test_projects_are_searched_as_policies_are():
+    """Sub-words, English stems, the thesaurus and a title above a summary, as in the policy
+    library (talentportal.search)."""
+    from projects.models import Project
+
+    in_title = ProjectFactory(
+        title_zh="工业机器人视觉检测系统", title_en="Vision inspection for industrial robots"
+    )
+    in_summary = ProjectFactory(
+        title_zh="智能制造平台", summary_zh="面向中小企业的机器人集成服务。"
+    )
+    ProjectFactory(title_zh="手术导航软件", summary_zh="医院用的手术导航。")
+
+    assert list(Project.objects.search("机器人")) == [in_title, in_summary]
+    assert list(Project.objects.search("视觉检测")) == [in_title]
+    assert list(Project.objects.search("机器")) == [in_title, in_summary]  # a part of a word
+    assert list(Project.objects.search("robot")) == [in_title]  # robots, stemmed
+    SearchSynonym.objects.create(term="机械臂", alternatives=["机器人"])
+    assert set(Project.objects.search("机械臂")) == {in_title, in_summary}
 
 
 # Interest -------------------------------------------------------------------------------------
