@@ -114,6 +114,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with selects, checkboxes and radio buttons drawn in Python.
+FORM_RENDERER = "talentportal.form_renderer.FastRenderer"
 
 # Database: DATABASE_URL, else the local default that `scripts/database.py ensure` prepares.
 DATABASES = {
