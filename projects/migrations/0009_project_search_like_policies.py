@@ -26,7 +26,7 @@ def reindex(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0007_project_team_names_consent"),
+        ("projects", "0008_waitlist_seat_offers"),
     ]
 
     operations = [
