@@ -101,9 +101,7 @@ def test_cancel_offers_the_seat_to_the_first_on_the_waiting_list_and_tells_them(
     assert before + datetime.timedelta(hours=47) < c.offer_expires_at
     assert c.offer_expires_at <= timezone.now() + datetime.timedelta(hours=48)
     notification = Notification.objects.get(recipient=c.user)
-    assert c.offer_expires_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") in (
-        notification.body
-    )
+    assert c.offer_expires_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") in (notification.body)
     roadshow.refresh_from_db()
     # The offered seat is held for c: nobody else can take it.
     assert (roadshow.registered_count, roadshow.offered_count, roadshow.waitlisted_count) == (
