@@ -41,7 +41,13 @@ track(ProjectSubmission)
 track(Investor, exclude=["contact_name", "contact_phone", "contact_email"])
 track(
     Roadshow,
-    exclude=["registered_count", "waitlisted_count", "checked_in_count", "online_views"],
+    exclude=[
+        "registered_count",
+        "offered_count",
+        "waitlisted_count",
+        "checked_in_count",
+        "online_views",
+    ],
 )
 track(RoadshowSlot)
 track(Registration, exclude=["code"])

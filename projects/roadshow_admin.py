@@ -232,6 +232,7 @@ class RoadshowAdmin(RegionScopedAdmin):
         "region",
         "capacity",
         "registered_count",
+        "offered_count",
         "waitlisted_count",
         "checked_in_count",
         "online_views",
@@ -243,7 +244,13 @@ class RoadshowAdmin(RegionScopedAdmin):
     search_fields = ["title_zh", "title_en", "organiser_zh"]
     autocomplete_fields = ["region"]
     filter_horizontal = ["industries"]
-    readonly_fields = ["registered_count", "waitlisted_count", "checked_in_count", "checkin_desk"]
+    readonly_fields = [
+        "registered_count",
+        "offered_count",
+        "waitlisted_count",
+        "checked_in_count",
+        "checkin_desk",
+    ]
 
     @admin.display(description=_("check-in desk"))
     def checkin_desk(self, obj):
@@ -259,7 +266,7 @@ class RoadshowAdmin(RegionScopedAdmin):
     inlines = [SlotInline]
     actions = ["change_capacity", "export_attendees", "statistics"]
 
-    @admin.action(description=_("Change the number of seats (promotes from the waiting list)"))
+    @admin.action(description=_("Change the number of seats (offers new ones to the waiting list)"))
     def change_capacity(self, request, queryset):
         form = action_form(request, CapacityForm)
         if form.is_valid():
@@ -355,7 +362,16 @@ class RoadshowAdmin(RegionScopedAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(RegionScopedAdmin):
     region_field = "roadshow__region"
-    list_display = ["code", "roadshow", "user", "investor", "status", "created_at", "checked_in_at"]
+    list_display = [
+        "code",
+        "roadshow",
+        "user",
+        "investor",
+        "status",
+        "created_at",
+        "offer_expires_at",
+        "checked_in_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["roadshow", "user", "investor"]
     search_fields = ["code", "user__username", "user__display_name", "roadshow__title_zh"]
@@ -368,6 +384,8 @@ class RegistrationAdmin(RegionScopedAdmin):
         "code",
         "created_at",
         "confirmed_at",
+        "offered_at",
+        "offer_expires_at",
         "cancelled_at",
         "checked_in_at",
         "checked_in_by",
@@ -390,7 +408,9 @@ class RegistrationAdmin(RegionScopedAdmin):
             done=_("%(count)s people checked in."),
         )
 
-    @admin.action(description=_("Cancel the selected registrations (promotes the waiting list)"))
+    @admin.action(
+        description=_("Cancel the selected registrations (offers the seats to the waiting list)")
+    )
     def cancel(self, request, queryset):
         apply_each(
             self,

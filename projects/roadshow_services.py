@@ -3,11 +3,16 @@
 Views, admin actions, the seed and tests call these functions; each runs in a transaction and
 raises a domain error (`RoadshowError`, a ValidationError) or PermissionDenied.
 
-Capacity: `registration_create` and `registration_cancel` lock the roadshow's row
-(SELECT … FOR UPDATE) and count the confirmed registrations again under that lock, so that
-concurrent requests queue on the row and the event is never over capacity; the waiting list is
-served in arrival order (the order in which registrations were created under the lock).
+Capacity: every write to registrations locks the roadshow's row (SELECT … FOR UPDATE) and
+counts the seats taken again under that lock, so that concurrent requests queue on the row and
+the event is never over capacity (the counters' check constraint is the last line). The waiting
+list is served in arrival order (the order in which registrations were created under the lock):
+a freed seat is offered to the first waiting, who claims it within the event's `claim_hours`
+(`registration_claim`); an unclaimed offer expires and passes on (`roadshow_offers_expire`, run
+by a command, by the event's page and by every write to the event's registrations).
 """
+
+import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -345,17 +350,22 @@ def _lock_roadshow(roadshow: Roadshow) -> Roadshow:
 
 
 def _recount(roadshow: Roadshow) -> None:
-    """Recompute the counters of a locked roadshow from its registrations."""
+    """Recompute the counters of a locked roadshow from its registrations. The database's
+    check (confirmed + offered ≤ capacity) refuses the transaction of any write that would
+    have put the event over capacity."""
     counts = Registration.objects.filter(roadshow=roadshow).aggregate(
         confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+        offered=Count("pk", filter=Q(status=RegistrationStatus.OFFERED)),
         waitlisted=Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
         checked_in=Count("pk", filter=Q(checked_in_at__isnull=False)),
     )
     roadshow.registered_count = counts["confirmed"]
+    roadshow.offered_count = counts["offered"]
     roadshow.waitlisted_count = counts["waitlisted"]
     roadshow.checked_in_count = counts["checked_in"]
     Roadshow.objects.filter(pk=roadshow.pk).update(
         registered_count=counts["confirmed"],
+        offered_count=counts["offered"],
         waitlisted_count=counts["waitlisted"],
         checked_in_count=counts["checked_in"],
     )
@@ -385,12 +395,21 @@ def _create_with_code(**fields) -> Registration:
     raise RoadshowError(_("Please try again."), code="code_clash")
 
 
+def _held_seats(roadshow: Roadshow) -> int:
+    """Seats taken: confirmed, or offered and not yet claimed (roadshow locked)."""
+    return Registration.objects.filter(
+        roadshow=roadshow,
+        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED],
+    ).count()
+
+
 def registration_create(*, roadshow: Roadshow, user: User) -> Registration:
     """Register `user` for `roadshow`: confirmed while seats last, waitlisted after.
 
     Registering again while registered returns the existing registration (a double click or a
     second tab does not take a second seat). A member of a verified investor registers on its
-    behalf."""
+    behalf. Offers past their deadline pass on first: nobody registering now overtakes the
+    waiting list."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied(_("Log in to register."))
     investor = verified_investor_of(user)
@@ -406,11 +425,14 @@ def registration_create(*, roadshow: Roadshow, user: User) -> Registration:
                 _("This event is online only: follow the stream, no registration needed."),
                 code="online_only",
             )
+        _expire_due(locked, now)
         existing = Registration.objects.active().filter(roadshow=locked, user=user).first()
         if existing is not None:
+            _recount(locked)
             return existing
-        confirmed = Registration.objects.confirmed().filter(roadshow=locked).count()
-        seat = confirmed < locked.capacity
+        # Free seats are offered to the waiting list as they free up, so a free seat here
+        # means nobody is waiting.
+        seat = _held_seats(locked) < locked.capacity
         registration = _create_with_code(
             roadshow=locked,
             user=user,
@@ -425,69 +447,157 @@ def registration_create(*, roadshow: Roadshow, user: User) -> Registration:
     return registration
 
 
-def _promote(roadshow: Roadshow) -> list[Registration]:
-    """Confirm the first on the waiting list while seats are free (roadshow locked)."""
-    free = roadshow.capacity - Registration.objects.confirmed().filter(roadshow=roadshow).count()
+def claim_deadline(roadshow: Roadshow, now) -> datetime.datetime:
+    """`claim_hours` from now, but no later than the start (or, once started, the end)."""
+    limit = roadshow.starts_at if roadshow.starts_at > now else roadshow.ends_at
+    return min(now + datetime.timedelta(hours=roadshow.claim_hours), limit)
+
+
+def _offer_free_seats(roadshow: Roadshow, now) -> list[Registration]:
+    """Offer each free seat to the next on the waiting list, in arrival order (roadshow
+    locked). Nothing is offered once the event is over."""
+    if roadshow.is_over(now):
+        return []
+    free = roadshow.capacity - _held_seats(roadshow)
     if free <= 0:
         return []
-    promoted = list(
-        Registration.objects.waitlisted().filter(roadshow=roadshow).select_related("user")[:free]
+    offered = list(
+        Registration.objects.waitlisted()
+        .filter(roadshow=roadshow)
+        .select_for_update(of=("self",))
+        .select_related("user")[:free]
     )
-    now = timezone.now()
-    for registration in promoted:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.confirmed_at = now
-        registration.save(update_fields=["status", "confirmed_at"])
+    deadline = claim_deadline(roadshow, now)
+    for registration in offered:
+        registration.status = RegistrationStatus.OFFERED
+        registration.offered_at = now
+        registration.offer_expires_at = deadline
+        registration.save(update_fields=["status", "offered_at", "offer_expires_at"])
         notification_send(
             recipient=registration.user,
-            template="projects/roadshows/notifications/promoted",
+            template="projects/roadshows/notifications/seat_offered",
             context={"registration": registration, "roadshow": roadshow},
             url=roadshow.get_absolute_url(),
         )
-    return promoted
+    return offered
+
+
+def _expire_due(roadshow: Roadshow, now) -> int:
+    """Expire the offers of a locked roadshow past their deadline, each person told, and offer
+    the seats to the next on the waiting list."""
+    due = list(
+        Registration.objects.due(now)
+        .filter(roadshow=roadshow)
+        .select_for_update(of=("self",))
+        .select_related("user")
+    )
+    for registration in due:
+        registration.status = RegistrationStatus.EXPIRED
+        registration.save(update_fields=["status"])
+        notification_send(
+            recipient=registration.user,
+            template="projects/roadshows/notifications/offer_expired",
+            context={"registration": registration, "roadshow": roadshow},
+            url=roadshow.get_absolute_url(),
+        )
+    if due:
+        _offer_free_seats(roadshow, now)
+    return len(due)
+
+
+def roadshow_offers_expire(*, now=None, roadshow: Roadshow | None = None) -> int:
+    """Expire every seat offer past its deadline (of one roadshow, if given) and pass each
+    seat to the next on the waiting list; the number expired. Run by `manage.py
+    roadshow_offers` and, lazily, by the roadshow's page; safe to run from several places at
+    once (each roadshow under its row lock)."""
+    now = now or timezone.now()
+    due = Registration.objects.due(now)
+    if roadshow is not None:
+        due = due.filter(roadshow=roadshow)
+    expired = 0
+    for roadshow_id in due.values_list("roadshow_id", flat=True).distinct().order_by():
+        with transaction.atomic():
+            locked = Roadshow.objects.select_for_update().get(pk=roadshow_id)
+            count = _expire_due(locked, now)
+            if count:
+                _recount(locked)
+            expired += count
+    return expired
+
+
+def registration_claim(*, registration: Registration, by: User, now=None) -> Registration:
+    """The person offered a freed seat claims it before the deadline: confirmed. Claiming
+    twice returns the confirmed registration; an offer past its deadline has passed on (the
+    seat goes to the next on the waiting list) and is refused."""
+    if by is None or not by.is_authenticated or registration.user_id != by.pk:
+        raise PermissionDenied(_("This is not your registration."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked_roadshow = _lock_roadshow(registration.roadshow)
+        expired = _expire_due(locked_roadshow, now)
+        locked = Registration.objects.select_for_update().get(pk=registration.pk)
+        if locked.status == RegistrationStatus.OFFERED:
+            locked.status = RegistrationStatus.CONFIRMED
+            locked.confirmed_at = now
+            locked.save(update_fields=["status", "confirmed_at"])
+        if expired or locked.status == RegistrationStatus.CONFIRMED:
+            _recount(locked_roadshow)
+    registration.status, registration.confirmed_at = locked.status, locked.confirmed_at
+    if locked.status == RegistrationStatus.EXPIRED:
+        raise RoadshowError(
+            _("Your offer expired: the seat has passed to the next person waiting."),
+            code="offer_expired",
+        )
+    if locked.status != RegistrationStatus.CONFIRMED:
+        raise RoadshowError(_("No seat is offered to you."), code="no_offer")
+    return locked
 
 
 def registration_cancel(*, registration: Registration, by: User) -> Registration:
-    """Cancel a registration (its person or staff). A freed seat goes to the first person on
-    the waiting list, who is told. Cancelling twice is harmless."""
+    """Cancel a registration (its person or staff), or decline a seat offered. A freed seat is
+    offered to the first person on the waiting list, who is told. Cancelling twice is
+    harmless."""
     if by is None or not by.is_authenticated:
         raise PermissionDenied(_("Log in first."))
     if registration.user_id != by.pk and not (by.is_active and by.is_staff):
         raise PermissionDenied(_("This is not your registration."))
     with transaction.atomic():
+        now = timezone.now()
         locked_roadshow = _lock_roadshow(registration.roadshow)
         locked = Registration.objects.select_for_update().get(pk=registration.pk)
-        if locked.status == RegistrationStatus.CANCELLED:
+        if locked.status in RegistrationStatus.inactive():
             return locked
         if locked.checked_in_at is not None:
             raise RoadshowError(_("You have checked in already."), code="checked_in")
         locked.status = RegistrationStatus.CANCELLED
-        locked.cancelled_at = timezone.now()
+        locked.cancelled_at = now
         locked.save(update_fields=["status", "cancelled_at"])
-        if not locked_roadshow.is_over():
-            _promote(locked_roadshow)
+        _expire_due(locked_roadshow, now)
+        _offer_free_seats(locked_roadshow, now)
         _recount(locked_roadshow)
     registration.status, registration.cancelled_at = locked.status, locked.cancelled_at
     return locked
 
 
 def roadshow_capacity_change(*, roadshow: Roadshow, capacity: int, by: User) -> Roadshow:
-    """Change the offline seats: more seats promote from the waiting list; fewer than the
-    confirmed registrations are refused."""
+    """Change the offline seats: more seats are offered to the waiting list; fewer than the
+    seats confirmed or offered are refused."""
     if not (by.is_active and by.is_staff):
         raise PermissionDenied(_("Only the office's staff can change an event."))
     with transaction.atomic():
+        now = timezone.now()
         locked = _lock_roadshow(roadshow)
-        confirmed = Registration.objects.confirmed().filter(roadshow=locked).count()
-        if capacity < confirmed:
+        _expire_due(locked, now)
+        held = _held_seats(locked)
+        if capacity < held:
             raise RoadshowError(
-                _("%(count)s people are confirmed already: cancel registrations first.")
-                % {"count": confirmed},
+                _("%(count)s seats are confirmed or offered already: cancel registrations first.")
+                % {"count": held},
                 code="below_confirmed",
             )
         locked.capacity = capacity
         locked.save(update_fields=["capacity", "updated_at"])
-        _promote(locked)
+        _offer_free_seats(locked, now)
         _recount(locked)
     return locked
 
@@ -518,8 +628,12 @@ def checkin(*, roadshow: Roadshow, code: str, by: User) -> Registration:
             raise RoadshowError(_("There is no registration with this code."), code="unknown")
         if registration.roadshow_id != locked_roadshow.pk:
             raise RoadshowError(_("This code is for another event."), code="wrong_event")
-        if registration.status == RegistrationStatus.CANCELLED:
+        if registration.status in RegistrationStatus.inactive():
             raise RoadshowError(_("This registration was cancelled."), code="cancelled")
+        if registration.status == RegistrationStatus.OFFERED:
+            raise RoadshowError(
+                _("This person was offered a seat but has not claimed it."), code="offered"
+            )
         if registration.status == RegistrationStatus.WAITLISTED:
             raise RoadshowError(
                 _("This person is on the waiting list, without a seat."), code="waitlisted"

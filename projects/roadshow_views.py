@@ -29,6 +29,7 @@ from projects.models import (
     Project,
     ProjectStatus,
     Registration,
+    RegistrationStatus,
     Roadshow,
     RoadshowSlot,
 )
@@ -424,8 +425,13 @@ def qr_data_uri(code: str) -> str:
 
 def roadshow_detail(request, pk):
     """`/roadshows/<id>/`: the event, its agenda of presenting projects, seats left, and the
-    visitor's registration with its check-in code (text and QR)."""
+    visitor's registration: its check-in code (text and QR), their place on the waiting list,
+    or the seat offered to them to claim."""
     roadshow = _published_roadshow(pk)
+    # Offers past their deadline pass on before anyone reads the seats (the command does it
+    # too, but perhaps only hourly).
+    if services.roadshow_offers_expire(roadshow=roadshow):
+        roadshow.refresh_from_db()
     slots = list(
         roadshow.slots.filter(project__status=ProjectStatus.PUBLISHED)
         .select_related("project__industry")
@@ -436,20 +442,13 @@ def roadshow_detail(request, pk):
         registration = (
             Registration.objects.active().filter(roadshow=roadshow, user=request.user).first()
         )
-    confirmed = registration is not None and registration.status == "confirmed"
-    position = None
-    if registration is not None and registration.status == "waitlisted":
-        position = (
-            Registration.objects.waitlisted()
-            .filter(roadshow=roadshow, pk__lte=registration.pk)
-            .count()
-        )
+    confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
     context = {
         "roadshow": roadshow,
         "slots": slots,
         "industries": list(roadshow.industries.all()),
         "registration": registration,
-        "waitlist_position": position,
+        "waitlist_position": registration.waitlist_position() if registration else None,
         "qr": qr_data_uri(registration.code) if confirmed else "",
         "is_over": roadshow.is_over(),
     }
@@ -486,13 +485,61 @@ def roadshow_cancel(request, pk):
     registration = get_object_or_404(
         Registration.objects.active(), roadshow=roadshow, user=request.user
     )
+    declining = registration.status == RegistrationStatus.OFFERED
     try:
         services.registration_cancel(registration=registration, by=request.user)
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, _("Your registration is cancelled."))
+        messages.success(
+            request,
+            _("You declined the seat: it is offered to the next person.")
+            if declining
+            else _("Your registration is cancelled."),
+        )
     return redirect(roadshow)
+
+
+@require_POST
+@login_required
+def roadshow_claim(request, pk):
+    """Claim the seat offered from the waiting list."""
+    roadshow = _published_roadshow(pk)
+    # The newest: an offer that has just expired is answered with why, not a 404.
+    registration = (
+        Registration.objects.filter(roadshow=roadshow, user=request.user).order_by("-pk").first()
+    )
+    if registration is None:
+        raise Http404
+    try:
+        services.registration_claim(registration=registration, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("The seat is yours. Show your check-in code at the door."))
+    return redirect(roadshow)
+
+
+class MyRegistrationsView(LoginRequiredMixin, PortalListView):
+    """`/roadshows/mine/`: the signed-in person's registrations, newest event first, with their
+    place on the waiting list or the seat offered to them."""
+
+    template_name = "projects/roadshows/my_registrations.html"
+    context_object_name = "registrations"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            Registration.objects.filter(user=self.request.user)
+            .select_related("roadshow")
+            .order_by("-roadshow__starts_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for registration in context["registrations"]:
+            registration.position = registration.waitlist_position()
+        return context
 
 
 def roadshow_watch(request, pk):

@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from pghistory.admin import EventsAdmin
 from pghistory.admin.core import EventModelFilter
 from pghistory.models import Events
 
+from talentportal import roles
 from talentportal.models import (
     SYNONYM_SEPARATORS,
     Discipline,
@@ -19,6 +22,25 @@ from talentportal.models import (
 )
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """Staff by role (group), each named in the reader's language."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        groups = Group.objects.order_by("name").values_list("pk", "name")
+        return sorted(((pk, roles.role_label(name)) for pk, name in groups), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(groups=int(value))
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = [
@@ -30,7 +52,14 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
         "date_joined",
     ]
-    list_filter = ["kind", "is_staff", "is_superuser", "is_active", "preferred_language"]
+    list_filter = [
+        "kind",
+        "is_staff",
+        RoleFilter,
+        "is_superuser",
+        "is_active",
+        "preferred_language",
+    ]
     search_fields = ["username", "email", "display_name"]
     readonly_fields = ["last_login", "date_joined"]
     autocomplete_fields = ["staff_region"]
@@ -56,6 +85,40 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and formfield is not None:
+            formfield.label_from_instance = lambda group: roles.role_label(group.name)
+        return formfield
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """Roles: shown by their label in the reader's language. A role's name is its key in
+    talentportal/roles.py (`sync_roles` finds the group by it), so it cannot be renamed here."""
+
+    list_display = ["label"]
+
+    @admin.display(description=_("role"), ordering="name")
+    def label(self, obj):
+        return roles.role_label(obj.name)
+
+    @staticmethod
+    def _is_role(obj) -> bool:
+        return obj is not None and obj.name in roles.ROLES
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "label"] if self._is_role(obj) else fields
+
+    def get_fields(self, request, obj=None):
+        if self._is_role(obj):
+            return ["label", "permissions"]
+        return super().get_fields(request, obj)
 
 
 @admin.register(Region)

@@ -17,16 +17,34 @@ it runs after every `migrate` (post_migrate) and as `manage.py sync_roles`.
 
 Who has a role is decided in the admin (a user's groups); a staff member may also be scoped to
 a region (`User.staff_region`), which the admin enforces separately.
+
+A role's group name is its stable key (code and `sync_roles` look groups up by it, so it is
+never translated); people read its label (`role_label`) in their language.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import post_migrate
+from django.utils.translation import pgettext_lazy
 
 CONTENT_EDITOR = "content editor"
 CASE_OFFICER = "case officer"
 SECURITY_AUDITOR = "security auditor"
 SYSTEM_ADMINISTRATOR = "system administrator"
+
+LABELS = {
+    CONTENT_EDITOR: pgettext_lazy("staff role", "content editor"),
+    CASE_OFFICER: pgettext_lazy("staff role", "case officer"),
+    SECURITY_AUDITOR: pgettext_lazy("staff role", "security auditor"),
+    SYSTEM_ADMINISTRATOR: pgettext_lazy("staff role", "system administrator"),
+}
+
+
+def role_label(name: str) -> str:
+    """What people read for the group `name`: a role's label in the active language, any
+    other group's own name."""
+    return str(LABELS.get(name, name))
+
 
 ALL = ("add", "change", "delete", "view")
 DECIDE = ("change", "view")
@@ -95,6 +113,7 @@ APPLICATIONS = {
         "evaluation": DECIDE,
         "talentcard": DECIDE,
         "enterprise": DECIDE,  # verification
+        "enterprisejoinrequest": DECIDE,  # a second employee asks to join
         "talent": VIEW,
         "demand": VIEW,
         "internship": VIEW,

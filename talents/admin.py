@@ -5,6 +5,9 @@
   Opening a talent's page is logged in the access log, which the talent sees.
 - Enterprises: the verification queue. Staff scoped to a region see and verify only the
   enterprises of their region; verify and reject are actions that call the services.
+- Requests to join an enterprise (a second employee of a registered company): the queue the
+  enterprise's administrator answers on the site, for staff to answer when they cannot (the
+  same service, region-scoped by the enterprise's region).
 - Demands and internships: moderation (unpublish), region-scoped by place of work.
 - Evaluations: confirm a nomination (the talent gets the tier and a card) or reject it.
 - Profile accesses: the append-only log, read-only.
@@ -35,6 +38,7 @@ from talents.models import (
     Demand,
     Education,
     Enterprise,
+    EnterpriseJoinRequest,
     EnterpriseMember,
     Evaluation,
     Experience,
@@ -327,6 +331,57 @@ class EnterpriseAdmin(RegionScopedAdmin):
             ),
             done=_("%(count)d done."),
         )
+
+
+@admin.register(EnterpriseJoinRequest)
+class EnterpriseJoinRequestAdmin(RegionScopedAdmin):
+    """Requests to join a registered enterprise, open ones first. Read-only rows: approving
+    or declining is an action through `services.enterprise_join_answer`, which adds the
+    member and tells the person."""
+
+    region_field = "enterprise__region"
+    list_display = ["user", "enterprise", "message", "status", "created_at", "decided_by"]
+    list_filter = ["status", "enterprise__status"]
+    list_select_related = ["user", "enterprise", "decided_by"]
+    search_fields = [
+        "enterprise__name",
+        "enterprise__name_en",
+        "=enterprise__credit_code",
+        "user__username",
+        "user__display_name",
+    ]
+    fields = ["enterprise", "user", "message", "status", "created_at", "decided_at", "decided_by"]
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["approve", "decline"]
+    #: The queue: pending first ("pending" > "declined" > "approved"), oldest first.
+    ordering = ["-status", "created_at", "pk"]
+
+    def has_add_permission(self, request):
+        return False  # a request is made by the person, on the site
+
+    def _answer(self, request, queryset, *, approve: bool, done):
+        apply_each(
+            self,
+            request,
+            queryset.select_related("enterprise", "user"),
+            lambda join: services.enterprise_join_answer(
+                join=join, by=request.user, approve=approve
+            ),
+            done=done,
+        )
+
+    @admin.action(
+        description=_("Approve the selected requests (the people join their enterprises)"),
+        permissions=["change"],
+    )
+    def approve(self, request, queryset):
+        self._answer(request, queryset, approve=True, done=_("%(count)d request(s) approved."))
+
+    @admin.action(description=_("Decline the selected requests"), permissions=["change"])
+    def decline(self, request, queryset):
+        self._answer(request, queryset, approve=False, done=_("%(count)d request(s) declined."))
 
 
 # Demands and internships -------------------------------------------------------------------------

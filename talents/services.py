@@ -960,15 +960,20 @@ def enterprise_join_request(
 def enterprise_join_answer(
     *, join: EnterpriseJoinRequest, by: User, approve: bool
 ) -> EnterpriseJoinRequest:
-    """An administrator of the enterprise approves (the person becomes a recruiter) or
-    declines a request to join; the person is told. Answering twice is refused."""
+    """An administrator of the enterprise, or the office's staff who may decide join
+    requests in the enterprise's region (the back office's queue), approves (the person
+    becomes a recruiter) or declines a request to join; the person is told. Answering twice
+    is refused."""
     locked = (
         EnterpriseJoinRequest.objects.select_for_update(of=("self",))
         .select_related("enterprise", "user")
         .get(pk=join.pk)
     )
     enterprise = locked.enterprise
-    if not enterprise.members.filter(user=by, role=MemberRole.ADMIN).exists():
+    if not (
+        enterprise.members.filter(user=by, role=MemberRole.ADMIN).exists()
+        or _may_decide_join_requests(enterprise=enterprise, by=by)
+    ):
         raise PermissionDenied(_("Only the enterprise's administrators can answer this."))
     if locked.status != JoinRequestStatus.PENDING:
         raise ValidationError(_("This request has been answered already."), code="answered")
@@ -989,6 +994,15 @@ def enterprise_join_answer(
         ),
     )
     return locked
+
+
+def _may_decide_join_requests(*, enterprise: Enterprise, by: User) -> bool:
+    return (
+        by.is_active
+        and by.is_staff
+        and by.has_perm("talents.change_enterprisejoinrequest")
+        and Enterprise.objects.editable_by(by).filter(pk=enterprise.pk).exists()
+    )
 
 
 def _url_named(name: str) -> str:

@@ -7,8 +7,11 @@
 - An **Investor** is an investment institution verified by staff like an enterprise; only
   verified investors appear in the databank and may express interest in projects.
 - A **Roadshow** (or talent salon, talent day, campaign) has an offline capacity. Registrations
-  are confirmed while seats last and waitlisted after; the capacity is protected by a row lock
-  on the roadshow and the counters are recomputed under that lock (`registration_create`).
+  are confirmed while seats last and waitlisted after. A seat freed later (a cancellation, more
+  seats) is offered to the first on the waiting list, who has `claim_hours` to claim it; an
+  offer not claimed in time expires and passes to the next (as pretix's waiting list). The
+  capacity is protected by a row lock on the roadshow and the counters are recomputed under
+  that lock; a check constraint refuses confirmed plus offered seats above the capacity.
 - An **Interest** links an investor and a project; once the team accepts, each side sees the
   other's contact details.
 
@@ -497,9 +500,19 @@ class Roadshow(models.Model):
     )
     organiser_zh = models.CharField(_("organiser (Chinese)"), max_length=200)
     organiser_en = models.CharField(_("organiser (English)"), max_length=300, blank=True)
+    claim_hours = models.PositiveSmallIntegerField(
+        _("hours to claim a freed seat"),
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A seat that becomes free is offered to the first person on the waiting list for "
+            "this long (at most until the event starts); unclaimed, it passes to the next."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=True)
     # Kept by the services under the roadshow's row lock.
     registered_count = models.PositiveIntegerField(_("confirmed"), default=0, editable=False)
+    offered_count = models.PositiveIntegerField(_("seats offered"), default=0, editable=False)
     waitlisted_count = models.PositiveIntegerField(_("waitlisted"), default=0, editable=False)
     checked_in_count = models.PositiveIntegerField(_("checked in"), default=0, editable=False)
     online_views = models.PositiveIntegerField(_("online views"), default=0)
@@ -519,8 +532,9 @@ class Roadshow(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gte=F("starts_at")), name="roadshow_ends_after_start"
             ),
+            # A seat offered from the waiting list is held for its claimant.
             models.CheckConstraint(
-                condition=Q(registered_count__lte=F("capacity")),
+                condition=Q(registered_count__lte=F("capacity") - F("offered_count")),
                 name="roadshow_not_over_capacity",
             ),
         ]
@@ -549,7 +563,7 @@ class Roadshow(models.Model):
 
     @property
     def seats_left(self) -> int:
-        return max(self.capacity - self.registered_count, 0)
+        return max(self.capacity - self.registered_count - self.offered_count, 0)
 
     def is_over(self, now=None) -> bool:
         return self.ends_at < (now or timezone.now())
@@ -594,7 +608,14 @@ class RoadshowSlot(models.Model):
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     WAITLISTED = "waitlisted", _("On the waiting list")
+    OFFERED = "offered", _("Seat offered, to claim")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Offer expired")
+
+    @classmethod
+    def inactive(cls) -> tuple[str, str]:
+        """No seat and no place in the queue: the person may register again."""
+        return (cls.CANCELLED, cls.EXPIRED)
 
 
 #: No 0/O, 1/I/L: a code read out or typed at the door is not misread.
@@ -608,10 +629,17 @@ def new_checkin_code() -> str:
 
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
-        return self.exclude(status=RegistrationStatus.CANCELLED)
+        return self.exclude(status__in=RegistrationStatus.inactive())
 
     def confirmed(self):
         return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def offered(self):
+        return self.filter(status=RegistrationStatus.OFFERED)
+
+    def due(self, now):
+        """Offers not claimed by their deadline."""
+        return self.offered().filter(offer_expires_at__lte=now)
 
     def waitlisted(self):
         """The waiting list in arrival order."""
@@ -645,6 +673,8 @@ class Registration(models.Model):
     code = models.CharField(_("check-in code"), max_length=16, unique=True, editable=False)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    offered_at = models.DateTimeField(_("seat offered"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("claim by"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_in_by = models.ForeignKey(
@@ -664,17 +694,26 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         indexes = [
             models.Index(fields=["roadshow", "status", "id"], name="registration_queue"),
+            models.Index(
+                fields=["offer_expires_at"],
+                condition=Q(status="offered"),
+                name="registration_offer_due",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["roadshow", "user"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status__in=["cancelled", "expired"]),
                 name="registration_one_active_per_person",
                 violation_error_message=_("You are registered for this event already."),
             ),
             models.CheckConstraint(
                 condition=Q(checked_in_at__isnull=True) | Q(status="confirmed"),
                 name="registration_checkin_only_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="registration_offer_has_deadline",
             ),
         ]
 
@@ -683,7 +722,17 @@ class Registration(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status != RegistrationStatus.CANCELLED
+        return self.status not in RegistrationStatus.inactive()
+
+    def waitlist_position(self) -> int | None:
+        """1 for the first on the waiting list; None when not waiting."""
+        if self.status != RegistrationStatus.WAITLISTED:
+            return None
+        return (
+            Registration.objects.waitlisted()
+            .filter(roadshow_id=self.roadshow_id, pk__lte=self.pk)
+            .count()
+        )
 
 
 class InterestStatus(models.TextChoices):

@@ -123,10 +123,11 @@ SITE_ARGUMENTS: dict[str, Callable[[World], list[dict]]] = {
     "projects:interest_answer": _answers("interest", "accept", "decline"),
     "projects:investor": _pks("investor"),
     "projects:roadshow": lambda w: [
-        {"pk": obj.pk} for obj in (*w.both("roadshow"), w["past_roadshow"])
+        {"pk": obj.pk} for obj in (*w.both("roadshow"), w["past_roadshow"], w["waitlist_roadshow"])
     ],
     "projects:roadshow_register": _pks("roadshow"),
     "projects:roadshow_cancel": _pks("roadshow"),
+    "projects:roadshow_claim": _pk("waitlist_roadshow"),
     "projects:roadshow_watch": _pks("roadshow"),
     "projects:roadshow_ics": _pks("roadshow"),
     "projects:roadshow_checkin": _pks("roadshow"),

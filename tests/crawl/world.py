@@ -340,6 +340,12 @@ def projects(w: World) -> None:
     roadshow_services.slot_add(roadshow=full_roadshow, project=full, by=staff)
     for user in (talent, investor_user):
         roadshow_services.registration_create(roadshow=full_roadshow, user=user)
+    # A full event whose freed seat is offered to the talent, who has yet to claim it.
+    waitlist_roadshow = RoadshowFactory(capacity=1)
+    w.objects["waitlist_roadshow"] = waitlist_roadshow
+    taken = roadshow_services.registration_create(roadshow=waitlist_roadshow, user=investor_user)
+    roadshow_services.registration_create(roadshow=waitlist_roadshow, user=talent)
+    roadshow_services.registration_cancel(registration=taken, by=investor_user)
     w.objects["past_roadshow"] = RoadshowFactory(past=True)
 
     # Programs: a full call with a submitted application in review, a bare call.

@@ -125,7 +125,7 @@ def test_change_capacity_action_promotes(staff_client):
             "capacity": "2",
         },
     )
-    assert Registration.objects.get(pk=users[1].pk).status == "confirmed"
+    assert Registration.objects.get(pk=users[1].pk).status == "offered"
     # Fewer seats than confirmed people: refused with a message, nothing changed.
     response = staff_client.post(
         url,
@@ -140,3 +140,20 @@ def test_change_capacity_action_promotes(staff_client):
     assert response.status_code == 200
     roadshow.refresh_from_db()
     assert roadshow.capacity == 2
+
+
+def test_the_roadshow_admin_links_to_the_check_in_desk(staff_client):
+    roadshow = RoadshowFactory(capacity=5)
+    desk = reverse("projects:roadshow_checkin", args=[roadshow.pk])
+    for url in (
+        reverse("admin:projects_roadshow_changelist"),
+        reverse("admin:projects_roadshow_change", args=[roadshow.pk]),
+    ):
+        assert f'href="{desk}"' in staff_client.get(url).text
+    assert staff_client.get(desk).status_code == 200
+
+
+def test_the_hours_to_claim_a_freed_seat_are_set_on_the_event(staff_client):
+    roadshow = RoadshowFactory(capacity=5)
+    page = staff_client.get(reverse("admin:projects_roadshow_change", args=[roadshow.pk])).text
+    assert 'name="claim_hours"' in page and 'value="48"' in page

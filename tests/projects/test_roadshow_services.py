@@ -1,6 +1,12 @@
+import datetime
+import io
+import zoneinfo
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from projects import roadshow_services as services
 from projects.models import (
@@ -25,6 +31,8 @@ from tests.projects.roadshow_factories import (
 from tests.talentportal.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def _register(roadshow, n):
@@ -82,19 +90,133 @@ def test_registration_refused(kwargs, code):
     assert error.value.code == code
 
 
-def test_cancel_promotes_the_first_on_the_waiting_list_and_tells_them():
-    roadshow = RoadshowFactory(capacity=2)
+def test_cancel_offers_the_seat_to_the_first_on_the_waiting_list_and_tells_them():
+    roadshow = RoadshowFactory(capacity=2, claim_hours=48)
     a, _b, c, d = _register(roadshow, 4)
+    before = timezone.now()
     services.registration_cancel(registration=a, by=a.user)
     c.refresh_from_db()
     d.refresh_from_db()
-    assert (c.status, d.status) == ("confirmed", "waitlisted")
-    assert Notification.objects.filter(recipient=c.user).exists()
+    assert (c.status, d.status) == ("offered", "waitlisted")
+    assert before + datetime.timedelta(hours=47) < c.offer_expires_at
+    assert c.offer_expires_at <= timezone.now() + datetime.timedelta(hours=48)
+    notification = Notification.objects.get(recipient=c.user)
+    assert c.offer_expires_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") in (notification.body)
     roadshow.refresh_from_db()
-    assert (roadshow.registered_count, roadshow.waitlisted_count) == (2, 1)
+    # The offered seat is held for c: nobody else can take it.
+    assert (roadshow.registered_count, roadshow.offered_count, roadshow.waitlisted_count) == (
+        1,
+        1,
+        1,
+    )
+    assert roadshow.seats_left == 0
+    assert services.registration_create(roadshow=roadshow, user=UserFactory()).status == (
+        "waitlisted"
+    )
+    assert d.waitlist_position() == 1
 
 
-def test_cancelling_a_waitlisted_registration_promotes_nobody():
+def test_claiming_an_offer_confirms_it_once():
+    roadshow = RoadshowFactory(capacity=1)
+    a, b = _register(roadshow, 2)
+    services.registration_cancel(registration=a, by=a.user)
+    with pytest.raises(PermissionDenied):
+        services.registration_claim(registration=b, by=a.user)
+    claimed = services.registration_claim(registration=b, by=b.user)
+    assert claimed.status == "confirmed" and claimed.confirmed_at is not None
+    # A second click returns the same confirmed registration.
+    assert services.registration_claim(registration=b, by=b.user).status == "confirmed"
+    roadshow.refresh_from_db()
+    assert (roadshow.registered_count, roadshow.offered_count) == (1, 0)
+
+
+def test_a_waitlisted_person_cannot_claim_without_an_offer():
+    roadshow = RoadshowFactory(capacity=1)
+    _a, b = _register(roadshow, 2)
+    with pytest.raises(ValidationError) as error:
+        services.registration_claim(registration=b, by=b.user)
+    assert error.value.code == "no_offer"
+
+
+def test_an_unclaimed_offer_expires_and_passes_to_the_next():
+    roadshow = RoadshowFactory(capacity=1, claim_hours=48)
+    a, b, c, d = _register(roadshow, 4)
+    services.registration_cancel(registration=a, by=a.user)
+    later = timezone.now() + datetime.timedelta(hours=49)
+    assert services.roadshow_offers_expire(now=later - datetime.timedelta(hours=2)) == 0
+    assert services.roadshow_offers_expire(now=later) == 1
+    b.refresh_from_db()
+    c.refresh_from_db()
+    d.refresh_from_db()
+    assert (b.status, c.status, d.status) == ("expired", "offered", "waitlisted")
+    assert c.offer_expires_at > later
+    # b was told of the offer, then that it expired.
+    assert Notification.objects.filter(recipient=b.user).count() == 2
+    # Too late: b's claim is refused; b may register again, at the end of the queue.
+    with pytest.raises(ValidationError) as error:
+        services.registration_claim(registration=b, by=b.user, now=later)
+    assert error.value.code == "offer_expired"
+    again = services.registration_create(roadshow=roadshow, user=b.user)
+    assert again.pk != b.pk and again.status == "waitlisted"
+    roadshow.refresh_from_db()
+    assert (roadshow.registered_count, roadshow.offered_count, roadshow.waitlisted_count) == (
+        0,
+        1,
+        2,
+    )
+
+
+def test_a_claim_after_the_deadline_passes_the_seat_on_even_without_the_command():
+    roadshow = RoadshowFactory(capacity=1)
+    a, b, c = _register(roadshow, 3)
+    services.registration_cancel(registration=a, by=a.user)
+    late = timezone.now() + datetime.timedelta(days=3)
+    with pytest.raises(ValidationError):
+        services.registration_claim(registration=b, by=b.user, now=late)
+    c.refresh_from_db()
+    assert c.status == "offered"
+
+
+def test_the_offer_ends_when_the_event_starts():
+    roadshow = RoadshowFactory(
+        capacity=1,
+        claim_hours=48,
+        starts_at=timezone.now() + datetime.timedelta(hours=5),
+    )
+    a, b = _register(roadshow, 2)
+    services.registration_cancel(registration=a, by=a.user)
+    b.refresh_from_db()
+    assert b.offer_expires_at == roadshow.starts_at
+
+
+def test_declining_an_offer_passes_it_on():
+    roadshow = RoadshowFactory(capacity=1)
+    a, b, c = _register(roadshow, 3)
+    services.registration_cancel(registration=a, by=a.user)
+    services.registration_cancel(registration=Registration.objects.get(pk=b.pk), by=b.user)
+    assert Registration.objects.get(pk=c.pk).status == "offered"
+
+
+def test_the_command_expires_due_offers():
+    roadshow = RoadshowFactory(capacity=1)
+    a, b, c = _register(roadshow, 3)
+    services.registration_cancel(registration=a, by=a.user)
+    Registration.objects.filter(pk=b.pk).update(
+        offer_expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    out = io.StringIO()
+    call_command("roadshow_offers", stdout=out)
+    assert out.getvalue().strip() == "1 seat offers expired."
+    assert Registration.objects.get(pk=c.pk).status == "offered"
+
+
+def test_the_database_refuses_more_seats_confirmed_and_offered_than_capacity():
+    roadshow = RoadshowFactory(capacity=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Roadshow.objects.filter(pk=roadshow.pk).update(registered_count=1, offered_count=2)
+
+
+def test_cancelling_a_waitlisted_registration_offers_nothing():
     roadshow = RoadshowFactory(capacity=1)
     _a, b, c = _register(roadshow, 3)
     services.registration_cancel(registration=b, by=b.user)
@@ -113,13 +235,14 @@ def test_only_the_person_or_staff_may_cancel():
     assert registration.status == "cancelled"
 
 
-def test_more_seats_promote_fewer_than_confirmed_refused():
+def test_more_seats_are_offered_fewer_than_held_refused():
     roadshow = RoadshowFactory(capacity=1)
     _a, b, _c = _register(roadshow, 3)
     staff = StaffFactory()
     services.roadshow_capacity_change(roadshow=roadshow, capacity=2, by=staff)
     b.refresh_from_db()
-    assert b.status == "confirmed"
+    assert b.status == "offered"
+    # The seat offered to b counts: one seat is not enough for a and b.
     with pytest.raises(ValidationError):
         services.roadshow_capacity_change(roadshow=roadshow, capacity=1, by=staff)
 

@@ -441,7 +441,101 @@ def test_register_see_code_and_qr_then_cancel(client):
     client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk]))
     registration.refresh_from_db()
     assert registration.status == "cancelled"
-    assert Registration.objects.get(user=other).status == "confirmed"
+    assert Registration.objects.get(user=other).status == "offered"
+
+
+# -- the waiting list: position, a freed seat offered for a time (issue 19, point 10) -----------
+
+
+def _full_roadshow_with_queue(waiting: int):
+    roadshow = RoadshowFactory(capacity=1, title_en="Biotech salon")
+    first = services.registration_create(roadshow=roadshow, user=UserFactory())
+    queue = [
+        services.registration_create(roadshow=roadshow, user=UserFactory()) for _ in range(waiting)
+    ]
+    return roadshow, first, queue
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [("", "您在候补名单中排第 3 位"), ("/en", "You are number 3 on the waiting list")],
+)
+def test_the_waiting_list_position_is_shown_on_the_event_and_my_registrations(
+    client, prefix, expected
+):
+    roadshow, _first, queue = _full_roadshow_with_queue(3)
+    login_verified(client, queue[2].user)
+    event = client.get(f"{prefix}/roadshows/{roadshow.pk}/").text
+    assert expected in event
+    mine = client.get(f"{prefix}/roadshows/mine/")
+    assert mine.status_code == 200
+    assert expected in mine.text
+    # Someone ahead leaves: one place up.
+    services.registration_cancel(registration=queue[0], by=queue[0].user)
+    assert client.get(f"{prefix}/roadshows/{roadshow.pk}/").context["waitlist_position"] == 2
+
+
+@pytest.mark.parametrize(
+    ("prefix", "offered", "claimed"),
+    [
+        ("", "空出了一个座位，留给您", "座位是您的了"),
+        ("/en", "A seat became free and it is offered to you", "The seat is yours"),
+    ],
+)
+def test_a_freed_seat_is_claimed_from_the_event_page(client, prefix, offered, claimed):
+    roadshow, first, queue = _full_roadshow_with_queue(2)
+    services.registration_cancel(registration=first, by=first.user)
+    person = queue[0].user
+    login_verified(client, person)
+    page = client.get(f"{prefix}/roadshows/{roadshow.pk}/").text
+    assert offered in page
+    assert f'action="{prefix}/roadshows/{roadshow.pk}/claim/"' in page
+    assert f'action="{prefix}/roadshows/{roadshow.pk}/claim/"' in (
+        client.get(f"{prefix}/roadshows/mine/").text
+    )
+    response = client.post(f"{prefix}/roadshows/{roadshow.pk}/claim/", follow=True)
+    assert claimed in response.text
+    assert Registration.objects.get(pk=queue[0].pk).status == "confirmed"
+    assert Registration.objects.get(pk=queue[0].pk).code in response.text
+
+
+def test_someone_else_cannot_claim_and_an_expired_offer_says_why(client):
+    roadshow, first, queue = _full_roadshow_with_queue(2)
+    services.registration_cancel(registration=first, by=first.user)
+    login_verified(client, queue[1].user)  # waiting, not offered
+    client.post(reverse("projects:roadshow_claim", args=[roadshow.pk]))
+    assert Registration.objects.get(pk=queue[1].pk).status == "waitlisted"
+    login_verified(client, UserFactory())  # not registered at all
+    assert client.post(reverse("projects:roadshow_claim", args=[roadshow.pk])).status_code == 404
+    Registration.objects.filter(pk=queue[0].pk).update(
+        offer_expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    login_verified(client, queue[0].user)
+    response = client.post(reverse("projects:roadshow_claim", args=[roadshow.pk]), follow=True)
+    assert "已过期" in response.text
+    assert Registration.objects.get(pk=queue[0].pk).status == "expired"
+    assert Registration.objects.get(pk=queue[1].pk).status == "offered"
+
+
+def test_the_event_page_passes_an_expired_offer_on(client):
+    roadshow, first, queue = _full_roadshow_with_queue(2)
+    services.registration_cancel(registration=first, by=first.user)
+    Registration.objects.filter(pk=queue[0].pk).update(
+        offer_expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    login_verified(client, queue[1].user)
+    page = client.get(reverse("projects:roadshow", args=[roadshow.pk])).text
+    assert reverse("projects:roadshow_claim", args=[roadshow.pk]) in page
+    assert Registration.objects.get(pk=queue[0].pk).status == "expired"
+
+
+def test_declining_an_offered_seat_from_the_event_page(client):
+    roadshow, first, queue = _full_roadshow_with_queue(2)
+    services.registration_cancel(registration=first, by=first.user)
+    login_verified(client, queue[0].user)
+    response = client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk]), follow=True)
+    assert "您已放弃这个座位" in response.text
+    assert Registration.objects.get(pk=queue[1].pk).status == "offered"
 
 
 def test_cancel_without_registration_is_404(client):

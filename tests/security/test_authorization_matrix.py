@@ -217,6 +217,8 @@ SIGNED_IN = {
     "projects:investor",  # the investor databank is for members
     "projects:roadshow_register",
     "projects:roadshow_cancel",
+    "projects:roadshow_claim",
+    "projects:my_registrations",
     "projects:roadshow_checkin",
     "projects:call_apply",
     "projects:application",
@@ -483,6 +485,7 @@ OWNED: dict[str, tuple[Callable[[], Case], ...]] = {
     "projects:interest_answer": (interest,),
     "talents:enterprise_join_answer": (join_request,),
     "projects:roadshow_cancel": (registration,),
+    "projects:roadshow_claim": (registration,),
     "projects:application": (program_application,),
     "projects:application_document": (program_draft,),
     "projects:application_submit": (program_draft,),

@@ -30,7 +30,7 @@ from talentportal import roles
 from talentportal.admin_base import RegionScopedAdmin
 from talentportal.models import AccountKind, ApplicationStatus, Region, User
 from talentportal.workflow import reference_next
-from talents.models import Evaluation, TalentCard
+from talents.models import EnterpriseJoinRequest, Evaluation, TalentCard
 from tests.apartments.factories import (
     ApplicationFactory,
     CommunityFactory,
@@ -168,6 +168,10 @@ BUILDERS: dict[str, Callable[[str], object]] = {
     ),
     "talents.Talent": lambda code: TalentFactory(current_region=region(code)),
     "talents.Enterprise": lambda code: EnterpriseFactory(region=region(code)),
+    "talents.EnterpriseJoinRequest": lambda code: EnterpriseJoinRequest.objects.create(
+        enterprise=EnterpriseFactory(region=region(code)),
+        user=UserFactory(kind=AccountKind.ENTERPRISE),
+    ),
     "talents.Demand": lambda code: DemandFactory(region=region(code)),
     "talents.Internship": lambda code: InternshipFactory(region=region(code)),
     "talents.Evaluation": lambda code: Evaluation.objects.create(

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from talentportal import roles
 from tests.auth_helpers import login_verified
@@ -92,6 +93,8 @@ PAGES = {
     "talents_evaluation_changelist": {EDITOR: 403, OFFICER: 200, AUDITOR: 403},
     "talentportal_user_changelist": {EDITOR: 403, OFFICER: 403, AUDITOR: 403},
     "auth_group_changelist": {EDITOR: 403, OFFICER: 403, AUDITOR: 403},
+    # Requests to join an enterprise: decided with the enterprises' verification.
+    "talents_enterprisejoinrequest_changelist": {EDITOR: 403, OFFICER: 200, AUDITOR: 403},
 }
 
 
@@ -143,3 +146,45 @@ def test_the_content_editor_edits_content_but_no_users(client):
     login_verified(client, member(EDITOR))
     user = StaffFactory()
     assert client.get(admin_url("talentportal_user_change", user.pk)).status_code == 403
+
+
+# Role names: a stable key, a label in the reader's language (issue 19, point 12) ---------------
+
+LABELS_ZH = {
+    EDITOR: "内容编辑",
+    OFFICER: "业务经办员",
+    AUDITOR: "安全审计员",
+    ADMINISTRATOR: "系统管理员",
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_roles_are_named_in_the_reader_s_language(client, language):
+    labels = LABELS_ZH if language == "zh-hans" else {role: role for role in roles.ROLES}
+    prefix = "" if language == "zh-hans" else "/en"
+    administrator = member(ADMINISTRATOR)
+    login_verified(client, administrator)
+    groups = client.get(f"{prefix}/admin/auth/group/").text
+    users = client.get(f"{prefix}/admin/talentportal/user/").text
+    form = client.get(f"{prefix}/admin/talentportal/user/{administrator.pk}/change/")
+    choices = {
+        str(label) for _value, label in form.context["adminform"].form["groups"].field.choices
+    }
+    for role, label in labels.items():
+        assert label in groups, role
+        assert label in users, role  # the role filter
+        assert label in choices, role
+    if language == "zh-hans":
+        assert not any(f">{role}<" in groups for role in roles.ROLES)
+
+
+def test_a_role_keeps_its_name_the_key_code_looks_it_up_by(client):
+    login_verified(client, member(ADMINISTRATOR))
+    editor = Group.objects.get(name=EDITOR)
+    url = admin_url("auth_group_change", editor.pk)
+    assert 'name="name"' not in client.get(url).text  # read-only: not renamed by accident
+    client.post(url, {"name": "编辑", "permissions": []})
+    assert Group.objects.filter(name=EDITOR).exists()
+    with translation.override("zh-hans"):
+        assert roles.role_label(EDITOR) == "内容编辑"
+    assert roles.role_label("a group of our own") == "a group of our own"

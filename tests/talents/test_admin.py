@@ -3,12 +3,14 @@ enterprise verification queue scoped to the staff member's region, postings, eva
 the read-only access log."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from talentportal.models import ApplicationStatus, Notification
+from talentportal import roles
+from talentportal.models import AccountKind, ApplicationStatus, Notification
 from talentportal.workflow import application_submit
 from talents.admin import LargeTablePaginator, estimated_count
 from talents.models import (
@@ -20,9 +22,14 @@ from talents.models import (
     TalentCard,
     VerificationStatus,
 )
-from talents.services import evaluation_nominate
+from talents.services import (
+    enterprise_join_answer,
+    enterprise_join_request,
+    evaluation_nominate,
+)
 from tests.auth_helpers import login_verified
 from tests.policies.factories import region
+from tests.talentportal.factories import UserFactory, staff_member
 from tests.talents.factories import (
     DemandFactory,
     EnterpriseFactory,
@@ -267,3 +274,65 @@ def test_the_access_log_is_read_only(admin_client, admin_user):
     assert "delete_selected" not in response.context["cl"].model_admin.get_actions(
         response.wsgi_request
     )
+
+
+# Requests to join an enterprise (issue 19, point 12) --------------------------------------------
+
+JOINS = "/admin/talents/enterprisejoinrequest/"
+
+
+def _join_request(region_code="330106"):
+    enterprise = EnterpriseFactory(region=region(region_code))
+    EnterpriseMemberFactory(enterprise=enterprise, role="admin")
+    colleague = UserFactory(kind=AccountKind.ENTERPRISE, display_name="林晓")
+    return enterprise_join_request(
+        user=colleague, credit_code=enterprise.credit_code, message="我是研发部的"
+    )
+
+
+def test_the_join_request_queue_lists_filters_and_searches():
+    hangzhou, changzhou = _join_request("330106"), _join_request("320400")
+    staff = staff_member(role=roles.CASE_OFFICER, staff_region=region("330100"))
+    client = Client()
+    login_verified(client, staff)
+    response = client.get(JOINS)
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [hangzhou]  # the officer's region only
+    assert client.get(f"{JOINS}{changzhou.pk}/change/").status_code == 302  # not found
+    assert list(client.get(JOINS, {"status__exact": "pending"}).context["cl"].result_list) == [
+        hangzhou
+    ]
+    assert list(client.get(JOINS, {"status__exact": "approved"}).context["cl"].result_list) == []
+    for term in (hangzhou.enterprise.name, hangzhou.enterprise.credit_code, "林晓"):
+        assert list(client.get(JOINS, {"q": term}).context["cl"].result_list) == [hangzhou]
+    assert client.get(f"{JOINS}add/").status_code == 403  # the person asks, on the site
+
+
+@pytest.mark.parametrize(("name", "status"), [("approve", "approved"), ("decline", "declined")])
+def test_staff_answer_join_requests_through_the_service(name, status):
+    join, elsewhere = _join_request("330106"), _join_request("320400")
+    staff = staff_member(role=roles.CASE_OFFICER, staff_region=region("330100"))
+    client = Client()
+    login_verified(client, staff)
+    action(client, JOINS, name, [join, elsewhere])
+    join.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert (join.status, join.decided_by) == (status, staff)
+    assert elsewhere.status == "pending"  # outside the officer's region: untouched
+    assert join.enterprise.has_member(join.user) == (status == "approved")
+    assert Notification.objects.filter(recipient=join.user).exists()
+    # Answering again is refused, and says so.
+    response = action(client, JOINS, name, [join])
+    assert "该请求已答复。" in response.text
+
+
+def test_a_content_editor_cannot_answer_join_requests():
+    join = _join_request()
+    editor = staff_member(role=roles.CONTENT_EDITOR)
+    client = Client()
+    login_verified(client, editor)
+    assert client.get(JOINS).status_code == 403
+    with pytest.raises(PermissionDenied):
+        enterprise_join_answer(join=join, by=editor, approve=True)
+    join.refresh_from_db()
+    assert join.status == "pending"
