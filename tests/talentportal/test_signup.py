@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -15,6 +16,7 @@ from talentportal import signup
 from talentportal.models import AccountKind, Notification, User
 from talentportal.seed import demo_accounts_ensure
 from tests.auth_helpers import confirmation_path
+from tests.concurrency import race_each
 from tests.talentportal.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +298,31 @@ def test_the_demo_accounts_stay_active():
     """seed_demo makes its accounts directly: they need no confirmation."""
     for user in demo_accounts_ensure():
         assert user.is_active and not user.awaiting_confirmation
+
+
+# -- at once ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sign_ups_with_one_new_address_at_once_make_one_account():
+    def sign_up_as(index):
+        response = Client().post(reverse("accounts:signup"), signup_data(username=f"racer{index}"))
+        return response.status_code, response["Location"]
+
+    outcomes = race_each(4, sign_up_as)
+    assert outcomes == [(302, reverse("accounts:signup_sent"))] * 4
+    assert User.objects.filter(email="chen.jing@example.com").count() == 1
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert len(subjects) == 4  # one confirmation; the others tell the owner
+    assert sum("确认" in subject for subject in subjects) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_posted_twice_at_once_confirms_once():
+    Client().post(reverse("accounts:signup"), signup_data())
+    path = confirmation_path(mail.outbox[0])
+    outcomes = race_each(2, lambda _index: Client().post(path).status_code)
+    assert sorted(outcomes) == [200, 302]  # the second: "this link no longer works"
+    user = User.objects.get(username="chenjing")
+    assert user.is_active
+    assert Notification.objects.filter(recipient=user).count() == 1  # one welcome
