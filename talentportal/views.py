@@ -117,8 +117,8 @@ class SignupView(RateLimitMixin, FormView):
 
 
 def origin(request) -> str:
-    """ "https://host" of the request, which starts the links in mails (the host is one of
-    ALLOWED_HOSTS: Django refuses any other)."""
+    """The request's scheme and host ("https://host"), which start the links in mails (the
+    host is one of ALLOWED_HOSTS: Django refuses any other)."""
     return f"{request.scheme}://{request.get_host()}"
 
 
