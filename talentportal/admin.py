@@ -58,10 +58,11 @@ class UserAdmin(DjangoUserAdmin):
         RoleFilter,
         "is_superuser",
         "is_active",
+        "awaiting_confirmation",
         "preferred_language",
     ]
     search_fields = ["username", "email", "display_name"]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "awaiting_confirmation"]
     autocomplete_fields = ["staff_region"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
@@ -72,7 +73,16 @@ class UserAdmin(DjangoUserAdmin):
         (_("Portal"), {"fields": ["kind", "preferred_language", "staff_region"]}),
         (
             _("Permissions"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+            {
+                "fields": [
+                    "is_active",
+                    "awaiting_confirmation",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]

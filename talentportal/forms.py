@@ -12,6 +12,38 @@ class LoginForm(auth_forms.AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "unconfirmed": _(
+            "Your e-mail address is not confirmed yet. Open the link in the e-mail we sent "
+            "when you signed up, or ask for a new one."
+        ),
+    }
+
+    #: True when the right password was typed for an account still waiting for confirmation
+    #: (the login page then offers a new link).
+    unconfirmed = False
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login" and self._awaiting_confirmation():
+                self.unconfirmed = True
+                raise forms.ValidationError(
+                    self.error_messages["unconfirmed"], code="unconfirmed"
+                ) from None
+            raise
+
+    def _awaiting_confirmation(self) -> bool:
+        """Said only to whoever knows the password, as for any other account."""
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        try:
+            user = User.objects.get_by_natural_key(username)
+        except User.DoesNotExist:
+            return False
+        return user.awaiting_confirmation and not user.is_active and user.check_password(password)
 
 
 class SignupForm(auth_forms.UserCreationForm):
@@ -45,10 +77,16 @@ class SignupForm(auth_forms.UserCreationForm):
         self.fields["display_name"].required = False
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def validate_constraints(self):
+        # Never "this address is taken": sign-up answers the same whether or not an account
+        # has the address, and only its mailbox learns which (talentportal.signup).
+        exclude = self._get_validation_exclusions() | {"email"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean_username(self):
         username = super().clean_username()
@@ -60,6 +98,17 @@ class SignupForm(auth_forms.UserCreationForm):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("A user with that username already exists."))
         return username
+
+
+class ResendForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
 
 class LanguageSelect(forms.Select):

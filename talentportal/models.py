@@ -88,6 +88,16 @@ class User(AbstractUser):
     # when its personal data was erased. Both are set by the retention run only.
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
+    # Sign-up (talentportal.signup): an account made on the site stays inactive until the link
+    # e-mailed to its address is followed. A flag apart from `is_active`, so that a link can
+    # never reopen an account that was closed.
+    awaiting_confirmation = models.BooleanField(
+        _("awaiting e-mail confirmation"),
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text=_("Signed up on the site; the address has not been confirmed yet."),
+    )
     # Set by the demo seed only: it never touches an account without it (a person's, made
     # through the site or the admin).
     is_demo = models.BooleanField(

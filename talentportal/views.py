@@ -5,25 +5,26 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.generic import CreateView, TemplateView, UpdateView
+from django.views.generic import FormView, TemplateView, UpdateView
 
-from talentportal import security_log
+from talentportal import security_log, signup
 from talentportal.caching import CACHE_UNAVAILABLE
-from talentportal.forms import AccountForm, SignupForm
+from talentportal.forms import AccountForm, ResendForm, SignupForm
 from talentportal.home import home_figures
 from talentportal.middleware import is_database_outage, service_unavailable
 from talentportal.models import AccountKind, Discipline, Industry, Region, RegionLevel
-from talentportal.notifications import notification_send
-from talentportal.ratelimit import RateLimitMixin
+from talentportal.ratelimit import RateLimitMixin, rate_limit
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,10 @@ def home_counts() -> dict[str, int]:
     } | home_figures()
 
 
-class SignupView(RateLimitMixin, CreateView):
+class SignupView(RateLimitMixin, FormView):
+    """The same answer whether or not the address has an account: the "check your e-mail"
+    page, and a mail to the address (talentportal.signup)."""
+
     form_class = SignupForm
     rate_limit_group = "signup"
     rate_limit_methods = ["POST"]
@@ -93,27 +97,78 @@ class SignupView(RateLimitMixin, CreateView):
         return {"kind": kind} if kind in AccountKind.values else {}
 
     def form_valid(self, form):
-        form.instance.preferred_language = self.request.LANGUAGE_CODE
-        response = super().form_valid(form)
-        notification_send(
-            recipient=self.object,
-            template="talentportal/notifications/welcome",
-            context={},
-            url=reverse("accounts:profile"),
+        data = form.cleaned_data
+        try:
+            signup.signup_request(
+                kind=data["kind"],
+                username=data["username"],
+                email=data["email"],
+                display_name=data["display_name"],
+                password=data["password1"],
+                language=self.request.LANGUAGE_CODE,
+                origin=origin(self.request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        self.request.session[signup.SESSION_KEY] = data["email"]
+        return redirect("accounts:signup_sent")
+
+
+def origin(request) -> str:
+    """The request's scheme and host ("https://host"), which start the links in mails (the
+    host is one of ALLOWED_HOSTS: Django refuses any other)."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
+@never_cache
+def signup_sent(request):
+    return render(
+        request,
+        "registration/signup_sent.html",
+        {"email": request.session.get(signup.SESSION_KEY, ""), "days": signup.CONFIRMATION_DAYS},
+    )
+
+
+@never_cache
+def signup_confirm(request, uidb64, token):
+    """A link from a confirmation mail: a button to confirm (a link scanner that opens every
+    link in a mail must not use it up), then the account is active and the person goes on to
+    the step they signed up for, signed in when this is the browser they signed up in."""
+    if request.method == "POST":
+        user = signup.account_confirm(uidb64=uidb64, token=token)
+    else:
+        user = signup.account_from_link(uidb64, token)
+    if user is None:
+        return render(
+            request, "registration/signup_confirm.html", {"validlink": False, "form": ResendForm()}
         )
-        login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, _("Welcome! Your account has been created."))
-        return response
+    if request.method != "POST":
+        return render(request, "registration/signup_confirm.html", {"validlink": True})
+    next_url = signup.next_step_url(user)
+    if request.session.get(signup.SESSION_KEY, "").lower() == user.email.lower():
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(signup.SESSION_KEY, None)
+        messages.success(request, _("Welcome! Your e-mail address is confirmed."))
+        return redirect(next_url)
+    messages.success(request, _("Your e-mail address is confirmed. Log in to continue."))
+    return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
-    #: Where each kind of account goes next: its organisation's registration (which staff
-    #: verify, or a join request to one already registered); a talent to their account.
-    NEXT_STEP = {
-        AccountKind.ENTERPRISE: "talents:enterprise_register",
-        AccountKind.INVESTOR: "projects:my_investor",
-    }
 
-    def get_success_url(self):
-        return reverse(self.NEXT_STEP.get(self.object.kind, "accounts:profile"))
+@never_cache
+@rate_limit("signup", methods=["POST"])
+def signup_resend(request):
+    """A new confirmation link. The same answer for every address: only an account waiting
+    for confirmation gets a mail."""
+    form = ResendForm(request.POST or None)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        signup.confirmation_resend(
+            email=email, language=request.LANGUAGE_CODE, origin=origin(request)
+        )
+        request.session[signup.SESSION_KEY] = email
+        return redirect("accounts:signup_sent")
+    return render(request, "registration/signup_resend.html", {"form": form})
 
 
 class AccountView(LoginRequiredMixin, UpdateView):

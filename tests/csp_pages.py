@@ -56,6 +56,7 @@ def main_pages() -> dict[str, tuple[str, object]]:
         "feedback board": ("/feedback/", None),
         "login": ("/accounts/login/", None),
         "signup": ("/accounts/signup/", None),
+        "new confirmation link": ("/accounts/signup/confirm/resend/", None),
         "my account": ("/accounts/profile/", talent),
         "my applications": ("/me/applications/", talent),
         "my notifications": ("/me/notifications/", talent),

@@ -80,6 +80,10 @@ SITE_ARGUMENTS: dict[str, Callable[[World], list[dict]]] = {
         w["reset"],
         {"uidb64": "MQ", "token": "set-password"},
     ],
+    "accounts:signup_confirm": lambda w: [
+        w["confirm"],
+        {"uidb64": "MQ", "token": "1-forged"},
+    ],
     "me:application": _references(*MY_APPLICATIONS),
     "me:application_respond": _references("service_needs_info", "service_application"),
     "me:application_withdraw": _references("service_draft", "demand_application"),

@@ -35,6 +35,7 @@ from projects.models import Conflict, ExpertDraw, Registration, Review, Score
 from talentportal import roles, workflow
 from talentportal.catalogues import load_thesaurus
 from talentportal.models import AccountKind, Notification
+from talentportal.signup import confirmation_token
 from talentportal.tasks import DAILY
 from talents import services as talent_services
 from talents.models import ConsentPurpose, Education, Experience, MemberRole
@@ -521,5 +522,10 @@ def build() -> World:
     w.objects["reset"] = {
         "uidb64": urlsafe_base64_encode(force_bytes(talent.pk)),
         "token": default_token_generator.make_token(talent),
+    }
+    waiting = UserFactory(username="crawl-waiting", is_active=False, awaiting_confirmation=True)
+    w.objects["confirm"] = {
+        "uidb64": urlsafe_base64_encode(force_bytes(waiting.pk)),
+        "token": confirmation_token.make_token(waiting),
     }
     return w

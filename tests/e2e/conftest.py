@@ -300,3 +300,21 @@ def enter_second_factor(page, code: str | None) -> None:
     page.fill("#id_token", code)
     page.locator("form:has(#id_token) [type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/two-factor/verify/"))
+
+
+def confirm_sign_up(page, email: str) -> None:
+    """After the sign-up form: the "check your e-mail" page, then the link of the mail that
+    went to `email` (the live server runs in this process: django.core.mail.outbox), opened
+    and confirmed in the same browser, which signs the person in."""
+    import re
+
+    from django.core import mail
+    from playwright.sync_api import expect
+
+    from tests.auth_helpers import confirmation_path
+
+    expect(page).to_have_url(re.compile(r"/accounts/signup/sent/$"))
+    message = next(message for message in reversed(mail.outbox) if message.to == [email])
+    page.goto(confirmation_path(message))
+    page.locator("main form[method=post] [type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/signup/confirm/"))

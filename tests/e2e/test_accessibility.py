@@ -16,7 +16,15 @@ PHONE = {"width": 390, "height": 844}
 def test_account_pages_are_accessible(page, browser_errors):
     assert_pages_accessible(
         page,
-        ["/accounts/login/", "/accounts/signup/", "/en/accounts/login/", "/en/accounts/signup/"],
+        [
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/en/accounts/login/",
+            "/en/accounts/signup/",
+            "/en/accounts/signup/sent/",
+            "/en/accounts/signup/confirm/resend/",
+            "/accounts/signup/confirm/MQ/1-forged/",  # a link that no longer works
+        ],
     )
     assert browser_errors == []
 

@@ -1,4 +1,5 @@
-"""A visitor finds the portal, switches to English, signs up as a talent, logs out and back in."""
+"""A visitor finds the portal, switches to English, signs up as a talent (and follows the link of
+the confirmation mail), logs out and back in."""
 
 import re
 
@@ -7,7 +8,7 @@ from playwright.sync_api import expect
 
 from talentportal.models import AccountKind, Region, User
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.conftest import enter_second_factor, second_factor_code
+from tests.e2e.conftest import confirm_sign_up, enter_second_factor, second_factor_code
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +25,7 @@ def sign_up_as_talent(page, *, username, email):
     page.fill("#id_password2", PASSWORD)
     page.check("#id_accept_privacy")
     page.locator("form:has(#id_password1) [type=submit]").click()
+    confirm_sign_up(page, email)
 
 
 def log_in(page, *, login):

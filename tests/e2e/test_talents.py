@@ -14,7 +14,7 @@ from talentportal.models import AccountKind, Industry
 from talents.models import ConsentPurpose, Enterprise, VerificationStatus, Visibility
 from talents.services import consent_give, talent_profile_create, talent_profile_update
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
-from tests.e2e.conftest import enter_second_factor, second_factor_code
+from tests.e2e.conftest import confirm_sign_up, enter_second_factor, second_factor_code
 from tests.e2e.test_auth import code_for
 from tests.policies.factories import region
 from tests.talentportal.factories import PASSWORD as FACTORY_PASSWORD
@@ -101,6 +101,7 @@ def test_enterprise_finds_a_candidate_who_accepts_and_sees_the_view(
     page.fill("#id_password2", PASSWORD)
     page.check("#id_accept_privacy")
     page.locator("form:has(#id_password1) [type=submit]").click()
+    confirm_sign_up(page, "hr@yunlan.example.cn")
     # An enterprise account's next step is registering its enterprise.
     expect(page).to_have_url(re.compile(r"/enterprise/register/$"))
 

@@ -34,6 +34,7 @@ from talentportal.seed import DEMO_PASSWORD
 from talents.models import Consent, Enterprise, EnterpriseMember, Talent
 from talents.services import enterprise_verify
 from tests.apartments.web import form_data as apartment_form
+from tests.auth_helpers import sign_up as sign_up_and_confirm
 from tests.perf.loadkit import free_port, http_get
 from tests.talentportal.factories import StaffFactory
 
@@ -162,18 +163,16 @@ def pointing_at(rows: set, before: dict, after: dict) -> Counter:
 
 def sign_up(username: str, kind: str = "talent") -> Client:
     client = Client()
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "kind": kind,
-            "username": username,
-            "email": f"{username}@example.com",
-            "display_name": "",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "accept_privacy": "on",
-        },
-    )
+    data = {
+        "kind": kind,
+        "username": username,
+        "email": f"{username}@example.com",
+        "display_name": "",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "accept_privacy": "on",
+    }
+    response = sign_up_and_confirm(client, data)  # signed in by the mail's link
     assert response.status_code == 302, response.content.decode()[:2000]
     return client
 

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from projects import roadshow_services as services
 from projects.models import Interest, Project, Registration
 from talentportal.models import AccountKind
-from tests.auth_helpers import login_verified
+from tests.auth_helpers import login_verified, sign_up
 from tests.projects.roadshow_factories import (
     InterestFactory,
     InvestorFactory,
@@ -683,7 +683,7 @@ def test_an_investor_signs_up_registers_and_once_verified_sees_ranked_matches(cl
         "password2": "Qiantang-River-2026",
         "accept_privacy": "on",
     }
-    response = client.post(f"{prefix}/accounts/signup/", signup)
+    response = sign_up(client, signup, prefix=prefix)  # and follow the mail's link
     assert response.status_code == 302 and response["Location"].endswith("/investors/mine/")
     user = User.objects.get(username="wangfund")
     login_verified(client, user)

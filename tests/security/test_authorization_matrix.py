@@ -95,6 +95,9 @@ PUBLIC = {
     "accounts:login",
     "accounts:logout",
     "accounts:signup",
+    "accounts:signup_sent",
+    "accounts:signup_resend",
+    "accounts:signup_confirm",
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
@@ -544,6 +547,7 @@ def call_page() -> Case:
 ARGUMENTS: dict[str, Callable[[], Case]] = {
     "download": public_file,
     "accounts:password_reset_confirm": lambda: Case({"uidb64": "MQ", "token": "set-password"}),
+    "accounts:signup_confirm": lambda: Case({"uidb64": "MQ", "token": "1-forged"}),
     "policies:detail": _pk(PolicyFactory),
     "policies:service_detail": _pk(ServiceItemFactory),
     "policies:service_apply": _pk(ServiceItemFactory),

@@ -309,6 +309,7 @@ FORM_PAGES = [
     FormPage("accounts:signup"),
     FormPage("accounts:login"),
     FormPage("accounts:password_reset"),
+    FormPage("accounts:signup_resend"),
     FormPage("policies:calculator", method="get"),
     FormPage("policies:calculator", role=AccountKind.TALENT),
     FormPage("policies:compare", method="get"),

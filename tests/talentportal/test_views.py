@@ -17,6 +17,8 @@ PUBLIC_PAGES = [
     "home",
     "accounts:login",
     "accounts:signup",
+    "accounts:signup_sent",
+    "accounts:signup_resend",
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_complete",
