@@ -279,3 +279,20 @@ def test_a_failed_seed_still_outdates_the_cached_pages(client, page_cache, monke
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     assert content_version() != version
+
+
+def test_rows_seeded_in_bulk_get_no_insert_event_while_later_changes_stay_audited():
+    from django.apps import apps
+
+    from talentportal.models import SearchSynonym
+    from talentportal.seed import without_insert_events
+
+    events = apps.get_model("talentportal", "SearchSynonymEvent").objects
+    with without_insert_events():
+        seeded = SearchSynonym.objects.create(term="测试词甲", alternatives=["测试词乙"])
+        seeded.alternatives = ["测试词丙"]
+        seeded.save()
+    assert list(events.filter(pgh_obj=seeded).values_list("pgh_label", flat=True)) == ["update"]
+
+    made_later = SearchSynonym.objects.create(term="测试词丁", alternatives=["测试词戊"])
+    assert list(events.filter(pgh_obj=made_later).values_list("pgh_label", flat=True)) == ["insert"]
