@@ -36,6 +36,9 @@ class RoleFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
+        # A string from the query string; the group's pk itself when the admin counts the
+        # facets (?_facets), which applies each lookup in turn.
+        value = str(value)
         if not value.isdigit():
             return queryset.none()
         return queryset.filter(groups=int(value))

@@ -188,3 +188,15 @@ def test_a_role_keeps_its_name_the_key_code_looks_it_up_by(client):
     with translation.override("zh-hans"):
         assert roles.role_label(EDITOR) == "内容编辑"
     assert roles.role_label("a group of our own") == "a group of our own"
+
+
+@pytest.mark.parametrize("facets", [False, True])
+def test_the_user_list_filters_by_role_with_or_without_facet_counts(client, facets):
+    administrator = member(ADMINISTRATOR)
+    editor = member(EDITOR)
+    login_verified(client, administrator)
+    group = Group.objects.get(name=EDITOR)
+    query = {"role": str(group.pk), **({"_facets": "1"} if facets else {})}
+    response = client.get(admin_url("talentportal_user_changelist"), query)
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [editor]
