@@ -887,19 +887,27 @@ def community_generated(county: str, county_zh: str, county_en: str, k: int) -> 
 
 def large_leases_ensure(*, communities: list[Community]) -> int:
     """A lease for every let unit of the generated communities that has none, in one
-    statement: tenants are demo talent accounts in turn (the n-th unit's tenant is picked
-    from an array of the accounts by position: a join on computed row numbers has no index
-    and ran as a nested loop of units × accounts, over 25 minutes), start dates within the
-    last three years, households that fit the layout, rent at the community's general discount
-    (none: market)."""
+    statement: tenants are demo talent accounts in turn (the n-th unit's tenant is the
+    account numbered n modulo their count in a temporary table indexed by that number: a join
+    on row numbers computed in the query has no index and ran as a nested loop of units ×
+    accounts, and picking from an array of a million ids copied the array for every unit;
+    each took over 25 minutes), start dates within the last three years, households that fit
+    the layout, rent at the community's general discount (none: market)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
+            CREATE TEMPORARY TABLE seed_tenant ON COMMIT DROP AS
+            SELECT row_number() OVER (ORDER BY id) - 1 AS k, id
+            FROM talentportal_user
+            WHERE kind = 'talent' AND is_active AND is_demo AND left(username, 5) <> 'demo-'
+            """
+        )
+        cursor.execute("CREATE UNIQUE INDEX ON seed_tenant (k)")
+        cursor.execute("ANALYZE seed_tenant")
+        cursor.execute(
+            """
             WITH tenants AS (
-                SELECT array_agg(id ORDER BY id) AS ids
-                FROM talentportal_user
-                WHERE kind = 'talent' AND is_active AND is_demo
-                  AND left(username, 5) <> 'demo-'
+                SELECT count(*) AS total FROM seed_tenant
             ), todo AS (
                 SELECT u.*, row_number() OVER (ORDER BY u.id) - 1 AS n
                 FROM apartments_unit u
@@ -909,14 +917,14 @@ def large_leases_ensure(*, communities: list[Community]) -> int:
                       WHERE l.unit_id = u.id AND l.status = 'active'
                   )
             ), planned AS (
-                SELECT t.id AS unit_id, tn.ids[1 + mod(t.n, cardinality(tn.ids))] AS tenant_id,
+                SELECT t.id AS unit_id, chosen.id AS tenant_id,
                        DATE '2026-10-01'
                            - mod(hashtext('start:' || t.id) & 2147483647, 1095) AS start,
                        t.layout, t.monthly_rent, t.community_id,
                        mod(hashtext('household:' || t.id) & 2147483647, 100) AS roll
                 FROM todo t
                 CROSS JOIN tenants tn
-                WHERE tn.ids IS NOT NULL
+                JOIN seed_tenant chosen ON chosen.k = mod(t.n, nullif(tn.total, 0))
             )
             INSERT INTO apartments_lease
                 (unit_id, tenant_id, start, "end", monthly_rent, rent_terms, residents, status,
@@ -944,4 +952,6 @@ def large_leases_ensure(*, communities: list[Community]) -> int:
             """,
             [[community.pk for community in communities]],
         )
-        return cursor.rowcount
+        created = cursor.rowcount
+        cursor.execute("DROP TABLE seed_tenant")
+        return created
