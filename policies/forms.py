@@ -7,6 +7,8 @@ what a form of several <select>s sends without JavaScript); both are accepted.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -21,6 +23,7 @@ from policies.models import (
 from policies.services.calculator import MAX_REGIONS as CALCULATOR_MAX_REGIONS
 from policies.services.compare import MAX_REGIONS as COMPARE_MAX_REGIONS
 from talentportal.choices import Degree, TalentTier
+from talentportal.filters import region_choices
 from talentportal.models import Industry, Region
 
 MAX_CODES = 20  # more codes than this in one parameter is not a real request
@@ -43,7 +46,7 @@ def printable(value: str, limit: int = 12) -> str:
 
 class RegionsWidget(forms.Widget):
     """Reads every value of the parameter (repeated or comma-separated); the template renders
-    the <select>s itself (see `region_slots`)."""
+    the <select>s itself (see `region_slot_options`)."""
 
     def value_from_datadict(self, data, files, name):
         getlist = getattr(data, "getlist", None)
@@ -114,6 +117,20 @@ class RegionsField(forms.Field):
         return [self.regions[code] for code in codes]
 
 
+def region_options_html(regions) -> str:
+    """An empty "Choose a region" option, then every region grouped by province (the labels
+    of `talentportal.filters.region_choices`)."""
+    groups = format_html_join(
+        "",
+        '<optgroup label="{}">{}</optgroup>',
+        (
+            (group, format_html_join("", '<option value="{}">{}</option>', options))
+            for group, options in region_choices(regions)
+        ),
+    )
+    return format_html('<option value="">{}</option>{}', _("Choose a region"), groups)
+
+
 class RegionChoiceMixin:
     """Forms that pick regions get the region list once (one query) from the view."""
 
@@ -132,6 +149,26 @@ class RegionChoiceMixin:
         codes = split_codes(codes if isinstance(codes, list | tuple) else [codes])
         codes = codes[: field.max_count]
         return codes + [""] * (field.max_count - len(codes))
+
+    def region_slot_options(self) -> list[tuple[str, str]]:
+        """(code, the <option>s of its <select>) for each slot. The options of every region,
+        grouped by province, are written once and shared by the slots (each marks its own
+        code selected): six lists of every region drawn by the template engine were most of
+        the calculator's time."""
+        options = region_options_html(self.region_list)
+        return [
+            (
+                code,
+                mark_safe(
+                    options.replace(
+                        f'<option value="{code}">', f'<option value="{code}" selected>', 1
+                    )
+                ),
+            )
+            if code
+            else (code, options)
+            for code in self.region_slots()
+        ]
 
 
 class CompareForm(RegionChoiceMixin, forms.Form):

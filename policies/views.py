@@ -41,7 +41,6 @@ from policies.services import (
 )
 from policies.suggestions import search_suggestions
 from talentportal.exports import csv_writer
-from talentportal.filters import region_choices
 from talentportal.http import safe_next
 from talentportal.lists import PortalFilterView
 from talentportal.models import Region
@@ -280,7 +279,6 @@ class CompareView(TemplateView):
         context = self.get_context_data(
             form=form,
             table=table,
-            region_choices=region_choices(regions),
             csv_query=self.csv_query(form) if table else "",
             group_label=TalentGroup(table.group).label if table and table.group else "",
         )
@@ -431,7 +429,6 @@ class CalculatorView(TemplateView):
             form=form,
             result=result,
             saved=saved,
-            region_choices=region_choices(regions),
             showing_saved=form.is_bound and form.data.get("saved") == "1",
             save_fields=self.save_fields(form) if result else [],
         )
