@@ -244,11 +244,11 @@ def without_insert_events():
             "SELECT set_config('pgtrigger.ignore', %s, true)",
             ["{" + ",".join(sorted(ignored | set(pgids))) + "}"],
         )
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [before or "{}"])
+    yield
+    # Not in a `finally`: the setting is the transaction's own (ends with it), and after an
+    # error the transaction can run nothing more (the query would hide the error).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", [before or "{}"])
 
 
 def demo_totp_device_ensure(user: User) -> TOTPDevice:
