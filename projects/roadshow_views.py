@@ -440,7 +440,10 @@ def roadshow_detail(request, pk):
     registration = None
     if request.user.is_authenticated:
         registration = (
-            Registration.objects.active().filter(roadshow=roadshow, user=request.user).first()
+            Registration.objects.active()
+            .with_waitlist_position()
+            .filter(roadshow=roadshow, user=request.user)
+            .first()
         )
     confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
     context = {
@@ -448,7 +451,7 @@ def roadshow_detail(request, pk):
         "slots": slots,
         "industries": list(roadshow.industries.all()),
         "registration": registration,
-        "waitlist_position": registration.waitlist_position() if registration else None,
+        "waitlist_position": registration.waitlist_position if registration else None,
         "qr": qr_data_uri(registration.code) if confirmed else "",
         "is_over": roadshow.is_over(),
     }
@@ -531,15 +534,10 @@ class MyRegistrationsView(LoginRequiredMixin, PortalListView):
     def get_queryset(self):
         return (
             Registration.objects.filter(user=self.request.user)
+            .with_waitlist_position()
             .select_related("roadshow")
             .order_by("-roadshow__starts_at", "-pk")
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for registration in context["registrations"]:
-            registration.position = registration.waitlist_position()
-        return context
 
 
 def roadshow_watch(request, pk):

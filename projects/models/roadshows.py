@@ -29,7 +29,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -645,6 +645,27 @@ class RegistrationQuerySet(models.QuerySet):
         """The waiting list in arrival order."""
         return self.filter(status=RegistrationStatus.WAITLISTED).order_by("pk")
 
+    def with_waitlist_position(self):
+        """`waitlist_position` annotated: 1 for the first on its event's waiting list, None
+        when not waiting; one subquery, however many registrations are listed."""
+        ahead = (
+            Registration.objects.filter(
+                roadshow_id=OuterRef("roadshow_id"),
+                status=RegistrationStatus.WAITLISTED,
+                pk__lte=OuterRef("pk"),
+            )
+            .order_by()
+            .values("roadshow_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_position=Case(
+                When(status=RegistrationStatus.WAITLISTED, then=Subquery(ahead)),
+                output_field=models.IntegerField(),
+            )
+        )
+
 
 class Registration(models.Model):
     roadshow = models.ForeignKey(
@@ -723,16 +744,6 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status not in RegistrationStatus.inactive()
-
-    def waitlist_position(self) -> int | None:
-        """1 for the first on the waiting list; None when not waiting."""
-        if self.status != RegistrationStatus.WAITLISTED:
-            return None
-        return (
-            Registration.objects.waitlisted()
-            .filter(roadshow_id=self.roadshow_id, pk__lte=self.pk)
-            .count()
-        )
 
 
 class InterestStatus(models.TextChoices):

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -473,6 +475,29 @@ def test_the_waiting_list_position_is_shown_on_the_event_and_my_registrations(
     # Someone ahead leaves: one place up.
     services.registration_cancel(registration=queue[0], by=queue[0].user)
     assert client.get(f"{prefix}/roadshows/{roadshow.pk}/").context["waitlist_position"] == 2
+
+
+def test_my_registrations_runs_the_same_queries_for_one_event_or_many(client):
+    person = UserFactory()
+    login_verified(client, person)
+
+    def wait_for_a_seat():
+        roadshow = RoadshowFactory(capacity=1)
+        services.registration_create(roadshow=roadshow, user=UserFactory())
+        services.registration_create(roadshow=roadshow, user=UserFactory())
+        services.registration_create(roadshow=roadshow, user=person)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/roadshows/mine/")
+        assert "您在候补名单中排第 2 位" in page.text
+        return len(captured)
+
+    wait_for_a_seat()
+    one = queries()
+    for _ in range(3):
+        wait_for_a_seat()
+    assert queries() == one
 
 
 @pytest.mark.parametrize(
