@@ -4,8 +4,8 @@ import random
 import pytest
 from django.db.models import Count
 
+from apartments import demo as apartments_seed
 from apartments import lottery
-from apartments import seed as apartments_seed
 from apartments.models import (
     AllocationRound,
     Community,
@@ -14,7 +14,7 @@ from apartments.models import (
     Offer,
     Unit,
 )
-from talentportal import seed as core_seed
+from talentportal import demo as core_seed
 from talentportal.models import Region
 from tests.apartments.factories import CommunityFactory, UnitFactory
 

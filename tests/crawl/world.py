@@ -38,8 +38,8 @@ from talentportal.models import AccountKind, Notification
 from talentportal.signup import confirmation_token
 from talentportal.tasks import DAILY
 from talents import services as talent_services
+from talents.demo import credit_code
 from talents.models import ConsentPurpose, Education, Experience, MemberRole
-from talents.seed import credit_code
 from tests.apartments.factories import (
     SEED,
     CommunityFactory,

@@ -4,7 +4,7 @@ import random
 import pytest
 from django.db.models import Count
 
-from ecosystem import seed as ecosystem_seed
+from ecosystem import demo as ecosystem_seed
 from ecosystem.models import (
     Alliance,
     AllianceMembership,
@@ -14,7 +14,7 @@ from ecosystem.models import (
     ServicePoint,
     ServicePointDesignation,
 )
-from talentportal import seed as core_seed
+from talentportal import demo as core_seed
 from talentportal.models import ApplicationEvent, ReferenceCounter
 from talentportal.workflow import reference_next
 from tests.policies.factories import region

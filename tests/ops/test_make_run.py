@@ -29,8 +29,8 @@ from django.utils import timezone
 from apartments.models import AllocationRound, ApartmentApplication, CommunityPhoto
 from policies.models import ServiceApplication, ServiceItem
 from projects.models import Call, ProgramApplication, Registration, Roadshow
+from talentportal.demo import DEMO_PASSWORD
 from talentportal.models import Discipline, ReferenceCounter, Region, User
-from talentportal.seed import DEMO_PASSWORD
 from talents.models import Consent, Enterprise, EnterpriseMember, Talent
 from talents.services import enterprise_verify
 from tests.apartments.web import form_data as apartment_form

@@ -2,7 +2,7 @@
 """The calculator over the seeded benefits: profiles written from the seeds, totals computed
 by hand.
 
-The library is Hangzhou's policies as `policies.seed` writes them (every template of a city,
+The library is Hangzhou's policies as `policies.demo` writes them (every template of a city,
 every benefit of each, amounts at factor 1.0, the first of each random choice) plus
 Zhejiang's Ten Thousand Talents Program, which applies in Hangzhou too. The figures below
 were worked out by hand from the seed's amounts: per kind, the largest benefit the profile
@@ -38,9 +38,9 @@ import random
 import pytest
 from django.utils import translation
 
+from policies.demo import TEMPLATES, place_of
 from policies.eligibility import RULES_BY_NAME, Profile, eligibility_check
 from policies.models import Benefit, EnterpriseType, TalentCategory, categories_held
-from policies.seed import TEMPLATES, place_of
 from policies.services import calculate
 from talentportal.choices import Degree, TalentTier
 from tests.policies.factories import PolicyFactory, region

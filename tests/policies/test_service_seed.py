@@ -8,11 +8,11 @@ from itertools import pairwise
 
 import pytest
 
-from policies import service_seed
+from policies.demo import services as service_seed
+from policies.demo.services import PATHS, application_plan, seed_services
 from policies.models import ServiceApplication, ServiceItem, validate_form_schema
-from policies.service_seed import PATHS, application_plan, seed_services
+from talentportal.demo import seed as seed_users
 from talentportal.models import ApplicationEvent, ApplicationStatus, Notification, User
-from talentportal.seed import seed as seed_users
 from talentportal.workflow import reference_next
 
 pytestmark = pytest.mark.django_db

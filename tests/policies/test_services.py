@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from policies import seed
+from policies import demo
 from policies.models import (
     Benefit,
     BenefitKind,
@@ -348,20 +348,20 @@ def _library_fingerprint():
 
 def test_the_demo_library_is_deterministic_and_idempotent():
     out = io.StringIO()
-    seed.seed(scale="small", rng=random.Random("demo"), stdout=out)
+    demo.seed(scale="small", rng=random.Random("demo"), stdout=out)
     assert "300 new" in out.getvalue()
     first = _library_fingerprint()
-    seed.seed(scale="small", rng=random.Random("demo"), stdout=out)
+    demo.seed(scale="small", rng=random.Random("demo"), stdout=out)
     assert "0 new" in out.getvalue()
     assert _library_fingerprint() == first
     Policy.objects.update(replaced_by=None)
     Policy.objects.all().delete()
-    seed.seed(scale="small", rng=random.Random("demo"), stdout=io.StringIO())
+    demo.seed(scale="small", rng=random.Random("demo"), stdout=io.StringIO())
     assert _library_fingerprint() == first
 
 
 def test_the_demo_library_covers_every_city_and_compares():
-    seed.seed(scale="small", rng=random.Random("demo"), stdout=io.StringIO())
+    demo.seed(scale="small", rng=random.Random("demo"), stdout=io.StringIO())
     cities = Region.objects.filter(
         Q(parent_id__in=["330000", "320000"], level=RegionLevel.CITY) | Q(parent_id="120000")
     )

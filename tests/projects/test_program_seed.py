@@ -6,9 +6,9 @@ import random
 
 import pytest
 
+from projects.demo.programs import seed_programs
 from projects.expert_draw import draw_verify
 from projects.models import Expert, ExpertDraw, ProgramApplication, Review, ReviewAssignment
-from projects.program_seed import seed_programs
 from talentportal.models import ApplicationStatus
 
 

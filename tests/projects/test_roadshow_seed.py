@@ -3,8 +3,8 @@ import random
 
 import pytest
 
+from projects.demo.roadshows import FULL_SALON, seed_roadshows
 from projects.models import Investor, Project, Registration, Roadshow
-from projects.roadshow_seed import FULL_SALON, seed_roadshows
 
 pytestmark = pytest.mark.django_db
 

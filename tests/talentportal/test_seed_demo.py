@@ -8,10 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from talentportal.management.commands import seed_demo as seed_demo_command
-from talentportal.management.commands.seed_demo import SEED, seed_modules
-from talentportal.models import AccountKind, Notification, User
-from talentportal.seed import (
+from talentportal.demo import (
     ADMIN_URL,
     DEMO_PASSWORD,
     USER_COUNTS,
@@ -20,6 +17,9 @@ from talentportal.seed import (
     seed,
     user_rows,
 )
+from talentportal.management.commands import seed_demo as seed_demo_command
+from talentportal.management.commands.seed_demo import SEED, seed_modules
+from talentportal.models import AccountKind, Notification, User
 from tests.talentportal.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -284,8 +284,8 @@ def test_a_failed_seed_still_outdates_the_cached_pages(client, page_cache, monke
 def test_rows_seeded_in_bulk_get_no_insert_event_while_later_changes_stay_audited():
     from django.apps import apps
 
+    from talentportal.demo import without_insert_events
     from talentportal.models import SearchSynonym
-    from talentportal.seed import without_insert_events
 
     events = apps.get_model("talentportal", "SearchSynonymEvent").objects
     with without_insert_events():

@@ -13,8 +13,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from talentportal import signup
+from talentportal.demo import demo_accounts_ensure
 from talentportal.models import AccountKind, Notification, User
-from talentportal.seed import demo_accounts_ensure
 from tests.auth_helpers import confirmation_path
 from tests.concurrency import race_each
 from tests.talentportal.factories import PASSWORD, UserFactory

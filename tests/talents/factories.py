@@ -9,6 +9,7 @@ from django.utils import timezone
 from talentportal.choices import Degree
 from talentportal.models import AccountKind, Discipline
 from talentportal.workflow import reference_next
+from talents.demo import credit_code
 from talents.models import (
     Consent,
     ConsentPurpose,
@@ -22,7 +23,6 @@ from talents.models import (
     VerificationStatus,
     Visibility,
 )
-from talents.seed import credit_code
 from tests.policies.factories import region
 from tests.talentportal.factories import UserFactory, staff_member
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from talents.demo import credit_code, organization_code
 from talents.models import (
     AppendOnlyError,
     Consent,
@@ -18,7 +19,6 @@ from talents.models import (
     Visibility,
     validate_credit_code,
 )
-from talents.seed import credit_code, organization_code
 from tests.policies.factories import region
 from tests.talents.factories import (
     ConsentFactory,

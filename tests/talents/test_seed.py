@@ -5,12 +5,12 @@ from collections import Counter
 import pytest
 from django.db import connection, transaction
 
-from talentportal import seed as core_seed
+from talentportal import demo as core_seed
 from talentportal.choices import Degree
 from talentportal.management.commands.seed_demo import SEED
 from talentportal.models import AccountKind, User
 from talentportal.workflow import reference_next
-from talents import seed as talents_seed
+from talents import demo as talents_seed
 from talents.models import (
     ConsentPurpose,
     ContactRequest,

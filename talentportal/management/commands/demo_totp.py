@@ -1,13 +1,13 @@
 """`manage.py demo_totp`: the current two-factor code of the demo staff account.
 
-It computes the code from the fixed, published demo key (talentportal.seed.DEMO_TOTP_KEY), not
+It computes the code from the fixed, published demo key (talentportal.demo.DEMO_TOTP_KEY), not
 from the database: it gives nothing for any real account.
 """
 
 from django.core.management.base import BaseCommand
 from django_otp.oath import TOTP
 
-from talentportal.seed import DEMO_TOTP_KEY, DEMO_TOTP_USERNAME
+from talentportal.demo import DEMO_TOTP_KEY, DEMO_TOTP_USERNAME
 
 
 class Command(BaseCommand):

@@ -1,11 +1,11 @@
 """`manage.py seed_demo [--scale small|large]`: reference catalogues and demo data.
 
-Loads the catalogues, then runs `<app>.seed.seed(scale=..., rng=..., stdout=...)` for each of the
-project's apps that has a `seed` module, in INSTALLED_APPS order, each in its own transaction and
+Loads the catalogues, then runs `<app>.demo.seed(scale=..., rng=..., stdout=...)` for each of the
+project's apps that has a `demo` package, in INSTALLED_APPS order, each in its own transaction and
 with its own random stream (seeded from the app's label), so that the data is the same on every
 run and one app's seeding does not shift another's. Every app's seed is idempotent: running the
 command again adds only what is missing of the demo, on a database people have used too (the
-seed touches only the demo's own rows: `talentportal/seed.py`). The seed sends no e-mail.
+seed touches only the demo's own rows: `talentportal/demo/__init__.py`). The seed sends no e-mail.
 
 `make run` runs it before serving. When a section fails, its transaction is rolled back, the
 traceback is printed, and the error says how to start the portal without the seed. At the end
@@ -26,7 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from talentportal import page_cache
 from talentportal.catalogues import load_catalogues
-from talentportal.seed import (
+from talentportal.demo import (
     ADMIN_URL,
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -41,12 +41,12 @@ SEED = 20260101
 
 
 def seed_modules():
-    """(label, module) for every project app that has a `seed` module, in INSTALLED_APPS order."""
+    """(label, module) for every project app that has a `demo` package, in INSTALLED_APPS order."""
     base_dir = Path(settings.BASE_DIR).resolve()
     for app_config in apps.get_app_configs():
         if not Path(app_config.path).resolve().is_relative_to(base_dir):
             continue
-        name = f"{app_config.name}.seed"
+        name = f"{app_config.name}.demo"
         if importlib.util.find_spec(name) is not None:
             yield app_config.label, importlib.import_module(name)
 
@@ -84,7 +84,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{label}: seeding ({scale})")
             try:
                 # One transaction per section; at large scale, without an audit event per
-                # generated row (talentportal.seed.without_insert_events).
+                # generated row (talentportal.demo.without_insert_events).
                 audit = without_insert_events() if scale == "large" else nullcontext()
                 with quietly(), audit:
                     module.seed(

@@ -36,8 +36,8 @@ from projects.models import (
 )
 from talentportal import workflow
 from talentportal.choices import Degree
+from talentportal.demo import demo_user, demo_user_ensure
 from talentportal.models import AccountKind, ApplicationStatus, Discipline, Industry, Region, User
-from talentportal.seed import demo_user, demo_user_ensure
 from talents.models import Enterprise
 
 S = ApplicationStatus

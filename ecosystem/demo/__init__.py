@@ -67,8 +67,9 @@ from ecosystem.models import (
     ServicePointEvent,
     ServicePointKind,
 )
-from policies.service_seed import demo_services
-from projects.roadshow_seed import demo_roadshows
+from policies.demo.services import demo_services
+from projects.demo.roadshows import demo_roadshows
+from talentportal.demo import DEMO_PASSWORD, demo_user, demo_user_ensure, quietly
 from talentportal.models import (
     AccountKind,
     ApplicationEvent,
@@ -78,7 +79,6 @@ from talentportal.models import (
     Region,
     User,
 )
-from talentportal.seed import DEMO_PASSWORD, demo_user, demo_user_ensure, quietly
 from talentportal.workflow import add_working_days
 from talents.models import Enterprise
 

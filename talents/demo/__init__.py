@@ -53,6 +53,15 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from talentportal.choices import Degree
+from talentportal.demo import (
+    DEMO_PASSWORD,
+    GIVEN_CHARACTERS,
+    INTERNATIONAL_FIRST_NAMES,
+    INTERNATIONAL_LAST_NAMES,
+    SURNAMES,
+    demo_user,
+    demo_users_adopt,
+)
 from talentportal.models import (
     AccountKind,
     Discipline,
@@ -64,15 +73,6 @@ from talentportal.models import (
     User,
 )
 from talentportal.search import document_tokens
-from talentportal.seed import (
-    DEMO_PASSWORD,
-    GIVEN_CHARACTERS,
-    INTERNATIONAL_FIRST_NAMES,
-    INTERNATIONAL_LAST_NAMES,
-    SURNAMES,
-    demo_user,
-    demo_users_adopt,
-)
 from talents.models import (
     ConsentPurpose,
     Demand,

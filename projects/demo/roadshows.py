@@ -39,8 +39,8 @@ from projects.models import (
     new_checkin_code,
 )
 from projects.roadshow_services import registration_create, roadshow_recount
+from talentportal.demo import demo_user, demo_user_ensure
 from talentportal.models import AccountKind, Industry, Region, User
-from talentportal.seed import demo_user, demo_user_ensure
 from talents.models import VerificationStatus
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -321,7 +321,7 @@ def _investor_name(i: int, regions, city_codes) -> str:
 
 def _demo_password() -> str:
     try:
-        from talentportal.seed import DEMO_PASSWORD
+        from talentportal.demo import DEMO_PASSWORD
     except ImportError:  # pragma: no cover
         return make_password(None)
     return make_password(DEMO_PASSWORD)

@@ -22,6 +22,7 @@ import random
 import time
 from dataclasses import dataclass
 
+from policies.demo.services import seed_services
 from policies.models import (
     Benefit,
     BenefitKind,
@@ -36,10 +37,9 @@ from policies.models import (
     TalentCategory,
     TalentGroup,
 )
-from policies.service_seed import seed_services
 from talentportal.choices import Degree, TalentTier
+from talentportal.demo import demo_user
 from talentportal.models import Industry, Region, RegionLevel
-from talentportal.seed import demo_user
 
 COUNTS = {"small": 300, "large": 10_000}
 BATCH = 500

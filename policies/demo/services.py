@@ -1,5 +1,5 @@
 # ruff: noqa: E501 -- the service texts read better unbroken.
-"""Demo public services and applications. `policies.seed` calls `seed_services()`.
+"""Demo public services and applications. `policies.demo` calls `seed_services()`.
 
 The services are the 14 provincial talent services that the Zhejiang Talent Service Platform put
 online under the "Maximum One Visit" reform (confirming the benefits of high-level talents of
@@ -39,6 +39,7 @@ from policies.models import (
     validate_form_schema,
 )
 from talentportal import workflow
+from talentportal.demo import demo_accounts_ensure, quietly
 from talentportal.models import (
     AccountKind,
     ApplicationEvent,
@@ -47,7 +48,6 @@ from talentportal.models import (
     Region,
     User,
 )
-from talentportal.seed import demo_accounts_ensure, quietly
 
 S = ApplicationStatus
 APPLICATION_COUNTS = {"small": 50, "large": 20_000}

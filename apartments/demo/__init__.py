@@ -62,8 +62,8 @@ from apartments.models import (
     RoundStatus,
     Unit,
 )
+from talentportal.demo import demo_user, quietly
 from talentportal.models import AccountKind, Region, User
-from talentportal.seed import demo_user, quietly
 
 LARGE_UNITS = {"32": 300_000, "33": 120_000, "12": 30_000}  # Jiangsu, Zhejiang, Tianjin
 CHANGZHOU_UNITS = 78_000

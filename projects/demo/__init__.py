@@ -1,7 +1,7 @@
 """Demo data for projects and roadshows, then talent programs."""
 
-from projects.program_seed import seed_programs
-from projects.roadshow_seed import seed_roadshows
+from projects.demo.programs import seed_programs
+from projects.demo.roadshows import seed_roadshows
 
 
 def seed(*, scale, rng, stdout):
