@@ -7,11 +7,17 @@ finished, every connection a thread opened is closed, and the server has ended t
 a transactional test's flush (TRUNCATE) that follows must never meet a lock still held by one of
 them. A thread that is still running after the time-out fails the test loudly, and its
 connections are terminated on the server, so that the flush cannot deadlock on them either.
+
+Races take turns on the whole server (`server_race_slot`): a race opens up to 40 connections,
+and two at once (the two xdist workers of one run, or two runs sharing the server, say
+`make test` beside `make stress-test`) could pass PostgreSQL's `max_connections` (100 by
+default) and fail with "too many clients already", a failure of the machine, not of the code.
 """
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 
 import psycopg
@@ -27,6 +33,33 @@ def race(*calls: Callable[[], object], timeout: float = TIMEOUT) -> list:
     exception it raised, in the order given."""
     if not calls:
         return []
+    with server_race_slot():
+        return _race(calls, timeout)
+
+
+@contextmanager
+def server_race_slot(timeout: float = 2 * TIMEOUT) -> Iterator[None]:
+    """Wait (up to `timeout`) until no other race runs on this PostgreSQL server, and keep it so
+    until the block ends. The advisory lock is taken in the server's `postgres` database, as
+    advisory locks belong to a database and every test process uses a database of its own."""
+    settings = connection.settings_dict
+    with psycopg.connect(
+        dbname="postgres",
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        user=settings["USER"] or None,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    ) as slot:
+        slot.execute(f"SET lock_timeout = {int(timeout * 1000)}")
+        try:
+            slot.execute("SELECT pg_advisory_lock(hashtext('talentportal race'))")
+        except psycopg.errors.LockNotAvailable:
+            pytest.fail(f"race: another race held the server for {timeout} s", pytrace=False)
+        yield
+
+
+def _race(calls: tuple[Callable[[], object], ...], timeout: float) -> list:
     barrier = threading.Barrier(len(calls))
     outcomes: list = [None] * len(calls)
     backends: set[int] = set()

@@ -79,6 +79,41 @@ def test_a_hung_call_fails_the_test_and_its_backend_is_ended():
     assert other_backends() == 0
 
 
+def test_races_take_turns_on_the_server():
+    """A race started while another holds the server (here: this test) waits for it to end."""
+    ran = threading.Event()
+    outcomes = []
+
+    def second_race():
+        try:
+            outcomes.append(race(ran.set))
+        finally:
+            connections.close_all()
+
+    with concurrency.server_race_slot():
+        thread = threading.Thread(target=second_race)
+        thread.start()
+        waiting_for_the_slot(timeout=30)
+        assert not ran.is_set()
+    thread.join(timeout=60)
+
+    assert ran.is_set() and outcomes == [[None]]
+
+
+def waiting_for_the_slot(timeout: float) -> None:
+    """Return once a connection on this server waits for an advisory lock (the race slot)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            )
+            if cursor.fetchone()[0]:
+                return
+            assert time.monotonic() < deadline, "the second race never asked for the slot"
+            time.sleep(0.05)
+
+
 def test_the_flush_guard_waits_for_a_transaction_on_another_connection():
     opened = threading.Event()
 
