@@ -1317,7 +1317,7 @@ class ServiceApplication(Application):
         return reverse("policies:service_applied", args=[self.reference])
 
     def submit_checked(self, *, by) -> None:
-        from policies.services.applications import service_application_submit
+        from policies.public_services.services import service_application_submit
 
         service_application_submit(application=self, by=by)
 

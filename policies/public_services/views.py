@@ -1,13 +1,13 @@
 """The public-service catalogue and online applications.
 
-    /services/                     the catalogue: search and filters (policies.service_filters)
+    /services/                     the catalogue: search and filters (filters.py)
     /services/<id>/                what a service is, who may apply, what to prepare
     /services/<id>/apply/          the application form, with a draft that is kept
     /services/applied/<reference>/ the confirmation with the reference number
 
 An application starts as a draft the first time the form is saved or submitted, and the apply
 page resumes it on every later visit, from any browser. The writes are the use cases of
-policies/services/applications.py. Double submission never makes two applications:
+policies/public_services/services.py. Double submission never makes two applications:
 
 - the database allows one draft per applicant and service (a partial unique constraint), so
   two requests that both start an application end up with the same draft;
@@ -34,9 +34,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from policies.models import PolicyStatus, ServiceApplication, ServiceItem
-from policies.service_filters import ServiceFilterSet
-from policies.service_forms import ServiceApplicationForm
-from policies.services.applications import (
+from policies.public_services.filters import ServiceFilterSet
+from policies.public_services.forms import ServiceApplicationForm
+from policies.public_services.services import (
     service_application_save,
     service_draft_get_or_create,
 )

@@ -25,8 +25,8 @@ from import_export.admin import ImportExportMixin
 from import_export.tmp_storages import MediaStorage
 
 from policies import permissions
+from policies.admin.imports import SpreadsheetImportMixin
 from policies.audit import BenefitEvent, PolicyEvent
-from policies.import_admin import SpreadsheetImportMixin
 from policies.models import (
     Benefit,
     Category,
