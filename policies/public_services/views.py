@@ -33,7 +33,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
-from policies.models import PolicyStatus, ServiceApplication, ServiceItem
+from policies.models import POLICY_TEXT_FIELDS, PolicyStatus, ServiceApplication, ServiceItem
 from policies.public_services.filters import ServiceFilterSet
 from policies.public_services.forms import ServiceApplicationForm
 from policies.public_services.services import (
@@ -48,20 +48,7 @@ from talentportal.uploads import max_upload_bytes
 
 STARTED_SALT = "policies.services.apply.started"
 #: Policy columns a service page never shows (the policy's full text and search columns).
-POLICY_DEFERRED = tuple(
-    f"policy__{name}"
-    for name in (
-        "body_zh",
-        "body_en",
-        "search_title",
-        "search_summary",
-        "search_body",
-        "search_related",
-        "title_segmented",
-        "summary_segmented",
-        "search_vector",
-    )
-)
+POLICY_DEFERRED = tuple(f"policy__{name}" for name in POLICY_TEXT_FIELDS)
 
 
 def visible_services(user):
