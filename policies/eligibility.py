@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from policies.models import (
     Benefit,
@@ -309,50 +310,51 @@ class Industries(Rule):
         }
 
 
-class WorkInRegion(Rule):
+class RegionRequirement(Rule):
+    """The talent does what the benefit requires of them in the region, if it requires it:
+    the benefit's `requirement` flag against the profile's `answer`."""
+
+    #: The Benefit field that requires it, and the Profile field that says the talent will.
+    requirement = ""
+    answer = ""
+    met = unmet = near_miss_text = ""
+
+    def restricts(self, benefit):
+        return getattr(benefit, self.requirement)
+
+    def passes(self, benefit, profile):
+        return not getattr(benefit, self.requirement) or getattr(profile, self.answer)
+
+    def condition(self, profile):
+        return ALWAYS if getattr(profile, self.answer) else Q(**{self.requirement: False})
+
+    def reason(self, benefit, profile, passed):
+        return str(self.met if passed else self.unmet)
+
+    def near_miss(self, benefit, profile):
+        return str(self.near_miss_text)
+
+
+class WorkInRegion(RegionRequirement):
     """The talent works in the region, if the benefit requires it."""
 
     name = "work"
-
-    def restricts(self, benefit):
-        return benefit.must_work_in_region
-
-    def passes(self, benefit, profile):
-        return not benefit.must_work_in_region or profile.will_work_in_region
-
-    def condition(self, profile):
-        return ALWAYS if profile.will_work_in_region else Q(must_work_in_region=False)
-
-    def reason(self, benefit, profile, passed):
-        if passed:
-            return _("Requires working in the region, as you would.")
-        return _("Requires working in the region, which you would not.")
-
-    def near_miss(self, benefit, profile):
-        return _("You would qualify if you worked in the region.")
+    requirement = "must_work_in_region"
+    answer = "will_work_in_region"
+    met = gettext_lazy("Requires working in the region, as you would.")
+    unmet = gettext_lazy("Requires working in the region, which you would not.")
+    near_miss_text = gettext_lazy("You would qualify if you worked in the region.")
 
 
-class LiveInRegion(Rule):
+class LiveInRegion(RegionRequirement):
     """The talent lives in the region, if the benefit requires it."""
 
     name = "residence"
-
-    def restricts(self, benefit):
-        return benefit.must_live_in_region
-
-    def passes(self, benefit, profile):
-        return not benefit.must_live_in_region or profile.will_live_in_region
-
-    def condition(self, profile):
-        return ALWAYS if profile.will_live_in_region else Q(must_live_in_region=False)
-
-    def reason(self, benefit, profile, passed):
-        if passed:
-            return _("Requires living in the region, as you would.")
-        return _("Requires living in the region, which you would not.")
-
-    def near_miss(self, benefit, profile):
-        return _("You would qualify if you lived in the region.")
+    requirement = "must_live_in_region"
+    answer = "will_live_in_region"
+    met = gettext_lazy("Requires living in the region, as you would.")
+    unmet = gettext_lazy("Requires living in the region, which you would not.")
+    near_miss_text = gettext_lazy("You would qualify if you lived in the region.")
 
 
 class EnterpriseTypes(Rule):

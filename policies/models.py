@@ -201,6 +201,15 @@ MATCH_PLACES = {
 RICH_TEXT_FIELDS = frozenset({"body_zh", "body_en"})
 SEARCH_SOURCE_FIELDS = frozenset(f for fields in SEARCH_SOURCES.values() for f in fields)
 SEARCH_DERIVED_FIELDS = (*SEARCH_SOURCES, "title_segmented", "summary_segmented")
+#: A policy's full text and search columns: what a list of policies, or a page that shows a
+#: policy only as a link, never fetches (`.defer(*POLICY_TEXT_FIELDS)`).
+POLICY_TEXT_FIELDS = (
+    "body_zh",
+    "body_en",
+    *SEARCH_DERIVED_FIELDS,
+    "search_related",
+    "search_vector",
+)
 
 
 def sanitize_body(value: str) -> str:
@@ -1317,7 +1326,7 @@ class ServiceApplication(Application):
         return reverse("policies:service_applied", args=[self.reference])
 
     def submit_checked(self, *, by) -> None:
-        from policies.services.applications import service_application_submit
+        from policies.public_services.services import service_application_submit
 
         service_application_submit(application=self, by=by)
 

@@ -312,6 +312,14 @@ class SpreadsheetResource(FormulaSafeResource):
     #: More header words for a column than its code and its Chinese and English labels.
     extra_headers: dict[str, tuple[str, ...]] = {}
 
+    class Meta:
+        # A row changes the record of its id (or the one `find_without_id` finds), validated
+        # as a whole; a row that changes nothing is skipped, and the result says so.
+        import_id_fields = ("id",)
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
     def __init__(self, *, user=None, **kwargs):
         super().__init__(**kwargs)
         self.user = user
@@ -448,11 +456,13 @@ class SpreadsheetResource(FormulaSafeResource):
         ]
 
     def example(self) -> dict:
-        """An example row for the template, as a staff member would write it."""
+        """An example row for the template, as a staff member would write it (called with
+        Chinese active: choice labels are written in Chinese)."""
         return {}
 
     def template_rows(self) -> tuple[list, list]:
-        example = self.example()
+        with translation.override("zh-hans"):
+            example = self.example()
         columns = self.preview_fields()
         return (
             [self.column_label(field) for field in columns],
@@ -580,9 +590,11 @@ class SpreadsheetResource(FormulaSafeResource):
             return None
 
     def find_instance(self, row):
+        """The record the row changes: the one of its id, else what `find_without_id` finds;
+        None for a new record."""
         value = row.get("id")
         if is_blank(value):
-            return None
+            return self.find_without_id(row)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         try:
@@ -606,6 +618,11 @@ class SpreadsheetResource(FormulaSafeResource):
                 }
             )
         return instance
+
+    def find_without_id(self, row):
+        """The record a row without an id changes, found by what else names it; None (a new
+        record) unless a resource knows such a key."""
+        return None
 
     def editable_policies(self):
         return policies_editable_by(self.user)
@@ -725,27 +742,22 @@ class PolicyResource(SpreadsheetResource):
             "replaced_by",
         )
         export_order = fields
-        import_id_fields = ("id",)
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
     def example(self):
-        with translation.override("zh-hans"):
-            return {
-                "title_zh": "杭州市高层次人才购房补贴实施办法",
-                "title_en": "Hangzhou measures on housing subsidies for high-level talent",
-                "summary_zh": "对新引进的博士、硕士研究生发放购房补贴。",
-                "authority_zh": "中共杭州市委人才工作领导小组办公室",
-                "document_number": "杭人才〔2025〕1号",
-                "region": "330100",
-                "categories": f"{Category.HOUSING.label}，{Category.SUBSIDIES_AWARDS.label}",
-                "talent_groups": f"{TalentGroup.DOCTORAL.label}，{TalentGroup.MASTERS.label}",
-                "issued_on": "2025年3月1日",
-                "effective_on": "2025/4/1",
-                "is_major": "是",
-                "source_url": "https://www.hangzhou.gov.cn/",
-            }
+        return {
+            "title_zh": "杭州市高层次人才购房补贴实施办法",
+            "title_en": "Hangzhou measures on housing subsidies for high-level talent",
+            "summary_zh": "对新引进的博士、硕士研究生发放购房补贴。",
+            "authority_zh": "中共杭州市委人才工作领导小组办公室",
+            "document_number": "杭人才〔2025〕1号",
+            "region": "330100",
+            "categories": f"{Category.HOUSING.label}，{Category.SUBSIDIES_AWARDS.label}",
+            "talent_groups": f"{TalentGroup.DOCTORAL.label}，{TalentGroup.MASTERS.label}",
+            "issued_on": "2025年3月1日",
+            "effective_on": "2025/4/1",
+            "is_major": "是",
+            "source_url": "https://www.hangzhou.gov.cn/",
+        }
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -758,10 +770,8 @@ class PolicyResource(SpreadsheetResource):
                     self.repeated_numbers.add(number)
                 seen.add(number)
 
-    def find_instance(self, row):
-        """By id, else by document number: a re-import changes the policies it added."""
-        if not is_blank(row.get("id")):
-            return super().find_instance(row)
+    def find_without_id(self, row):
+        """By document number: a re-import changes the policies it added."""
         number = canonical_document_number(row.get("document_number"))
         if not number:
             return None
@@ -875,28 +885,21 @@ class BenefitResource(SpreadsheetResource):
             "version",
         )
         export_order = fields
-        import_id_fields = ("id",)
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
     def example(self):
-        with translation.override("zh-hans"):
-            return {
-                "policy": "杭人才〔2025〕1号",
-                "kind": str(BenefitKind.HOUSING_SUBSIDY.label),
-                "title_zh": "博士研究生购房补贴",
-                "amount_max": "40万",
-                "period": str(Period.ONCE.label),
-                "min_degree": "博士",
-                "max_age": "35",
-                "must_work_in_region": "是",
-            }
+        return {
+            "policy": "杭人才〔2025〕1号",
+            "kind": str(BenefitKind.HOUSING_SUBSIDY.label),
+            "title_zh": "博士研究生购房补贴",
+            "amount_max": "40万",
+            "period": str(Period.ONCE.label),
+            "min_degree": "博士",
+            "max_age": "35",
+            "must_work_in_region": "是",
+        }
 
-    def find_instance(self, row):
-        """By id, else by its policy and Chinese title: a re-import changes the benefit."""
-        if not is_blank(row.get("id")):
-            return super().find_instance(row)
+    def find_without_id(self, row):
+        """By its policy and Chinese title: a re-import changes the benefit."""
         return _by_policy_and(self, row, "title_zh")
 
     def get_queryset(self):
@@ -953,24 +956,17 @@ class InterpretationResource(SpreadsheetResource):
             "position",
         )
         export_order = fields
-        import_id_fields = ("id",)
-        clean_model_instances = True
-        skip_unchanged = True
-        report_skipped = True
 
     def example(self):
-        with translation.override("zh-hans"):
-            return {
-                "policy": "杭人才〔2025〕1号",
-                "kind": str(InterpretationKind.QA.label),
-                "question_zh": "购房补贴什么时候申请？",
-                "answer_zh": "在杭州落户并缴纳社保满一个月后即可在线申请。",
-            }
+        return {
+            "policy": "杭人才〔2025〕1号",
+            "kind": str(InterpretationKind.QA.label),
+            "question_zh": "购房补贴什么时候申请？",
+            "answer_zh": "在杭州落户并缴纳社保满一个月后即可在线申请。",
+        }
 
-    def find_instance(self, row):
-        """By id, else by its policy and Chinese question."""
-        if not is_blank(row.get("id")):
-            return super().find_instance(row)
+    def find_without_id(self, row):
+        """By its policy and Chinese question."""
         return _by_policy_and(self, row, "question_zh")
 
     def get_queryset(self):

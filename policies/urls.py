@@ -16,5 +16,5 @@ urlpatterns = [
     path("policies/calculator/", views.CalculatorView.as_view(), name="calculator"),
     path("policies/following/", views.FollowingView.as_view(), name="following"),
     path("policies/following/<int:pk>/delete/", views.unfollow, name="unfollow"),
-    path("", include("policies.service_urls")),
+    path("", include("policies.public_services.urls")),
 ]

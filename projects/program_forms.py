@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 
-from policies.services.applications import material_label
+from policies.public_services.services import material_label
 from projects.models import Call, ProgramApplication
 from talentportal.forms import specific_required_messages
 from talentportal.models import Discipline, DisciplineLevel, Industry

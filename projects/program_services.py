@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policies.services.applications import materials_missing
+from policies.public_services.services import materials_missing
 from projects.expert_draw import DrawError, replacement_draw
 from projects.models import (
     Call,

@@ -144,7 +144,7 @@ class Program(models.Model):
 @dataclass(frozen=True)
 class CallMaterial:
     """One material a call requires, in the shape of the service catalogue's materials (so
-    `policies.services.applications.material_label` and `materials_missing` apply)."""
+    `policies.public_services.services.material_label` and `materials_missing` apply)."""
 
     name_zh: str
     name_en: str = ""

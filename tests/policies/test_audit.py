@@ -6,8 +6,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from policies.admin.library import audit_events
 from policies.audit import BenefitEvent, PolicyEvent
-from policies.library_admin import audit_events
 from policies.models import Benefit, Policy, PolicyStatus
 from tests.auth_helpers import login_verified
 from tests.policies.admin_helpers import policy_form_data

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from policies.models import ServiceMaterial
-from policies.service_forms import ServiceApplicationForm, to_json
+from policies.public_services.forms import ServiceApplicationForm, to_json
 from talentportal.models import ApplicationDocument
 from tests.talentportal.workflow_factories import ServiceItemFactory
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from policies.models import PolicyStatus, ServiceApplication, ServiceMaterial
-from policies.services.applications import service_draft_get_or_create
+from policies.public_services.services import service_draft_get_or_create
 from talentportal.catalogues import load_catalogues
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus, Region
 from talentportal.workflow import application_create, application_withdraw

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from policies.models import FieldKind, ServiceItem, ServiceMaterial
-from policies.services.applications import material_label
+from policies.public_services.services import material_label
 from talentportal.forms import specific_required_messages
 from talentportal.models import ApplicationDocument
 from talentportal.uploads import DOCUMENT_TYPES, PDF, detect_type, max_upload_bytes

@@ -25,9 +25,10 @@ from import_export.admin import ImportExportMixin
 from import_export.tmp_storages import MediaStorage
 
 from policies import permissions
+from policies.admin.imports import SpreadsheetImportMixin
 from policies.audit import BenefitEvent, PolicyEvent
-from policies.import_admin import SpreadsheetImportMixin
 from policies.models import (
+    POLICY_TEXT_FIELDS,
     Benefit,
     Category,
     Interpretation,
@@ -253,23 +254,10 @@ class RepealForm(forms.Form):
 
 # Policies -------------------------------------------------------------------------------
 
-#: Columns no list shows: not fetched for the changelists.
-POLICY_LIST_DEFERRED = (
-    "body_zh",
-    "body_en",
-    "search_title",
-    "search_summary",
-    "search_body",
-    "search_related",
-    "title_segmented",
-    "summary_segmented",
-    "search_vector",
-)
-
 
 class PolicyChangeList(ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
-        return super().get_queryset(request, exclude_parameters).defer(*POLICY_LIST_DEFERRED)
+        return super().get_queryset(request, exclude_parameters).defer(*POLICY_TEXT_FIELDS)
 
 
 class BenefitChangeList(ChangeList):
@@ -277,7 +265,7 @@ class BenefitChangeList(ChangeList):
         return (
             super()
             .get_queryset(request, exclude_parameters)
-            .defer(*(f"policy__{name}" for name in POLICY_LIST_DEFERRED))
+            .defer(*(f"policy__{name}" for name in POLICY_TEXT_FIELDS))
         )
 
 

@@ -1,5 +1,6 @@
 """Online applications to the public services (the catalogue's use cases): start a draft, save
-it, submit it. The apply page (policies/service_views.py) only parses the form and calls these.
+it, submit it. The apply page (`views.py` beside this module) only parses the form and calls
+these.
 
 Double submission never makes two applications: the database allows one draft per applicant
 and service, and a draft is saved and submitted under a row lock, so of two submissions of one

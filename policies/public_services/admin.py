@@ -1,3 +1,9 @@
+"""The public-service catalogue in the admin: the services with their materials, and the queue
+of applications to them.
+
+Imported by `policies.admin`, so that the admin registers it.
+"""
+
 from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
@@ -5,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from policies.models import Benefit, ServiceApplication, ServiceItem, ServiceMaterial
-from policies.service_forms import schema_label
+from policies.public_services.forms import schema_label
 from policies.services.amounts import service_amount_mismatches
 from policies.templatetags.policy_tags import yuan
 from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
@@ -109,7 +115,3 @@ class ServiceApplicationAdmin(ApplicationAdmin):
                 ((label, "—" if value in (None, "") else value) for label, value in rows),
             ),
         )
-
-
-# The policy library (policies, benefits, import/export, audit trail) has its own module.
-from policies import library_admin  # noqa: E402, F401

@@ -1,13 +1,13 @@
 """The public-service catalogue and online applications.
 
-    /services/                     the catalogue: search and filters (policies.service_filters)
+    /services/                     the catalogue: search and filters (filters.py)
     /services/<id>/                what a service is, who may apply, what to prepare
     /services/<id>/apply/          the application form, with a draft that is kept
     /services/applied/<reference>/ the confirmation with the reference number
 
 An application starts as a draft the first time the form is saved or submitted, and the apply
 page resumes it on every later visit, from any browser. The writes are the use cases of
-policies/services/applications.py. Double submission never makes two applications:
+policies/public_services/services.py. Double submission never makes two applications:
 
 - the database allows one draft per applicant and service (a partial unique constraint), so
   two requests that both start an application end up with the same draft;
@@ -33,10 +33,10 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
-from policies.models import PolicyStatus, ServiceApplication, ServiceItem
-from policies.service_filters import ServiceFilterSet
-from policies.service_forms import ServiceApplicationForm
-from policies.services.applications import (
+from policies.models import POLICY_TEXT_FIELDS, PolicyStatus, ServiceApplication, ServiceItem
+from policies.public_services.filters import ServiceFilterSet
+from policies.public_services.forms import ServiceApplicationForm
+from policies.public_services.services import (
     service_application_save,
     service_draft_get_or_create,
 )
@@ -48,20 +48,7 @@ from talentportal.uploads import max_upload_bytes
 
 STARTED_SALT = "policies.services.apply.started"
 #: Policy columns a service page never shows (the policy's full text and search columns).
-POLICY_DEFERRED = tuple(
-    f"policy__{name}"
-    for name in (
-        "body_zh",
-        "body_en",
-        "search_title",
-        "search_summary",
-        "search_body",
-        "search_related",
-        "title_segmented",
-        "summary_segmented",
-        "search_vector",
-    )
-)
+POLICY_DEFERRED = tuple(f"policy__{name}" for name in POLICY_TEXT_FIELDS)
 
 
 def visible_services(user):
