@@ -11,7 +11,7 @@
 
 from django.urls import path
 
-from talents import views
+from talents.views import enterprises as views
 
 app_name = "talents"
 

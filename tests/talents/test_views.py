@@ -15,7 +15,6 @@ from django.utils import timezone
 from talentportal.choices import Degree, TalentTier
 from talentportal.models import AccountKind, ApplicationStatus
 from talentportal.workflow import application_submit
-from talents import views
 from talents.models import (
     AccessKind,
     Consent,
@@ -41,6 +40,7 @@ from talents.services import (
     demand_application_create,
     evaluation_confirm,
 )
+from talents.views import enterprises as views
 from tests.auth_helpers import login_verified
 from tests.policies.factories import region
 from tests.talentportal.factories import PASSWORD, UserFactory
