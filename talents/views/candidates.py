@@ -22,7 +22,6 @@ from talentportal.ratelimit import RateLimitMixin
 from talents import services
 from talents.filters import (
     CandidateFilterSet,
-    Catalogues,
 )
 from talents.forms import (
     AccessReasonForm,
@@ -112,9 +111,6 @@ class CandidateSearchView(RateLimitMixin, VerifiedEnterpriseRequired, PortalFilt
             .select_related(*SUMMARY_SELECT_RELATED)
             .defer(*SUMMARY_DEFERRED)
         )
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "catalogues": Catalogues()}
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)

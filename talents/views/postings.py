@@ -20,7 +20,6 @@ from talentportal.models import (
 from talentportal.ratelimit import RateLimitMixin
 from talents import services
 from talents.filters import (
-    Catalogues,
     DemandFilterSet,
     InternshipFilterSet,
 )
@@ -48,8 +47,12 @@ class PostingListView(PortalFilterView):
     count_cap = POSTING_CAP
     kind = ""
 
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "catalogues": Catalogues()}
+    def get_queryset(self):
+        return (
+            self.model.objects.published()
+            .select_related("enterprise", "region")
+            .defer("description", "enterprise__description")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -68,11 +71,7 @@ class DemandListView(PostingListView):
     kind = "demand"
 
     def get_queryset(self):
-        return (
-            Demand.objects.published()
-            .select_related("enterprise", "region", "discipline")
-            .defer("description", "enterprise__description")
-        )
+        return super().get_queryset().select_related("discipline")
 
 
 class InternshipListView(PostingListView):
@@ -80,13 +79,6 @@ class InternshipListView(PostingListView):
     filterset_class = InternshipFilterSet
     template_name = "talents/internship_list.html"
     kind = "internship"
-
-    def get_queryset(self):
-        return (
-            Internship.objects.published()
-            .select_related("enterprise", "region")
-            .defer("description", "enterprise__description")
-        )
 
 
 class PostingDetailView(DetailView):
