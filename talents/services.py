@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
 from talentportal.choices import Degree, TalentTier
+from talentportal.locking import copy_state, row_lock
 from talentportal.models import (
     AccountKind,
     ApplicationDocument,
@@ -870,7 +871,7 @@ def enterprise_verify(*, enterprise: Enterprise, by: User) -> Enterprise:
         update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"]
     )
     _tell_members(locked, "enterprise_verified")
-    _copy(locked, enterprise, ("status", "verified_by_id", "verified_at", "rejection_reason"))
+    copy_state(enterprise, locked, ("status", "verified_by_id", "verified_at", "rejection_reason"))
     return locked
 
 
@@ -890,18 +891,13 @@ def enterprise_reject(*, enterprise: Enterprise, by: User, reason: str) -> Enter
         update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"]
     )
     _tell_members(locked, "enterprise_rejected")
-    _copy(locked, enterprise, ("status", "verified_by_id", "verified_at", "rejection_reason"))
+    copy_state(enterprise, locked, ("status", "verified_by_id", "verified_at", "rejection_reason"))
     return locked
 
 
 def _tell_members(enterprise: Enterprise, template: str) -> None:
     for member in enterprise.members.select_related("user"):
         _notify(member.user, template, {"enterprise": enterprise}, url=_url(enterprise))
-
-
-def _copy(source, target, fields) -> None:
-    for field in fields:
-        setattr(target, field, getattr(source, field))
 
 
 def enterprise_member_add(
@@ -964,11 +960,7 @@ def enterprise_join_answer(
     requests in the enterprise's region (the back office's queue), approves (the person
     becomes a recruiter) or declines a request to join; the person is told. Answering twice
     is refused."""
-    locked = (
-        EnterpriseJoinRequest.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "user")
-        .get(pk=join.pk)
-    )
+    locked = row_lock(join, "enterprise", "user")
     enterprise = locked.enterprise
     if not (
         enterprise.members.filter(user=by, role=MemberRole.ADMIN).exists()
