@@ -392,21 +392,7 @@ def round_finish(*, round: AllocationRound, by: User, now=None) -> AllocationRou
 # --- applications -------------------------------------------------------------------------------
 
 ASSESSED_FIELDS = ["eligible", "eligibility", "priority_score", "preference_group"]
-DECLARED_FIELDS = [
-    "full_name",
-    "id_number",
-    "birth_date",
-    "phone",
-    "household_size",
-    "preferred_layouts",
-    "needs_accessible",
-    "employer",
-    "employed_in_region",
-    "owns_home_in_city",
-    "tier",
-    "highest_degree",
-    "years_in_region",
-]
+DECLARED_FIELDS = frozenset(ApartmentApplication.ANSWER_FIELDS)
 
 
 def application_prefill(*, user: User) -> dict:
