@@ -20,19 +20,9 @@ from talentportal.lists import PortalFilterView
 from talentportal.models import AccountKind
 from talentportal.ratelimit import RateLimitMixin
 from talents import services
-from talents.filters import (
-    CandidateFilterSet,
-)
-from talents.forms import (
-    AccessReasonForm,
-    ContactRequestForm,
-)
-from talents.models import (
-    ConsentPurpose,
-    Demand,
-    Internship,
-    Talent,
-)
+from talents.filters import CandidateFilterSet
+from talents.forms import AccessReasonForm, ContactRequestForm
+from talents.models import ConsentPurpose, Demand, Internship, Talent
 from talents.privacy import SUMMARY_SELECT_RELATED
 from talents.views.access import (
     CANDIDATE_CAP,

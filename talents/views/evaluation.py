@@ -12,11 +12,7 @@ from django.views import View
 from talentportal.lists import PortalListView
 from talentportal.ratelimit import RateLimitMixin
 from talents import services
-from talents.forms import (
-    CardLookupForm,
-    NominateForm,
-    apply_service_error,
-)
+from talents.forms import CardLookupForm, NominateForm, apply_service_error
 from talents.models import Evaluation
 from talents.privacy import SUMMARY_SELECT_RELATED, masked_parts
 from talents.views.access import (

@@ -13,27 +13,12 @@ from django.views import View
 from django.views.generic import DetailView
 
 from talentportal.lists import PortalFilterView
-from talentportal.models import (
-    AccountKind,
-    ApplicationStatus,
-)
+from talentportal.models import AccountKind, ApplicationStatus
 from talentportal.ratelimit import RateLimitMixin
 from talents import services
-from talents.filters import (
-    DemandFilterSet,
-    InternshipFilterSet,
-)
-from talents.forms import (
-    DemandApplyForm,
-    InternshipApplyForm,
-    apply_service_error,
-)
-from talents.models import (
-    Demand,
-    DemandApplication,
-    Internship,
-    InternshipApplication,
-)
+from talents.filters import DemandFilterSet, InternshipFilterSet
+from talents.forms import DemandApplyForm, InternshipApplyForm, apply_service_error
+from talents.models import Demand, DemandApplication, Internship, InternshipApplication
 
 #: How many postings a list counts and pages through at most.
 POSTING_CAP = 10000

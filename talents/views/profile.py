@@ -35,20 +35,10 @@ from talents.forms import (
     VisibilityForm,
     apply_service_error,
 )
-from talents.models import (
-    ConsentPurpose,
-    ContactRequest,
-    ContactStatus,
-    Talent,
-    Visibility,
-)
+from talents.models import ConsentPurpose, ContactRequest, ContactStatus, Talent, Visibility
 from talents.privacy import masked_parts
 from talents.services import EXPERIENCE_FIELDS
-from talents.views.access import (
-    CANDIDATE_CAP,
-    TalentRequired,
-    login_and_talent,
-)
+from talents.views.access import CANDIDATE_CAP, TalentRequired, login_and_talent
 
 
 def profile_nav(active: str) -> dict:
