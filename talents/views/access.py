@@ -171,6 +171,16 @@ def login_and_talent(view):
     return wrapped
 
 
+def with_summaries(queryset, *, via: str = "talent"):
+    """`queryset` reading what the masked summary of a talent shows and no more (no contact
+    details, résumé or search columns): of the talent its rows point to through `via`, or,
+    with `via=""`, of the talents it holds."""
+    prefix = f"{via}__" if via else ""
+    return queryset.select_related(*(prefix + name for name in SUMMARY_SELECT_RELATED)).defer(
+        *(prefix + name for name in SUMMARY_DEFERRED)
+    )
+
+
 def searchable_talent(pk) -> Talent:
     """A talent a verified enterprise may find, with what its summary shows; 404 otherwise."""
     return get_object_or_404(

@@ -23,15 +23,14 @@ from talents import services
 from talents.filters import CandidateFilterSet
 from talents.forms import AccessReasonForm, ContactRequestForm
 from talents.models import ConsentPurpose, Demand, Internship, Talent
-from talents.privacy import SUMMARY_SELECT_RELATED
 from talents.views.access import (
     CANDIDATE_CAP,
-    SUMMARY_DEFERRED,
     VerifiedEnterpriseRequired,
     acting_enterprise,
     annotate_summaries,
     login_and_verified_enterprise,
     searchable_talent,
+    with_summaries,
 )
 
 # Section front page -----------------------------------------------------------------------------
@@ -96,11 +95,7 @@ class CandidateSearchView(RateLimitMixin, VerifiedEnterpriseRequired, PortalFilt
     count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
-        return (
-            Talent.objects.searchable()
-            .select_related(*SUMMARY_SELECT_RELATED)
-            .defer(*SUMMARY_DEFERRED)
-        )
+        return with_summaries(Talent.objects.searchable(), via="")
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)

@@ -52,14 +52,14 @@ from talents.models import (
     Talent,
     VerificationStatus,
 )
-from talents.privacy import SUMMARY_SELECT_RELATED, masked_parts
+from talents.privacy import masked_parts
 from talents.views.access import (
     CANDIDATE_CAP,
-    SUMMARY_DEFERRED,
     EnterpriseMemberRequired,
     VerifiedEnterpriseRequired,
     annotate_summaries,
     login_and_verified_enterprise,
+    with_summaries,
 )
 
 #: Applications waiting for the enterprise's answer.
@@ -266,14 +266,11 @@ class ShortlistView(VerifiedEnterpriseRequired, PortalListView):
     count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
-        return (
+        return with_summaries(
             Shortlist.objects.filter(
                 enterprise=self.enterprise, talent__in=Talent.objects.searchable()
-            )
-            .select_related("added_by", *(f"talent__{name}" for name in SUMMARY_SELECT_RELATED))
-            .defer(*(f"talent__{name}" for name in SUMMARY_DEFERRED))
-            .order_by("-created_at", "-pk")
-        )
+            ).select_related("added_by")
+        ).order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -292,12 +289,11 @@ class SentContactRequestsView(VerifiedEnterpriseRequired, PortalListView):
     count_cap = CANDIDATE_CAP
 
     def get_queryset(self):
-        return (
-            ContactRequest.objects.filter(enterprise=self.enterprise, talent__deleted_at=None)
-            .select_related("requested_by", *(f"talent__{n}" for n in SUMMARY_SELECT_RELATED))
-            .defer(*(f"talent__{name}" for name in SUMMARY_DEFERRED))
-            .order_by("-created_at", "-pk")
-        )
+        return with_summaries(
+            ContactRequest.objects.filter(
+                enterprise=self.enterprise, talent__deleted_at=None
+            ).select_related("requested_by")
+        ).order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,12 +14,12 @@ from talentportal.ratelimit import RateLimitMixin
 from talents import services
 from talents.forms import CardLookupForm, NominateForm, apply_service_error
 from talents.models import Evaluation
-from talents.privacy import SUMMARY_SELECT_RELATED, masked_parts
+from talents.privacy import masked_parts
 from talents.views.access import (
     CANDIDATE_CAP,
-    SUMMARY_DEFERRED,
     VerifiedEnterpriseRequired,
     searchable_talent,
+    with_summaries,
 )
 
 
@@ -90,12 +90,9 @@ class EvaluationListView(VerifiedEnterpriseRequired, PortalListView):
     def get_queryset(self):
         if not self.enterprise.is_evaluator:
             raise Http404
-        return (
-            Evaluation.objects.filter(enterprise=self.enterprise)
-            .select_related(*(f"talent__{n}" for n in SUMMARY_SELECT_RELATED))
-            .defer("evidence", *(f"talent__{name}" for name in SUMMARY_DEFERRED))
-            .order_by("-created_at", "-pk")
-        )
+        return with_summaries(
+            Evaluation.objects.filter(enterprise=self.enterprise).defer("evidence")
+        ).order_by("-created_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
