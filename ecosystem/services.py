@@ -54,13 +54,10 @@ def feedback_answer_days() -> int:
     return getattr(settings, "FEEDBACK_ANSWER_WORKING_DAYS", FEEDBACK_ANSWER_WORKING_DAYS)
 
 
+#: What the feedback services change, and the caller's instance then shows too: the
+#: workflow's state, and the routing, answer, rating and publication.
 FEEDBACK_STATE = [
-    "status",
-    "submitted_at",
-    "due_on",
-    "decided_at",
-    "decided_by_id",
-    "decision_reason",
+    *workflow.TRANSITION_STATE,
     "department_id",
     "routed_at",
     "routed_by_id",
