@@ -22,12 +22,10 @@ def row_lock(instance: Model, *related: str) -> Model:
     """`instance`'s row read again and locked until the end of the transaction, with the
     `related` rows read in the same query (`SELECT … FOR UPDATE OF` the row's own table: the
     related rows are not locked)."""
-    return (
-        type(instance)
-        .objects.select_for_update(of=("self",))
-        .select_related(*related)
-        .get(pk=instance.pk)
-    )
+    rows = type(instance).objects.select_for_update(of=("self",))
+    if related:
+        rows = rows.select_related(*related)
+    return rows.get(pk=instance.pk)
 
 
 def copy_state(instance: Model, locked: Model, fields: Iterable[str]) -> None:
