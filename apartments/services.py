@@ -61,6 +61,7 @@ from apartments.models import (
     vacancy_rate,
 )
 from talentportal import workflow
+from talentportal.locking import copy_state, row_lock
 from talentportal.models import ApplicationEvent, ApplicationStatus, Region, User
 from talentportal.notifications import notification_send
 from talentportal.scope import covers, region_scope, scope_q
@@ -99,19 +100,6 @@ def _require_status(round: AllocationRound, *statuses: str) -> None:
             % {"status": round.get_status_display()},
             code="round_status",
         )
-
-
-def _lock_round(round: AllocationRound) -> AllocationRound:
-    return (
-        AllocationRound.objects.select_for_update(of=("self",))
-        .select_related("community")
-        .get(pk=round.pk)
-    )
-
-
-def _refresh(instance, locked, fields):
-    for name in fields:
-        setattr(instance, name, getattr(locked, name))
 
 
 ROUND_FIELDS = [
@@ -212,7 +200,7 @@ def round_open(
     _require_staff(by, round.community, "change_allocationround")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_round(round)
+        locked = row_lock(round, "community")
         _require_status(locked, RoundStatus.DRAFT)
         if not locked.round_units.exists():
             raise AllocationError(_("Add the units the round offers first."), code="no_units")
@@ -229,7 +217,7 @@ def round_open(
         locked.status = RoundStatus.OPEN
         locked.opened_at = now
         locked.save(update_fields=["seed_commitment", "beacon_source", "status", "opened_at"])
-    _refresh(round, locked, ROUND_FIELDS)
+    copy_state(round, locked, ROUND_FIELDS)
     return seed
 
 
@@ -239,7 +227,7 @@ def round_close(*, round: AllocationRound, by: User, now=None) -> AllocationRoun
     _require_staff(by, round.community, "change_allocationround")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_round(round)
+        locked = row_lock(round, "community")
         _require_status(locked, RoundStatus.OPEN)
         if now < locked.closes_at:
             raise AllocationError(
@@ -257,7 +245,7 @@ def round_close(*, round: AllocationRound, by: User, now=None) -> AllocationRoun
             _assess(application, locked, layouts=layouts, groups=groups)
             application.save(update_fields=ASSESSED_FIELDS)
         duplicates_detect(round=locked)
-    _refresh(round, locked, ROUND_FIELDS)
+    copy_state(round, locked, ROUND_FIELDS)
     return locked
 
 
@@ -299,7 +287,7 @@ def round_freeze(*, round: AllocationRound, by: User, now=None) -> AllocationRou
     _require_staff(by, round.community, "change_allocationround")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_round(round)
+        locked = row_lock(round, "community")
         _require_status(locked, RoundStatus.CLOSED)
         unresolved = (
             locked.applications.unresolved_duplicates().exclude(status__in=S.closed()).count()
@@ -322,7 +310,7 @@ def round_freeze(*, round: AllocationRound, by: User, now=None) -> AllocationRou
         locked.status = RoundStatus.FROZEN
         locked.frozen_at = now
         locked.save(update_fields=["frozen_list", "frozen_list_hash", "status", "frozen_at"])
-    _refresh(round, locked, ROUND_FIELDS)
+    copy_state(round, locked, ROUND_FIELDS)
     return locked
 
 
@@ -341,7 +329,7 @@ def round_draw(
     _require_staff(by, round.community, "change_allocationround")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_round(round)
+        locked = row_lock(round, "community")
         _require_status(locked, RoundStatus.FROZEN)
         if locked.is_lottery:
             seed = (seed or "").strip()
@@ -381,7 +369,7 @@ def round_draw(
         locked.status = RoundStatus.DRAWN
         locked.drawn_at = now
         locked.save(update_fields=["revealed_seed", "beacon_value", "status", "drawn_at"])
-    _refresh(round, locked, ROUND_FIELDS)
+    copy_state(round, locked, ROUND_FIELDS)
     return result
 
 
@@ -390,35 +378,21 @@ def round_finish(*, round: AllocationRound, by: User, now=None) -> AllocationRou
     _require_staff(by, round.community, "change_allocationround")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _lock_round(round)
+        locked = row_lock(round, "community")
         _require_status(locked, RoundStatus.DRAWN)
         if Offer.objects.filter(application__round=locked, status=OfferStatus.PENDING).exists():
             raise AllocationError(_("Some offers still await a reply."), code="pending_offers")
         locked.status = RoundStatus.FINISHED
         locked.finished_at = now
         locked.save(update_fields=["status", "finished_at"])
-    _refresh(round, locked, ROUND_FIELDS)
+    copy_state(round, locked, ROUND_FIELDS)
     return locked
 
 
 # --- applications -------------------------------------------------------------------------------
 
 ASSESSED_FIELDS = ["eligible", "eligibility", "priority_score", "preference_group"]
-DECLARED_FIELDS = [
-    "full_name",
-    "id_number",
-    "birth_date",
-    "phone",
-    "household_size",
-    "preferred_layouts",
-    "needs_accessible",
-    "employer",
-    "employed_in_region",
-    "owns_home_in_city",
-    "tier",
-    "highest_degree",
-    "years_in_region",
-]
+DECLARED_FIELDS = frozenset(ApartmentApplication.ANSWER_FIELDS)
 
 
 def application_prefill(*, user: User) -> dict:
@@ -717,7 +691,7 @@ def allocation_commit(*, round: AllocationRound, by: User, now=None) -> list[Off
     """Make the offers `allocation_plan` shows, under a lock on the round and its units."""
     _require_staff(by, round.community, "change_allocationround")
     with transaction.atomic():
-        locked = _lock_round(round)
+        locked = row_lock(round, "community")
         _require_status(locked, RoundStatus.DRAWN)
         return _allocate(locked, now=now or timezone.now(), by=by)
 
@@ -883,7 +857,7 @@ def offer_decline(*, offer: Offer, by: User, now=None) -> Offer:
     if by.pk != application.applicant_id:
         raise PermissionDenied(_("This offer is not yours."))
     with transaction.atomic():
-        round = _lock_round(application.round)
+        round = row_lock(application.round, "community")
         locked = _release(offer, OfferStatus.DECLINED, now)
         if locked is None:
             raise AllocationError(_("This offer is no longer open."), code="offer_closed")
@@ -927,7 +901,7 @@ def offers_expire(*, now=None, round=None) -> int:
         due = due.filter(application__round=round)
     for offer in due.order_by("expires_at", "pk"):
         with transaction.atomic():
-            round = _lock_round(offer.application.round)
+            round = row_lock(offer.application.round, "community")
             locked = _release(offer, OfferStatus.EXPIRED, now)
             if locked is None:
                 continue
@@ -978,7 +952,7 @@ def lease_renew(*, lease: Lease, by: User, months: int | None = None) -> Lease:
                 _("Lease renewed: it now ends on %(end)s (was %(old)s).")
                 % {"end": locked.end, "old": old_end},
             )
-    _refresh(lease, locked, ["end", "renewals"])
+    copy_state(lease, locked, ["end", "renewals"])
     return locked
 
 
@@ -1001,7 +975,7 @@ def lease_end(
                 _("Moved out on %(day)s.") % {"day": locked.end}
                 + (f" {reason.strip()}" if reason.strip() else ""),
             )
-    _refresh(lease, locked, ["end", "status", "ended_at", "end_reason"])
+    copy_state(lease, locked, ["end", "status", "ended_at", "end_reason"])
     return locked
 
 

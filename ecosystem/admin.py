@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +43,7 @@ from ecosystem.models import (
     ServicePointEvent,
 )
 from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
-from talentportal.models import ApplicationEvent, ApplicationStatus
+from talentportal.models import ApplicationStatus
 
 S = ApplicationStatus
 OPEN = [S.SUBMITTED, S.IN_REVIEW, S.NEEDS_INFO, S.RESUBMITTED]
@@ -385,20 +385,7 @@ class FeedbackAdmin(ApplicationAdmin):
 
     @admin.display(description=_("timeline"))
     def anonymised_timeline(self, obj):
-        events = ApplicationEvent.objects.filter(reference=obj.reference).select_related("actor")
-        return format_html_join(
-            "",
-            "<p>{} · {} · {} {}</p>",
-            (
-                (
-                    timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-                    _("submitter") if e.actor_id == obj.applicant_id else (e.actor or "—"),
-                    e.get_to_status_display() if e.to_status else "",
-                    e.comment,
-                )
-                for e in events
-            ),
-        )
+        return self.timeline_html(obj, applicant_as=_("submitter"))
 
     @admin.display(boolean=True, description=_("on the board"))
     def board(self, obj):

@@ -31,6 +31,7 @@ from ecosystem.models import (
     KeyEnterprise,
 )
 from talentportal import workflow
+from talentportal.locking import copy_state, row_lock
 from talentportal.models import (
     AccountKind,
     ApplicationEvent,
@@ -53,27 +54,10 @@ def feedback_answer_days() -> int:
     return getattr(settings, "FEEDBACK_ANSWER_WORKING_DAYS", FEEDBACK_ANSWER_WORKING_DAYS)
 
 
-def _locked_feedback(feedback: Feedback) -> Feedback:
-    return (
-        Feedback.objects.select_for_update(of=("self",))
-        .select_related("department")
-        .get(pk=feedback.pk)
-    )
-
-
-def _refresh(instance, locked, fields):
-    """The caller's instance reflects the new state too."""
-    for name in fields:
-        setattr(instance, name, getattr(locked, name))
-
-
+#: What the feedback services change, and the caller's instance then shows too: the
+#: workflow's state, and the routing, answer, rating and publication.
 FEEDBACK_STATE = [
-    "status",
-    "submitted_at",
-    "due_on",
-    "decided_at",
-    "decided_by_id",
-    "decision_reason",
+    *workflow.TRANSITION_STATE,
     "department_id",
     "routed_at",
     "routed_by_id",
@@ -166,7 +150,7 @@ def feedback_route(*, feedback: Feedback, department: Department, by: User) -> F
     days from today. The submitter is told (in their language) who answers and by when, and
     the department's members what to answer."""
     with transaction.atomic():
-        locked = _locked_feedback(feedback)
+        locked = row_lock(feedback, "department")
         if not locked.can_route(by):
             raise PermissionDenied(_("You may not route this feedback."))
         if locked.status not in (S.SUBMITTED, S.RESUBMITTED):
@@ -203,7 +187,7 @@ def feedback_route(*, feedback: Feedback, department: Department, by: User) -> F
                 context={"application": locked},
                 url=locked.get_admin_url(),
             )
-    _refresh(feedback, locked, FEEDBACK_STATE)
+    copy_state(feedback, locked, FEEDBACK_STATE)
     return locked
 
 
@@ -211,7 +195,7 @@ def feedback_answer(*, feedback: Feedback, answer: str, by: User) -> Feedback:
     """The routed department's answer; only one of its members may give it, once."""
     answer = (answer or "").strip()
     with transaction.atomic():
-        locked = _locked_feedback(feedback)
+        locked = row_lock(feedback, "department")
         if not locked.is_department_member(by):
             raise PermissionDenied(_("Only the department it was routed to may answer."))
         if locked.status not in (S.IN_REVIEW, S.RESUBMITTED):
@@ -235,7 +219,7 @@ def feedback_answer(*, feedback: Feedback, answer: str, by: User) -> Feedback:
         locked = workflow.application_transition(
             application=locked, to=S.APPROVED, by=by, comment=answer
         )
-    _refresh(feedback, locked, FEEDBACK_STATE)
+    copy_state(feedback, locked, FEEDBACK_STATE)
     return locked
 
 
@@ -246,7 +230,7 @@ def feedback_rate(
     publication on the public board."""
     comment = (comment or "").strip()
     with transaction.atomic():
-        locked = _locked_feedback(feedback)
+        locked = row_lock(feedback, "department")
         if by.pk != locked.applicant_id:
             raise PermissionDenied(_("Only the person who filed the feedback may rate it."))
         if locked.answered_at is None or locked.status != S.APPROVED:
@@ -268,7 +252,7 @@ def feedback_rate(
         ApplicationEvent.objects.create(
             reference=locked.reference, actor=by, comment=f"{text}\n{comment}".strip()
         )
-    _refresh(feedback, locked, FEEDBACK_STATE)
+    copy_state(feedback, locked, FEEDBACK_STATE)
     return locked
 
 
@@ -276,7 +260,7 @@ def feedback_publish(*, feedback: Feedback, by: User) -> Feedback:
     """Staff put an answered feedback on the public board; only with the submitter's
     consent. The board shows no names (`FeedbackQuerySet.public_board`)."""
     with transaction.atomic():
-        locked = _locked_feedback(feedback)
+        locked = row_lock(feedback, "department")
         if not locked.can_route(by):
             raise PermissionDenied(_("You may not publish this feedback."))
         if locked.answered_at is None:
@@ -291,7 +275,7 @@ def feedback_publish(*, feedback: Feedback, by: User) -> Feedback:
         locked.published_at = timezone.now()
         locked.save(update_fields=["is_published", "published_at"])
         _event_and_notify(locked, by, "feedback_published")
-    _refresh(feedback, locked, FEEDBACK_STATE)
+    copy_state(feedback, locked, FEEDBACK_STATE)
     return locked
 
 
@@ -299,7 +283,7 @@ def feedback_unpublish(*, feedback: Feedback, by: User) -> Feedback:
     """Take feedback off the public board: staff who route, or the submitter, who then also
     withdraws the consent."""
     with transaction.atomic():
-        locked = _locked_feedback(feedback)
+        locked = row_lock(feedback, "department")
         is_submitter = by.pk == locked.applicant_id
         if not (is_submitter or locked.can_route(by)):
             raise PermissionDenied(_("You may not change this feedback."))
@@ -314,7 +298,7 @@ def feedback_unpublish(*, feedback: Feedback, by: User) -> Feedback:
             comment=_("Taken off the public board.")
             + (" " + _("Consent withdrawn.") if is_submitter else ""),
         )
-    _refresh(feedback, locked, FEEDBACK_STATE)
+    copy_state(feedback, locked, FEEDBACK_STATE)
     return locked
 
 

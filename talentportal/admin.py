@@ -9,6 +9,7 @@ from pghistory.admin.core import EventModelFilter
 from pghistory.models import Events
 
 from talentportal import roles
+from talentportal.admin_base import ReadOnlyAdminMixin
 from talentportal.models import (
     SYNONYM_SEPARATORS,
     Discipline,
@@ -218,7 +219,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentAccess)
-class DocumentAccessAdmin(admin.ModelAdmin):
+class DocumentAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The access trail of application documents, read-only."""
 
     list_display = ["at", "reference", "label", "viewer"]
@@ -229,18 +230,9 @@ class DocumentAccessAdmin(admin.ModelAdmin):
     fields = ["at", "reference", "label", "document", "viewer"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The security event log, read-only: the security auditor's and the administrator's."""
 
     list_display = ["at", "kind", "outcome", "username", "ip", "path", "detail"]
@@ -250,15 +242,6 @@ class SecurityEventAdmin(admin.ModelAdmin):
     show_full_result_count = False
     fields = ["at", "kind", "outcome", "user", "username", "ip", "path", "detail"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class KnownEventModelFilter(EventModelFilter):

@@ -17,6 +17,20 @@ from talentportal.admin_actions import apply_each
 from talentportal.models import ApplicationDocument, ApplicationEvent, ApplicationStatus, Region
 
 
+class ReadOnlyAdminMixin:
+    """For rows staff read but never add, change or delete in the admin (logs, and records
+    only the site makes); put it before the ModelAdmin class."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RegionScopedAdmin(admin.ModelAdmin):
     """The admin of rows that belong to a region: staff scoped to a region see and change only
     the rows of that region and the regions below it (the rule: `talentportal.scope`).
@@ -183,6 +197,13 @@ class ApplicationAdmin(RegionScopedAdmin):
 
     @admin.display(description=_("timeline"))
     def timeline(self, obj):
+        return self.timeline_html(obj)
+
+    @staticmethod
+    def timeline_html(obj, *, applicant_as=None):
+        """The application's events, oldest first: when, who, the new status, the comment.
+        With `applicant_as`, the applicant's own steps name them by that word instead (for
+        readers who must not learn who applied)."""
         events = ApplicationEvent.objects.filter(reference=obj.reference).select_related("actor")
         return format_html_join(
             "",
@@ -190,7 +211,9 @@ class ApplicationAdmin(RegionScopedAdmin):
             (
                 (
                     timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-                    e.actor or "—",
+                    applicant_as
+                    if applicant_as is not None and e.actor_id == obj.applicant_id
+                    else (e.actor or "—"),
                     e.get_to_status_display() if e.to_status else "",
                     e.comment,
                 )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from talentportal.locking import copy_state
 from talentportal.models import (
     Application,
     ApplicationDocument,
@@ -126,6 +127,17 @@ def application_create(*, model: type[Application], applicant: User, **fields) -
     return application
 
 
+#: What a transition changes, and the caller's instance of the application then shows too.
+TRANSITION_STATE = (
+    "status",
+    "submitted_at",
+    "due_on",
+    "decided_at",
+    "decided_by_id",
+    "decision_reason",
+)
+
+
 def application_transition(
     *, application: Application, to: str, by: User, comment: str = ""
 ) -> Application:
@@ -140,10 +152,7 @@ def application_transition(
         _check_transition(locked, to, by, comment)
         event = _apply(locked, to, by, comment)
         _notify(locked, event)
-    # The caller's instance reflects the new state too.
-    for field in ("status", "submitted_at", "due_on", "decided_at", "decided_by_id"):
-        setattr(application, field, getattr(locked, field))
-    application.decision_reason = locked.decision_reason
+    copy_state(application, locked, TRANSITION_STATE)
     return locked
 
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentportal import workflow
 from talentportal.admin_actions import apply_each, reason_action
-from talentportal.admin_base import RegionScopedAdmin
+from talentportal.admin_base import ReadOnlyAdminMixin, RegionScopedAdmin
 from talentportal.models import ApplicationStatus
 from talentportal.uploads import file_response
 from talents import services
@@ -128,7 +128,7 @@ class ListedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Talent)
-class TalentAdmin(RegionScopedAdmin):
+class TalentAdmin(ReadOnlyAdminMixin, RegionScopedAdmin):
     """Talents' profiles, read-only: the talent edits them. Names, contact details and
     résumés are not shown here at all; a card or a tier is given by confirming an evaluation."""
 
@@ -181,15 +181,6 @@ class TalentAdmin(RegionScopedAdmin):
             return queryset, False
         found = queryset.alias(login=Lower("user__username")).filter(login=term.lower())
         return found, False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("username"), ordering="user__username")
     def username(self, obj):
@@ -577,7 +568,7 @@ class TalentCardAdmin(RegionScopedAdmin):
 
 
 @admin.register(ProfileAccess)
-class ProfileAccessAdmin(admin.ModelAdmin):
+class ProfileAccessAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who saw whose personal data: append-only, so read-only here."""
 
     list_display = ["at", "talent_username", "viewer", "enterprise", "what", "why"]
@@ -588,15 +579,6 @@ class ProfileAccessAdmin(admin.ModelAdmin):
     paginator = LargeTablePaginator
     fields = ["at", "talent_username", "viewer", "enterprise", "what", "why"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("talent"), ordering="talent__user__username")
     def talent_username(self, obj):

@@ -118,17 +118,79 @@ class MatchingFilter:
 
 
 class CatalogueChoiceFilter(ChoiceFilter):
-    """A choice from a catalogue (regions, disciplines, industries), set by the FilterSet."""
+    """A choice from one of the `Catalogues` (regions, disciplines, industries): the
+    FilterSet hands them over once (`offer`), and the filter offers them and knows their codes.
+    `defaults` are the keyword arguments its declarations need not repeat; `unknown_message`
+    is the problem reported for a code the catalogue does not hold."""
 
-    def __init__(self, *args, unknown_message="", **kwargs):
-        if unknown_message:
+    defaults: dict = {}
+
+    def __init__(self, *args, **kwargs):
+        kwargs = {"choices": (), "widget": FastSelect, **self.defaults, **kwargs}
+        if unknown_message := kwargs.pop("unknown_message", ""):
             kwargs.setdefault("error_messages", {"invalid_choice": unknown_message})
-        kwargs.setdefault("widget", FastSelect)
         super().__init__(*args, **kwargs)
         self.known: dict = {}
 
+    def offer(self, catalogues: Catalogues) -> None:
+        raise NotImplementedError
 
-class DisciplineFilter(MatchingFilter, CatalogueChoiceFilter):
+
+class DisciplineChoiceFilter(CatalogueChoiceFilter):
+    """A discipline; a two-digit category includes every discipline in it."""
+
+    defaults = {
+        "label": _("Major (discipline)"),
+        "empty_label": _("Any discipline"),
+        "unknown_message": _("There is no discipline with the code “%(value)s”."),
+        "help_text": _("A discipline category includes every discipline in it."),
+    }
+
+    def offer(self, catalogues: Catalogues) -> None:
+        self.known = catalogues.discipline_by_code
+        self.extra["choices"] = discipline_choices(catalogues.disciplines)
+
+
+class RegionChoiceFilter(CatalogueChoiceFilter):
+    """A region; a province or city includes the regions below it."""
+
+    defaults = {
+        "empty_label": _("All regions"),
+        "widget": RegionSelect,
+        "unknown_message": _("There is no region with the code “%(value)s”."),
+        "help_text": _("A province or city includes the regions below it."),
+    }
+
+    def offer(self, catalogues: Catalogues) -> None:
+        self.known = catalogues.region_by_code
+        self.extra["choices"] = region_choices(catalogues.regions)
+
+
+class IndustryChoiceFilter(CatalogueChoiceFilter):
+    defaults = {
+        "label": _("Industry"),
+        "empty_label": _("All industries"),
+        "unknown_message": _("There is no industry “%(value)s”."),
+    }
+
+    def offer(self, catalogues: Catalogues) -> None:
+        self.known = catalogues.industry_by_code
+        self.extra["choices"] = industry_choices(catalogues.industries)
+
+
+class CatalogueFilterSet(PortalFilterSet):
+    """A FilterSet whose catalogue filters offer `catalogues`, fetched once (three queries)
+    and shared with the page."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, catalogues=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.catalogues = catalogues or Catalogues()
+        for filter_ in self.filters.values():
+            if isinstance(filter_, CatalogueChoiceFilter):
+                filter_.offer(self.catalogues)
+
+
+class DisciplineFilter(MatchingFilter, DisciplineChoiceFilter):
     criterion = "discipline"
 
     def criterion_value(self, value):
@@ -160,14 +222,14 @@ class YearsFilter(NumberFilter):
         return qs.matching(years=years)
 
 
-class TalentRegionFilter(MatchingFilter, CatalogueChoiceFilter):
+class TalentRegionFilter(MatchingFilter, RegionChoiceFilter):
     criterion = "region"
 
     def criterion_value(self, value):
         return self.known.get(value)
 
 
-class TalentIndustryFilter(MatchingFilter, CatalogueChoiceFilter):
+class TalentIndustryFilter(MatchingFilter, IndustryChoiceFilter):
     criterion = "industry"
 
     def criterion_value(self, value):
@@ -226,14 +288,8 @@ def _range_clean(form, low_name, high_name, message, code):
 # Candidates ----------------------------------------------------------------------------------
 
 
-class CandidateFilterSet(PortalFilterSet):
-    discipline = DisciplineFilter(
-        label=_("Major (discipline)"),
-        choices=(),
-        empty_label=_("Any discipline"),
-        unknown_message=_("There is no discipline with the code “%(value)s”."),
-        help_text=_("A discipline category includes every discipline in it."),
-    )
+class CandidateFilterSet(CatalogueFilterSet):
+    discipline = DisciplineFilter()
     degree = DegreeFilter(
         label=_("Degree, at least"),
         choices=DEGREE_CHOICES,
@@ -242,20 +298,8 @@ class CandidateFilterSet(PortalFilterSet):
     )
     years_min = YearsFilter(label=_("From (years)"), end="low")
     years_max = YearsFilter(label=_("To (years)"), end="high")
-    region = TalentRegionFilter(
-        label=_("Lives in"),
-        choices=(),
-        empty_label=_("All regions"),
-        widget=RegionSelect,
-        unknown_message=_("There is no region with the code “%(value)s”."),
-        help_text=_("A province or city includes the regions below it."),
-    )
-    industry = TalentIndustryFilter(
-        label=_("Industry"),
-        choices=(),
-        empty_label=_("All industries"),
-        unknown_message=_("There is no industry “%(value)s”."),
-    )
+    region = TalentRegionFilter(label=_("Lives in"))
+    industry = TalentIndustryFilter()
     skills = SkillsFilter(
         label=_("Skills"),
         max_length=200,
@@ -288,20 +332,10 @@ class CandidateFilterSet(PortalFilterSet):
         model = Talent
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, catalogues=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self.catalogues = catalogues or Catalogues()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.filters["q"].label = _("Search profiles")
         self.filters["q"].extra["help_text"] = _("Words from headlines, skills and job titles.")
-        discipline = self.filters["discipline"]
-        discipline.known = self.catalogues.discipline_by_code
-        discipline.extra["choices"] = discipline_choices(self.catalogues.disciplines)
-        region = self.filters["region"]
-        region.known = self.catalogues.region_by_code
-        region.extra["choices"] = region_choices(self.catalogues.regions)
-        industry = self.filters["industry"]
-        industry.known = self.catalogues.industry_by_code
-        industry.extra["choices"] = industry_choices(self.catalogues.industries)
 
     def get_form_class(self):
         form_class = super().get_form_class()
@@ -331,13 +365,13 @@ class CandidateFilterSet(PortalFilterSet):
 # Demands and internships ---------------------------------------------------------------------
 
 
-class PostingRegionFilter(CatalogueChoiceFilter):
+class PostingRegionFilter(RegionChoiceFilter):
     def filter(self, qs, value):
         region = self.known.get(value)
         return qs.in_region(region) if region is not None else qs
 
 
-class PostingIndustryFilter(CatalogueChoiceFilter):
+class PostingIndustryFilter(IndustryChoiceFilter):
     """Postings of enterprises in the industry."""
 
     def filter(self, qs, value):
@@ -345,7 +379,7 @@ class PostingIndustryFilter(CatalogueChoiceFilter):
         return qs.filter(enterprise__industry=industry.pk) if industry is not None else qs
 
 
-class PostingDisciplineFilter(CatalogueChoiceFilter):
+class PostingDisciplineFilter(DisciplineChoiceFilter):
     """Demands for the discipline, or for any discipline of a category."""
 
     def filter(self, qs, value):
@@ -363,23 +397,11 @@ class HeldDegreeFilter(ChoiceFilter):
         return qs.filter(min_degree__lte=int(value)) if value not in (None, "") else qs
 
 
-class PostingFilterSet(PortalFilterSet):
+class PostingFilterSet(CatalogueFilterSet):
     """What demand and internship lists share: region, industry, closing date."""
 
-    region = PostingRegionFilter(
-        label=_("Place of work"),
-        choices=(),
-        empty_label=_("All regions"),
-        widget=RegionSelect,
-        unknown_message=_("There is no region with the code “%(value)s”."),
-        help_text=_("A province or city includes the regions below it."),
-    )
-    industry = PostingIndustryFilter(
-        label=_("Industry"),
-        choices=(),
-        empty_label=_("All industries"),
-        unknown_message=_("There is no industry “%(value)s”."),
-    )
+    region = PostingRegionFilter(label=_("Place of work"))
+    industry = PostingIndustryFilter()
     open_until = DateFilter(
         label=_("Still open on"),
         field_name="closing_on",
@@ -408,19 +430,12 @@ class PostingFilterSet(PortalFilterSet):
     class Meta:
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, catalogues=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         del self.filters["q"]  # postings are found by their filters
         self.filters = {
             name: self.filters[name] for name in self.field_order if name in self.filters
         } | self.filters
-        self.catalogues = catalogues or Catalogues()
-        region = self.filters["region"]
-        region.known = self.catalogues.region_by_code
-        region.extra["choices"] = region_choices(self.catalogues.regions)
-        industry = self.filters["industry"]
-        industry.known = self.catalogues.industry_by_code
-        industry.extra["choices"] = industry_choices(self.catalogues.industries)
 
     @staticmethod
     def filter_open_until(qs, name, value):
@@ -445,13 +460,7 @@ class PostingFilterSet(PortalFilterSet):
 
 
 class DemandFilterSet(PostingFilterSet):
-    discipline = PostingDisciplineFilter(
-        label=_("Major (discipline)"),
-        choices=(),
-        empty_label=_("Any discipline"),
-        unknown_message=_("There is no discipline with the code “%(value)s”."),
-        help_text=_("A discipline category includes every discipline in it."),
-    )
+    discipline = PostingDisciplineFilter()
     degree = HeldDegreeFilter(
         label=_("Your degree"),
         choices=DEGREE_CHOICES,
@@ -463,12 +472,6 @@ class DemandFilterSet(PostingFilterSet):
     class Meta:
         model = Demand
         fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        discipline = self.filters["discipline"]
-        discipline.known = self.catalogues.discipline_by_code
-        discipline.extra["choices"] = discipline_choices(self.catalogues.disciplines)
 
 
 class InternshipFilterSet(PostingFilterSet):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc
 
 from talentportal.choices import Degree, TalentTier
+from talentportal.locking import copy_state, row_lock
 from talentportal.models import (
     AccountKind,
     ApplicationDocument,
@@ -189,17 +190,9 @@ def talent_profile_update(
         )
     talent.save()
     if educations is not None:
-        rows = [Education(talent=talent, **_pick(row, EDUCATION_FIELDS)) for row in educations]
-        for row in rows:
-            row.full_clean(exclude=["talent"])
-        talent.educations.all().delete()
-        Education.objects.bulk_create(rows)
+        _replace_rows(talent, Education, educations, EDUCATION_FIELDS)
     if experiences is not None:
-        rows = [Experience(talent=talent, **_pick(row, EXPERIENCE_FIELDS)) for row in experiences]
-        for row in rows:
-            row.full_clean(exclude=["talent"])
-        talent.experiences.all().delete()
-        Experience.objects.bulk_create(rows)
+        _replace_rows(talent, Experience, experiences, EXPERIENCE_FIELDS)
     if industries is not None:
         talent.industries.set(industries)
     if work_regions is not None:
@@ -216,6 +209,15 @@ def talent_profile_save(*, user: User, **changes) -> Talent:
 
 def _pick(row: dict, names) -> dict:
     return {name: row[name] for name in names if name in row}
+
+
+def _replace_rows(talent: Talent, model, rows, fields) -> None:
+    """The talent's education or experience records become `rows` (each validated first)."""
+    records = [model(talent=talent, **_pick(row, fields)) for row in rows]
+    for record in records:
+        record.full_clean(exclude=["talent"])
+    model.objects.filter(talent=talent).delete()
+    model.objects.bulk_create(records)
 
 
 def talent_refresh_derived(*, talent: Talent) -> Talent:
@@ -860,18 +862,13 @@ def _require_verifier(*, enterprise: Enterprise, by: User) -> None:
 @transaction.atomic
 def enterprise_verify(*, enterprise: Enterprise, by: User) -> Enterprise:
     """Staff (of the enterprise's region or above) confirm the enterprise; members are told."""
-    _require_verifier(enterprise=enterprise, by=by)
-    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    locked.status = VerificationStatus.VERIFIED
-    locked.verified_by = by
-    locked.verified_at = timezone.now()
-    locked.rejection_reason = ""
-    locked.save(
-        update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"]
+    return _enterprise_decide(
+        enterprise=enterprise,
+        by=by,
+        status=VerificationStatus.VERIFIED,
+        reason="",
+        template="enterprise_verified",
     )
-    _tell_members(locked, "enterprise_verified")
-    _copy(locked, enterprise, ("status", "verified_by_id", "verified_at", "rejection_reason"))
-    return locked
 
 
 @transaction.atomic
@@ -880,28 +877,36 @@ def enterprise_reject(*, enterprise: Enterprise, by: User, reason: str) -> Enter
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Give the reason for the rejection."), code="reason_required")
+    return _enterprise_decide(
+        enterprise=enterprise,
+        by=by,
+        status=VerificationStatus.REJECTED,
+        reason=reason,
+        template="enterprise_rejected",
+    )
+
+
+def _enterprise_decide(
+    *, enterprise: Enterprise, by: User, status: str, reason: str, template: str
+) -> Enterprise:
+    """Record the verifier's decision on the locked row and tell the members."""
     _require_verifier(enterprise=enterprise, by=by)
-    locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    locked.status = VerificationStatus.REJECTED
+    locked = row_lock(enterprise)
+    locked.status = status
     locked.verified_by = by
     locked.verified_at = timezone.now()
     locked.rejection_reason = reason
     locked.save(
         update_fields=["status", "verified_by", "verified_at", "rejection_reason", "updated_at"]
     )
-    _tell_members(locked, "enterprise_rejected")
-    _copy(locked, enterprise, ("status", "verified_by_id", "verified_at", "rejection_reason"))
+    _tell_members(locked, template)
+    copy_state(enterprise, locked, ("status", "verified_by_id", "verified_at", "rejection_reason"))
     return locked
 
 
 def _tell_members(enterprise: Enterprise, template: str) -> None:
     for member in enterprise.members.select_related("user"):
         _notify(member.user, template, {"enterprise": enterprise}, url=_url(enterprise))
-
-
-def _copy(source, target, fields) -> None:
-    for field in fields:
-        setattr(target, field, getattr(source, field))
 
 
 def enterprise_member_add(
@@ -964,11 +969,7 @@ def enterprise_join_answer(
     requests in the enterprise's region (the back office's queue), approves (the person
     becomes a recruiter) or declines a request to join; the person is told. Answering twice
     is refused."""
-    locked = (
-        EnterpriseJoinRequest.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "user")
-        .get(pk=join.pk)
-    )
+    locked = row_lock(join, "enterprise", "user")
     enterprise = locked.enterprise
     if not (
         enterprise.members.filter(user=by, role=MemberRole.ADMIN).exists()

@@ -15,7 +15,6 @@ from django.utils import timezone
 from talentportal.choices import Degree, TalentTier
 from talentportal.models import AccountKind, ApplicationStatus
 from talentportal.workflow import application_submit
-from talents import views
 from talents.models import (
     AccessKind,
     Consent,
@@ -41,6 +40,7 @@ from talents.services import (
     demand_application_create,
     evaluation_confirm,
 )
+from talents.views import candidates
 from tests.auth_helpers import login_verified
 from tests.policies.factories import region
 from tests.talentportal.factories import PASSWORD, UserFactory
@@ -166,7 +166,7 @@ def test_hidden_and_unconsented_profiles_are_never_found(company, person):
 
 def test_counts_stop_at_the_cap_with_a_label(company, monkeypatch):
     TalentFactory.create_batch(4)
-    monkeypatch.setattr(views.CandidateSearchView, "count_cap", 3)
+    monkeypatch.setattr(candidates.CandidateSearchView, "count_cap", 3)
     response = company.get("/en" + SEARCH)
     assert response.context["is_capped"] and response.context["result_count"] == 3
     assert "More than 3 candidates" in body(response)
@@ -175,8 +175,8 @@ def test_counts_stop_at_the_cap_with_a_label(company, monkeypatch):
 
 def test_pages_stop_at_the_cap_and_bad_page_numbers_show_a_page(company, monkeypatch):
     TalentFactory.create_batch(5)
-    monkeypatch.setattr(views.CandidateSearchView, "paginate_by", 2)
-    monkeypatch.setattr(views.CandidateSearchView, "count_cap", 4)
+    monkeypatch.setattr(candidates.CandidateSearchView, "paginate_by", 2)
+    monkeypatch.setattr(candidates.CandidateSearchView, "count_cap", 4)
     assert company.get(SEARCH, {"page": "2"}).context["page_obj"].number == 2
     deep = company.get(SEARCH, {"page": "999999"})
     assert deep.context["page_obj"].number == 2  # the last page under the cap
