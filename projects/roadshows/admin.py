@@ -1,5 +1,5 @@
 """Admin for projects, investors and roadshows. Every state change goes through
-`projects.roadshow_services`: publishing a project approves its submission in the shared
+`projects.roadshows.services`: publishing a project approves its submission in the shared
 workflow, verifying an investor records who did it, check-in checks the code."""
 
 from django import forms
@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from projects import roadshow_services as services
 from projects.models import (
     Interest,
     Investor,
@@ -23,6 +22,7 @@ from projects.models import (
     Roadshow,
     RoadshowSlot,
 )
+from projects.roadshows import services
 from talentportal import security_log
 from talentportal.admin_actions import action_form, action_page, apply_each, reason_action
 from talentportal.admin_base import RegionScopedAdmin

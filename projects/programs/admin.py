@@ -2,8 +2,8 @@
 pool, conflicts, the expert draw (preview, then commit; load per expert; replacement of one
 assignment), the ranking per track with decisions within quota, and read-only reviews.
 
-Every action calls the same services as the site (`projects.program_services`,
-`projects.expert_draw`)."""
+Every action calls the same services as the site (`projects.programs.services`,
+`projects.programs.expert_draw`)."""
 
 import json
 
@@ -17,14 +17,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from projects import program_services as services
-from projects.expert_draw import (
-    draw_commit,
-    draw_verify,
-    expert_draw,
-    expert_loads,
-    expert_redraw,
-)
 from projects.models import (
     Call,
     Conflict,
@@ -37,6 +29,14 @@ from projects.models import (
     ReviewAssignment,
     Score,
     Track,
+)
+from projects.programs import services
+from projects.programs.expert_draw import (
+    draw_commit,
+    draw_verify,
+    expert_draw,
+    expert_loads,
+    expert_redraw,
 )
 from talentportal import security_log
 from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
