@@ -25,7 +25,7 @@ from projects.models import (
 from projects.roadshows import services
 from talentportal import security_log
 from talentportal.admin_actions import action_form, action_page, apply_each, reason_action
-from talentportal.admin_base import RegionScopedAdmin
+from talentportal.admin_base import MadeByServicesAdmin, RegionScopedAdmin
 from talentportal.exports import csv_writer
 
 
@@ -132,7 +132,7 @@ class ProjectAdmin(RegionScopedAdmin):
 
 
 @admin.register(ProjectSubmission)
-class ProjectSubmissionAdmin(RegionScopedAdmin):
+class ProjectSubmissionAdmin(MadeByServicesAdmin, RegionScopedAdmin):
     """The review queue: decisions are taken on the project (publish or return)."""
 
     region_field = "project__region"
@@ -154,12 +154,6 @@ class ProjectSubmissionAdmin(RegionScopedAdmin):
     fields = readonly_fields
     date_hierarchy = "submitted_at"
     actions = ["publish"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Publish the projects of the selected submissions"))
     def publish(self, request, queryset):
