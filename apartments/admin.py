@@ -58,7 +58,7 @@ from apartments.models import (
 )
 from talentportal import scope
 from talentportal.admin_actions import apply_each, error_text
-from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
+from talentportal.admin_base import ApplicationAdmin, MadeByServicesAdmin, RegionScopedAdmin
 from talentportal.exports import FormulaSafeResource, csv_writer
 from talentportal.models import ApplicationStatus
 from talentportal.ratelimit import RateLimitedExportMixin
@@ -903,7 +903,7 @@ class ApartmentApplicationAdmin(ApplicationAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(RegionScopedAdmin):
+class OfferAdmin(MadeByServicesAdmin, RegionScopedAdmin):
     region_field = "unit__community__region"
     list_display = [
         "application",
@@ -933,12 +933,6 @@ class OfferAdmin(RegionScopedAdmin):
     ]
     fields = readonly_fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Expire every offer past its reply date and pass the units on"))
     def expire_due(self, request, queryset):
         expired = services.offers_expire()
@@ -959,7 +953,9 @@ class EndForm(forms.Form):
 
 
 @admin.register(Lease)
-class LeaseAdmin(RegionScopedAdmin):
+class LeaseAdmin(MadeByServicesAdmin, RegionScopedAdmin):
+    """Leases come from accepted offers (`services.offer_accept`); staff renew or end them."""
+
     region_field = "unit__community__region"
     list_display = [
         "unit",
@@ -995,13 +991,6 @@ class LeaseAdmin(RegionScopedAdmin):
         "created_at",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        # Leases come from accepted offers (services.offer_accept).
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _bulk(self, request, queryset, run):
         apply_each(

@@ -1,5 +1,6 @@
-"""Admin building blocks every section reuses: region scoping for city and county staff, and
-the application queue of the shared workflow (deadlines, timeline, documents, decisions)."""
+"""Admin building blocks every section reuses: region scoping for city and county staff, rows that
+only the services make (no adding or deleting by hand), and the application queue of the shared
+workflow (deadlines, timeline, documents, decisions)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -140,7 +141,19 @@ class DecisionForm(forms.Form):
     )
 
 
-class ApplicationAdmin(RegionScopedAdmin):
+class MadeByServicesAdmin(admin.ModelAdmin):
+    """The admin of rows that only the services make (applications, draws, assignments,
+    submissions, offers, leases): staff read them and act on them through the actions, never
+    add or delete one by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ApplicationAdmin(MadeByServicesAdmin, RegionScopedAdmin):
     """The queue of one kind of application. Staff decide through the workflow only: bulk
     actions for simple cases, and a decision page per application for the steps that need a
     message to the applicant (needs more information, rejection)."""
@@ -168,12 +181,6 @@ class ApplicationAdmin(RegionScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.workflow_fields, *super().get_readonly_fields(request, obj)]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(boolean=True, description=_("overdue"))
     def is_overdue(self, obj):

@@ -21,8 +21,6 @@ import random
 from django.db.models import Case, When
 from django.utils import timezone
 
-from projects import program_services as services
-from projects.expert_draw import draw_commit, expert_draw
 from projects.models import (
     Call,
     Conflict,
@@ -34,6 +32,8 @@ from projects.models import (
     ReviewAssignment,
     Track,
 )
+from projects.programs import services
+from projects.programs.expert_draw import draw_commit, expert_draw
 from talentportal import workflow
 from talentportal.choices import Degree
 from talentportal.demo import demo_user, demo_user_ensure

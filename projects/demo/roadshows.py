@@ -38,7 +38,7 @@ from projects.models import (
     Stage,
     new_checkin_code,
 )
-from projects.roadshow_services import registration_create, roadshow_recount
+from projects.roadshows.services import registration_create, roadshow_recount
 from talentportal.demo import demo_user, demo_user_ensure
 from talentportal.models import AccountKind, Industry, Region, User
 from talents.models import VerificationStatus

@@ -6,7 +6,7 @@ the expert draw and scored reviews (issue: talent programs).
   `Criterion`s (weight and score range).
 - A talent applies with a `ProgramApplication` through the shared workflow; submission is
   accepted only while the call is open (server time) and when the eligibility rules hold.
-- `Expert`s are drawn to applications by `projects.expert_draw` (each draw recorded in an
+- `Expert`s are drawn to applications by `projects.programs.expert_draw` (each draw recorded in an
   `ExpertDraw` with its seed, so it can be recomputed); a `ReviewAssignment` links one expert
   to one application — the database refuses a second one — and holds at most one `Review`
   with one `Score` per criterion.
@@ -214,7 +214,7 @@ class Call(models.Model):
     )
     scores_visible = models.BooleanField(_("applicants see their anonymised scores"), default=False)
     is_published = models.BooleanField(_("published"), default=True)
-    # The expert draw's public commitments (projects.expert_draw documents the procedure).
+    # The expert draw's public commitments (projects.programs.expert_draw documents the procedure).
     draw_commitment = models.CharField(
         _("draw seed commitment (SHA-256)"),
         max_length=64,
@@ -518,7 +518,7 @@ class ProgramApplication(Application):
         return self.get_absolute_url() if self.status == "draft" else ""
 
     def submit_checked(self, *, by) -> None:
-        from projects.program_services import program_application_submit
+        from projects.programs.services import program_application_submit
 
         program_application_submit(application=self, by=by)
 
@@ -728,7 +728,7 @@ class ReviewAssignment(models.Model):
 
 class Review(models.Model):
     """An expert's submitted review: final once saved. `total` is the weighted score on a
-    0–100 scale (see `projects.program_services.weighted_total`)."""
+    0–100 scale (see `projects.programs.services.weighted_total`)."""
 
     assignment = models.OneToOneField(
         ReviewAssignment,

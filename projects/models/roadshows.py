@@ -3,7 +3,7 @@
 - A **Project** is shown to the public once staff have published it. Its review runs through the
   shared application workflow: submitting a project opens a `ProjectSubmission` ("PJ-…") that
   staff approve (the project is published) or reject (it returns to a draft). All of it goes
-  through `projects.roadshow_services`.
+  through `projects.roadshows.services`.
 - An **Investor** is an investment institution verified by staff like an enterprise; only
   verified investors appear in the databank and may express interest in projects.
 - A **Roadshow** (or talent salon, talent day, campaign) has an offline capacity. Registrations

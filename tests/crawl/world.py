@@ -30,8 +30,10 @@ from policies.models import (
     PolicyStatus,
     ServiceMaterial,
 )
-from projects import expert_draw, program_services, roadshow_services
 from projects.models import Conflict, ExpertDraw, Registration, Review, Score
+from projects.programs import expert_draw
+from projects.programs import services as program_services
+from projects.roadshows import services as roadshow_services
 from talentportal import roles, workflow
 from talentportal.catalogues import load_thesaurus
 from talentportal.models import AccountKind, Notification

@@ -13,8 +13,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from projects import program_services
 from projects.models import Interest, ProgramApplication, ReviewAssignment
+from projects.programs import services as program_services
 from talentportal import workflow
 from talentportal.models import ApplicationStatus, DocumentAccess
 from tests.e2e.a11y import assert_accessible

@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from projects import roadshow_services as services
 from projects.models import Interest, Project, Registration
+from projects.roadshows import services
 from talentportal.models import Industry
 from tests.e2e.a11y import assert_accessible, assert_pages_accessible
 from tests.e2e.conftest import enter_second_factor, second_factor_code

@@ -160,13 +160,13 @@ def call_with(*, tracks=1, criteria=((2, 0, 100), (1, 0, 10)), **call_fields) ->
 
 def committed_seed(call: Call, staff) -> str:
     """Commit to a draw seed for `call` as staff did before it closed (returns the seed)."""
-    from projects.expert_draw import draw_commit
+    from projects.programs.expert_draw import draw_commit
 
     return draw_commit(call=call, by=staff, now=min(call.opens_at, timezone.now()))
 
 
 def draw(call: Call, staff):
     """The first draw of `call`: commit to a seed, then draw with it."""
-    from projects.expert_draw import expert_draw
+    from projects.programs.expert_draw import expert_draw
 
     return expert_draw(call=call, by=staff, seed=committed_seed(call, staff))

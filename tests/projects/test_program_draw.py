@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from projects.expert_draw import (
+from projects.models import ExpertDraw, ReviewAssignment
+from projects.programs.expert_draw import (
     DrawApplication,
     DrawError,
     PoolExpert,
@@ -23,7 +24,6 @@ from projects.expert_draw import (
     pick,
     plan_draw,
 )
-from projects.models import ExpertDraw, ReviewAssignment
 from talentportal.models import AccountKind, ApplicationStatus, Region
 from tests.concurrency import race
 from tests.projects.program_factories import (
@@ -345,7 +345,7 @@ def test_only_the_seed_committed_before_closing_opens_the_draw_and_every_attempt
     from django.urls import reverse
     from django.utils import timezone
 
-    from projects.expert_draw import commitment
+    from projects.programs.expert_draw import commitment
 
     call = call_with(experts_per_application=1)
     ExpertFactory.create_batch(3, calls=[call])

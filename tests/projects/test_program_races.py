@@ -4,8 +4,8 @@ last place of a track's quota. One wins, the other gets a clear error, nothing i
 import pytest
 from django.core.exceptions import ValidationError
 
-from projects import program_services as services
 from projects.models import Review
+from projects.programs import services
 from talentportal.models import ApplicationStatus
 from tests.concurrency import errors_of, race
 from tests.projects.program_factories import (

@@ -7,8 +7,8 @@ import random
 import pytest
 
 from projects.demo.programs import seed_programs
-from projects.expert_draw import draw_verify
 from projects.models import Expert, ExpertDraw, ProgramApplication, Review, ReviewAssignment
+from projects.programs.expert_draw import draw_verify
 from talentportal.models import ApplicationStatus
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from projects import program_services as services
 from projects.models import EndorsementStatus, ProgramApplication, ReviewAssignment
+from projects.programs import services
 from talentportal.choices import Degree
 from talentportal.models import AccountKind, ApplicationStatus
 from tests.projects.program_factories import (
@@ -380,7 +380,7 @@ def test_a_call_refuses_submission_until_every_required_material_is_attached():
 def test_the_document_form_stores_the_chinese_name_in_english_too():
     from django.utils import translation
 
-    from projects.program_forms import DocumentForm
+    from projects.programs.forms import DocumentForm
 
     call = call_with(materials_zh="申报书\n推荐信", materials_en="Application form")
     with translation.override("en"):

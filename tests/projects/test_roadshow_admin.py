@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from projects import roadshow_services as services
 from projects.models import Investor, Project, Registration
+from projects.roadshows import services
 from tests.auth_helpers import login_verified
 from tests.projects.roadshow_factories import (
     InterestFactory,

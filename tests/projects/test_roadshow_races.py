@@ -9,8 +9,8 @@ from functools import partial
 import pytest
 from django.utils import timezone
 
-from projects import roadshow_services as services
 from projects.models import Registration, Roadshow
+from projects.roadshows import services
 from talentportal.catalogues import load_catalogues
 from tests.concurrency import errors_of, race, race_each
 from tests.projects.roadshow_factories import RoadshowFactory

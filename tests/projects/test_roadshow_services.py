@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from projects import roadshow_services as services
 from projects.models import (
     Interest,
     ProjectStatus,
@@ -17,6 +16,7 @@ from projects.models import (
     Roadshow,
     new_checkin_code,
 )
+from projects.roadshows import services
 from talentportal.models import Notification, SearchSynonym
 from tests.projects.roadshow_factories import (
     InterestFactory,

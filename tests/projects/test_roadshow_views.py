@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from projects import roadshow_services as services
 from projects.models import Interest, Project, Registration
+from projects.roadshows import services
 from talentportal.models import AccountKind
 from tests.auth_helpers import login_verified, sign_up
 from tests.projects.roadshow_factories import (

@@ -10,7 +10,7 @@ several hosts."""
 
 from django.core.management.base import BaseCommand
 
-from projects.roadshow_services import roadshow_offers_expire
+from projects.roadshows.services import roadshow_offers_expire
 
 
 class Command(BaseCommand):

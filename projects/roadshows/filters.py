@@ -48,9 +48,13 @@ class YuanFilter(NumberFilter):
 
 
 class _RegionsMixin:
+    """The region and industry choices of a filter set: `regions` (the view's, so that the page
+    asks for them once) or the provinces and cities, and the active industries."""
+
     region_filter_name = "region"
 
-    def _setup_choices(self, regions):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, regions=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
         regions = list(regions if regions is not None else filter_regions())
         self.filters[self.region_filter_name].set_regions(regions)
         self.filters["industry"].extra["choices"] = industry_choices()
@@ -93,10 +97,6 @@ class ProjectFilterSet(_RegionsMixin, PortalFilterSet):
     class Meta:
         model = Project
         fields = []
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, regions=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self._setup_choices(regions)
 
     def filter_needs(self, qs, name, value):
         if not value:
@@ -144,10 +144,6 @@ class InvestorFilterSet(_RegionsMixin, PortalFilterSet):
         model = Investor
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, regions=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        self._setup_choices(regions)
-
     def by_industry(self, qs, name, value):
         if not value:
             return qs
@@ -194,11 +190,10 @@ class RoadshowFilterSet(_RegionsMixin, PortalFilterSet):
         model = Roadshow
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, regions=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         del self.filters["q"]
         self.filters["when"].extra["required"] = False
-        self._setup_choices(regions)
 
     def by_industry(self, qs, name, value):
         if not value:

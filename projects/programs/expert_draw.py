@@ -277,6 +277,24 @@ def _draw_inputs(call: Call, applications):
     return experts, pool, loads, inputs
 
 
+def _draw_plan(call: Call, applications, *, seed: str) -> tuple[Plan, dict[int, Expert]]:
+    """The plan of a draw (or replacement draw) for `applications` of `call`, from the call's
+    pool, conflicts and assignments so far, with its experts by id. A pool too short for any
+    application refuses the whole draw (DrawError)."""
+    experts, pool, loads, inputs = _draw_inputs(call, applications)
+    plan = plan_draw(
+        seed=seed,
+        applications=inputs,
+        experts=pool,
+        loads=loads,
+        experts_per_application=call.experts_per_application,
+        max_load=call.max_load,
+    )
+    if plan.shortages:
+        raise _shortage_error(plan.shortages)
+    return plan, {expert.pk: expert for expert in experts}
+
+
 def _require_staff(by: User, call: Call) -> None:
     if not (by.is_active and by.is_staff and by.has_perm("projects.add_reviewassignment")):
         raise PermissionDenied(_("Only the talent office can draw experts."))
@@ -385,20 +403,9 @@ def expert_draw(*, call: Call, by: User, seed: str | None = None) -> DrawResult:
                 .select_related("discipline", "endorser")
                 .order_by("pk")
             )
-            experts, pool, loads, inputs = _draw_inputs(locked, applications)
-            plan = plan_draw(
-                seed=seed,
-                applications=inputs,
-                experts=pool,
-                loads=loads,
-                experts_per_application=locked.experts_per_application,
-                max_load=locked.max_load,
-            )
-            if plan.shortages:
-                raise _shortage_error(plan.shortages)
+            plan, experts_by_id = _draw_plan(locked, applications, seed=seed)
             draw = ExpertDraw.objects.create(call=locked, seed=seed, by=by, log=plan.as_log())
             by_id = {application.pk: application for application in applications}
-            experts_by_id = {expert.pk: expert for expert in experts}
             _assign(draw, plan, by_id, experts_by_id, by)
     except ValidationError as error:
         _refused(locked, by, ExpertDraw.Kind.DRAW, error)
@@ -482,17 +489,7 @@ def _replacement_draw(*, application: ProgramApplication, by: User, reason: str)
             .get(pk=application.pk)
         )
         seed = _redraw_seed(call)
-        experts, pool, loads, inputs = _draw_inputs(call, [application])
-        plan = plan_draw(
-            seed=seed,
-            applications=inputs,
-            experts=pool,
-            loads=loads,
-            experts_per_application=call.experts_per_application,
-            max_load=call.max_load,
-        )
-        if plan.shortages:
-            raise _shortage_error(plan.shortages)
+        plan, experts_by_id = _draw_plan(call, [application], seed=seed)
         draw = ExpertDraw.objects.create(
             call=call,
             seed=seed,
@@ -501,7 +498,7 @@ def _replacement_draw(*, application: ProgramApplication, by: User, reason: str)
             reason=reason,
             log=plan.as_log(),
         )
-        _assign(draw, plan, {application.pk: application}, {e.pk: e for e in experts}, by)
+        _assign(draw, plan, {application.pk: application}, experts_by_id, by)
     return DrawResult(plan=plan, draw=draw)
 
 

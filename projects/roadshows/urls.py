@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import roadshow_views as views
+from projects.roadshows import views
 
 urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="index"),

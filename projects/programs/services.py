@@ -1,5 +1,6 @@
 """Talent programs: applications (with eligibility, deadline and endorsement), expert reviews,
-scores, ranking and decisions within quota. The expert draw itself is `projects.expert_draw`.
+scores, ranking and decisions within quota. The expert draw itself is
+`projects.programs.expert_draw`.
 
 Every function here is what views, admin actions, the seed and tests call alike."""
 
@@ -12,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from policies.public_services.services import materials_missing
-from projects.expert_draw import DrawError, replacement_draw
 from projects.models import (
     Call,
     Criterion,
@@ -23,6 +23,7 @@ from projects.models import (
     Score,
     Track,
 )
+from projects.programs.expert_draw import DrawError, replacement_draw
 from talentportal import workflow
 from talentportal.choices import Degree
 from talentportal.models import ApplicationDocument, ApplicationStatus, User

@@ -1,12 +1,12 @@
 """Input of the project, interest and check-in pages (validation only; the writes are in
-`projects.roadshow_services`)."""
+`projects.roadshows.services`)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Investor, Need, Project, Stage
-from projects.roadshow_filters import MAX_YUAN
+from projects.roadshows.filters import MAX_YUAN
 from talentportal.downloads import CheckedFileInput
 from talentportal.models import Industry, Region, RegionLevel
 from talentportal.uploads import PDF, clean_upload

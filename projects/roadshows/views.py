@@ -1,8 +1,8 @@
 """Pages of projects, the investor databank and roadshows.
 
-Lists are built in a fixed order: base queryset → filters (`projects.roadshow_filters`) →
+Lists are built in a fixed order: base queryset → filters (`projects.roadshows.filters`) →
 search → whitelisted ordering, one page at a time. Writes go through
-`projects.roadshow_services`; every object is looked up through what the user may see, so
+`projects.roadshows.services`; every object is looked up through what the user may see, so
 someone else's draft, registration or interest is a 404.
 """
 
@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 
-from projects import roadshow_services as services
 from projects.models import (
     Interest,
     InterestStatus,
@@ -33,13 +32,14 @@ from projects.models import (
     Roadshow,
     RoadshowSlot,
 )
-from projects.roadshow_filters import (
+from projects.roadshows import services
+from projects.roadshows.filters import (
     InvestorFilterSet,
     ProjectFilterSet,
     RoadshowFilterSet,
     filter_regions,
 )
-from projects.roadshow_forms import (
+from projects.roadshows.forms import (
     CheckinForm,
     InterestForm,
     InvestorRegistrationForm,

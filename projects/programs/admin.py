@@ -2,8 +2,8 @@
 pool, conflicts, the expert draw (preview, then commit; load per expert; replacement of one
 assignment), the ranking per track with decisions within quota, and read-only reviews.
 
-Every action calls the same services as the site (`projects.program_services`,
-`projects.expert_draw`)."""
+Every action calls the same services as the site (`projects.programs.services`,
+`projects.programs.expert_draw`)."""
 
 import json
 
@@ -17,14 +17,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from projects import program_services as services
-from projects.expert_draw import (
-    draw_commit,
-    draw_verify,
-    expert_draw,
-    expert_loads,
-    expert_redraw,
-)
 from projects.models import (
     Call,
     Conflict,
@@ -38,8 +30,16 @@ from projects.models import (
     Score,
     Track,
 )
+from projects.programs import services
+from projects.programs.expert_draw import (
+    draw_commit,
+    draw_verify,
+    expert_draw,
+    expert_loads,
+    expert_redraw,
+)
 from talentportal import security_log
-from talentportal.admin_base import ApplicationAdmin, RegionScopedAdmin
+from talentportal.admin_base import ApplicationAdmin, MadeByServicesAdmin, RegionScopedAdmin
 from talentportal.exports import csv_writer
 from talentportal.models import ApplicationStatus
 
@@ -350,7 +350,7 @@ class ConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpertDraw)
-class ExpertDrawAdmin(RegionScopedAdmin):
+class ExpertDrawAdmin(MadeByServicesAdmin, RegionScopedAdmin):
     region_field = "call__program__region"
     list_display = ["created_at", "call", "kind", "outcome", "by", "verified"]
     list_filter = ["kind", "outcome"]
@@ -370,12 +370,6 @@ class ExpertDrawAdmin(RegionScopedAdmin):
     ]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("recomputed from the log"))
     def verified(self, obj):
         mismatches = draw_verify(obj)
@@ -391,7 +385,7 @@ class ExpertDrawAdmin(RegionScopedAdmin):
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(RegionScopedAdmin):
+class ReviewAssignmentAdmin(MadeByServicesAdmin, RegionScopedAdmin):
     region_field = "application__call__program__region"
     list_display = ["application", "expert", "status", "created_at", "draw"]
     list_filter = ["status", "application__call__program"]
@@ -409,12 +403,6 @@ class ReviewAssignmentAdmin(RegionScopedAdmin):
         "redraw_link",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("replace"))
     def redraw_link(self, obj):
@@ -480,7 +468,7 @@ class ScoreInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(RegionScopedAdmin):
+class ReviewAdmin(MadeByServicesAdmin, RegionScopedAdmin):
     region_field = "assignment__application__call__program__region"
     list_display = ["assignment", "total", "submitted_at"]
     search_fields = ["assignment__application__reference"]
@@ -488,11 +476,5 @@ class ReviewAdmin(RegionScopedAdmin):
     readonly_fields = ["assignment", "comment", "total", "submitted_at"]
     inlines = [ScoreInline]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

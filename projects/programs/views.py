@@ -21,8 +21,6 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
-from projects import expert_draw
-from projects import program_services as services
 from projects.models import (
     Call,
     ExpertDraw,
@@ -32,8 +30,9 @@ from projects.models import (
     ReviewAssignment,
     Score,
 )
-from projects.program_filters import ProgramFilterSet
-from projects.program_forms import ApplicationForm, DeclineForm, DocumentForm, ReviewForm
+from projects.programs import expert_draw, services
+from projects.programs.filters import ProgramFilterSet
+from projects.programs.forms import ApplicationForm, DeclineForm, DocumentForm, ReviewForm
 from talentportal.lists import PortalFilterView, PortalListView
 from talentportal.models import ApplicationDocument, ApplicationStatus
 from talentportal.ratelimit import RateLimitMixin, rate_limit

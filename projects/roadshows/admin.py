@@ -1,5 +1,5 @@
 """Admin for projects, investors and roadshows. Every state change goes through
-`projects.roadshow_services`: publishing a project approves its submission in the shared
+`projects.roadshows.services`: publishing a project approves its submission in the shared
 workflow, verifying an investor records who did it, check-in checks the code."""
 
 from django import forms
@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from projects import roadshow_services as services
 from projects.models import (
     Interest,
     Investor,
@@ -23,9 +22,10 @@ from projects.models import (
     Roadshow,
     RoadshowSlot,
 )
+from projects.roadshows import services
 from talentportal import security_log
 from talentportal.admin_actions import action_form, action_page, apply_each, reason_action
-from talentportal.admin_base import RegionScopedAdmin
+from talentportal.admin_base import MadeByServicesAdmin, RegionScopedAdmin
 from talentportal.exports import csv_writer
 
 
@@ -132,7 +132,7 @@ class ProjectAdmin(RegionScopedAdmin):
 
 
 @admin.register(ProjectSubmission)
-class ProjectSubmissionAdmin(RegionScopedAdmin):
+class ProjectSubmissionAdmin(MadeByServicesAdmin, RegionScopedAdmin):
     """The review queue: decisions are taken on the project (publish or return)."""
 
     region_field = "project__region"
@@ -154,12 +154,6 @@ class ProjectSubmissionAdmin(RegionScopedAdmin):
     fields = readonly_fields
     date_hierarchy = "submitted_at"
     actions = ["publish"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Publish the projects of the selected submissions"))
     def publish(self, request, queryset):

@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from projects import program_views as views
+from projects.programs import views
 
 
 class ReferenceConverter:
