@@ -18,7 +18,7 @@ from django.utils import timezone
 from talentportal.models import RateCounter
 
 NEVER = datetime(9999, 1, 1, tzinfo=UTC)
-# One `add` in this many also deletes the expired counters (an indexed range delete).
+# One new counter in this many also deletes the expired ones (an indexed range delete).
 PURGE_ONE_IN = 50
 
 
@@ -46,15 +46,18 @@ class DatabaseCounterCache(BaseCache):
         """Set the counter unless a live one exists: True when set."""
         key = self.make_and_validate_key(key, version=version)
         with self._cursor() as cursor:
-            if random.randrange(PURGE_ONE_IN) == 0:
-                cursor.execute(f"DELETE FROM {self.table} WHERE expires <= %s", [timezone.now()])
             cursor.execute(
                 f"""INSERT INTO {self.table} AS c (key, value, expires) VALUES (%s, %s, %s)
                 ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires
                 WHERE c.expires <= %s RETURNING 1""",
                 [key, self._integer(value), self._expires(timeout), timezone.now()],
             )
-            return cursor.fetchone() is not None
+            added = cursor.fetchone() is not None
+            # Only when a window begins: every other request of a window costs the same
+            # queries (a page's query count must not change at random).
+            if added and random.randrange(PURGE_ONE_IN) == 0:
+                cursor.execute(f"DELETE FROM {self.table} WHERE expires <= %s", [timezone.now()])
+            return added
 
     def incr(self, key, delta=1, version=None):
         """Add `delta` in one statement (row-locked by PostgreSQL); ValueError when missing."""
