@@ -70,12 +70,11 @@ def test_the_calls_overlap():
 
 
 def test_a_hung_call_fails_the_test_and_its_backend_is_ended():
-    started = time.monotonic()
-
+    # Had the race waited for the call, the call would have ended and nothing be "still
+    # running"; no wall-clock bound here, as the race may first wait for another's slot.
     with pytest.raises(pytest.fail.Exception, match="still running"):
         race(lambda: connection.cursor().execute("SELECT pg_sleep(60)"), timeout=2)
 
-    assert time.monotonic() - started < 30
     assert other_backends() == 0
 
 
@@ -95,7 +94,8 @@ def test_races_take_turns_on_the_server():
         thread.start()
         waiting_for_the_slot(timeout=30)
         assert not ran.is_set()
-    thread.join(timeout=60)
+    # Another race (the other xdist worker's, another run's) may take the slot first.
+    thread.join(timeout=2 * concurrency.TIMEOUT)
 
     assert ran.is_set() and outcomes == [[None]]
 
