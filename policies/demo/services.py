@@ -562,8 +562,8 @@ PROVINCIAL = [
         "name": ("留学回国人员创业项目资助", "Start-up grant for returned overseas students"),
         "department": HRSS,
         "description": (
-            "择优资助留学回国人员在浙江创办的企业，资助金额5万至20万元。",
-            "Selected companies founded in Zhejiang by returned overseas students receive 50,000 to 200,000 yuan.",
+            "择优资助留学回国人员在浙江创办的企业，资助金额按所依据政策的标准确定。",
+            "Selected companies founded in Zhejiang by returned overseas students receive funding at the rates of the policy this service implements.",
         ),
         "audience": (
             "回国不超过5年、在浙江创办企业并担任法定代表人或第一大股东的留学回国人员。",
@@ -712,8 +712,8 @@ CITIES = [
             "Living allowance for new graduates who come to work in Hangzhou",
         ),
         (
-            "新引进到杭州工作的应届高校毕业生，可一次性申领生活补贴：本科1万元、硕士3万元、博士5万元。",
-            "Graduates who come to work in Hangzhou in their year of graduation receive a one-off living allowance: 10,000 yuan with a bachelor's degree, 30,000 with a master's, 50,000 with a doctorate.",
+            "新引进到杭州工作的应届高校毕业生，可按学历（本科、硕士、博士）一次性申领生活补贴，标准以所依据的政策为准。",
+            "Graduates who come to work in Hangzhou in their year of graduation receive a one-off living allowance by degree (bachelor's, master's, doctorate), at the rates of the policy this service implements.",
         ),
         (
             "毕业3年内、全日制本科及以上学历、来杭工作并缴纳社保的高校毕业生。",

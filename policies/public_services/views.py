@@ -120,6 +120,13 @@ class ServiceDetailView(DetailView):
             materials=list(service.materials.all()),
             upload_limit=max_upload_bytes(),
             policy=policy if policy is not None and policy.status != PolicyStatus.DRAFT else None,
+            # The amounts come from the policies, never from the service's own text.
+            benefits=list(
+                service.benefits.filter(policy__status=PolicyStatus.PUBLISHED)
+                .defer("search_tokens")
+                .prefetch_related("industries")
+                .order_by("policy_id", "position", "pk")
+            ),
             my_applications=mine,
             my_draft=next((a for a in mine if a.status == ApplicationStatus.DRAFT), None),
         )

@@ -4,7 +4,9 @@ says 100,000)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
+from policies.demo.services import service_definitions
 from policies.services.amounts import amounts_in, service_amount_mismatches
 from tests.auth_helpers import login_verified
 from tests.policies.factories import BenefitFactory, PolicyFactory, region
@@ -78,3 +80,33 @@ def test_staff_link_a_benefit_to_its_service_in_the_admin(client, staff):
     body = client.get(url).content.decode()
     assert 'name="service"' in body and 'name="talent_categories"' in body
     assert 'name="competitive"' in body
+
+
+def test_the_service_page_shows_what_it_grants_at_its_policys_amounts(client, graduates_policy):
+    service = ServiceItemFactory(region=region("330100"), policy=graduates_policy)
+    phd, master, _bachelor = graduates_policy.benefits.order_by("-amount_max")
+    phd.service = master.service = service
+    phd.save()
+    master.save()
+    draft = BenefitFactory(
+        policy=PolicyFactory(region=region("330100"), status="draft"),
+        amount_max=777_000,
+        service=service,
+    )
+    for language, title in (("zh-hans", "title_zh"), ("en", "title_en")):
+        with translation.override(language):
+            url = reverse("policies:service_detail", args=[service.pk])
+        body = client.get(url).content.decode()
+        assert getattr(phd, title) in body and getattr(master, title) in body
+        assert "100,000" in body and "50,000" in body
+        assert "30,000" not in body  # a benefit of the policy that another service grants
+        assert draft.title not in body and "777,000" not in body
+
+
+def test_no_demo_service_restates_an_amount_its_policy_sets():
+    """The demo services' texts name no amounts: the service page shows the policy's own
+    (a figure written twice went stale: `/services/16/` said 50,000 where its policy said
+    100,000)."""
+    for definition in service_definitions():
+        texts = [*definition["description"], *definition["audience"]]
+        assert not set().union(*map(amounts_in, texts)), definition["name"][0]
