@@ -99,6 +99,20 @@ def test_a_queue_applicant_sees_a_provisional_position_before_the_round_closes(c
     assert "Provisional position: 2 of 3" in shared
 
 
+@pytest.mark.parametrize(
+    ("method", "said", "unsaid"),
+    [
+        ("queue", "before it ranks the applications", "before the draw"),
+        ("lottery", "duplicates before the draw", "before it ranks"),
+    ],
+)
+def test_the_apply_page_speaks_of_a_draw_only_in_a_lottery_round(client, method, said, unsaid):
+    round = accepting_round(method=method)
+    login_verified(client, UserFactory())
+    body = client.get(f"/en/apartments/rounds/{round.pk}/apply/").content.decode()
+    assert said in body and unsaid not in body
+
+
 def test_a_lottery_applicant_is_told_the_rank_comes_with_the_draw(client):
     round = accepting_round()
     mine = apply_via_services(round, now=None)
