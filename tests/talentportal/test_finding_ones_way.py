@@ -11,8 +11,9 @@ from ecosystem.statistics import compute_figures
 from policies.models import PolicyStatus
 from tests.auth_helpers import login_verified
 from tests.ecosystem.factories import AllianceFactory, MembershipFactory
-from tests.policies.factories import InterpretationFactory, PolicyFactory
+from tests.policies.factories import BenefitFactory, InterpretationFactory, PolicyFactory
 from tests.talentportal.factories import UserFactory
+from tests.talentportal.workflow_factories import ServiceItemFactory
 from tests.talents.factories import TalentFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,36 @@ def test_policy_questions_on_english_pages_say_when_they_are_in_chinese_only(cli
     assert '<span lang="zh-Hans">博士如何申领？</span>' in english
     assert english.count("This answer is published in Chinese only.") == 1
     assert "And a master&#x27;s?" in english and "硕士呢" not in english
+
+
+def test_policies_and_services_in_chinese_only_are_marked_on_english_pages(client):
+    chinese_only = PolicyFactory(
+        status=PolicyStatus.PUBLISHED, title_zh="仅中文的政策", title_en="", summary_en=""
+    )
+    BenefitFactory(policy=chinese_only, title_zh="仅中文的补贴", title_en="")
+    bilingual = PolicyFactory(status=PolicyStatus.PUBLISHED, title_en="A policy in English")
+    service = ServiceItemFactory(name_zh="仅中文的服务", name_en="", description_en="")
+    # Paths in Chinese (no language prefix), taken before a request leaves English active.
+    chinese_url, bilingual_url, service_url = (
+        chinese_only.get_absolute_url(),
+        bilingual.get_absolute_url(),
+        reverse("policies:service_detail", args=[service.pk]),
+    )
+
+    english = client.get(f"/en{chinese_url}").content.decode()
+    assert '<h1 id="policy-title" lang="zh-Hans">仅中文的政策</h1>' in english
+    assert '<span lang="zh-Hans">仅中文的补贴</span>' in english
+    assert "This policy is published in Chinese only." in english
+    english = client.get(f"/en{bilingual_url}").content.decode()
+    assert "A policy in English" in english and "in Chinese only" not in english
+    chinese = client.get(chinese_url).content.decode()
+    assert 'lang="zh-Hans"' not in chinese and "仅有中文" not in chinese
+
+    listing = client.get("/en/policies/").content.decode()
+    assert re.search(r'<a href="[^"]+" lang="zh-Hans">\s*仅中文的政策', listing)
+    assert not re.search(r'lang="zh-Hans">\s*A policy in English', listing)
+
+    english = client.get(f"/en{service_url}")
+    body = english.content.decode()
+    assert '<h1 lang="zh-Hans">仅中文的服务</h1>' in body
+    assert "This service is described in Chinese only." in body
