@@ -16,7 +16,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from apartments.models import ApartmentApplication, Layout, validate_resident_id
 from talentportal.choices import Degree, TalentTier
-from talentportal.forms import specific_required_messages
+from talentportal.forms import SpecificRequiredMessagesMixin
 from talentportal.region_picker import RegionSelect
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -31,7 +31,7 @@ def _yes_no(value) -> bool | None:
     return {"yes": True, "no": False}.get(value)
 
 
-class QualifyForm(forms.Form):
+class QualifyForm(SpecificRequiredMessagesMixin, forms.Form):
     """What the eligibility rules need to know; every field optional (unknown until given)."""
 
     tier = forms.ChoiceField(
@@ -79,7 +79,7 @@ class QualifyForm(forms.Form):
         }
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     """The application for an apartment in a round. The declarations are what eligibility
     checks; the ID number is used only to find duplicate applications and is shown masked."""
 
@@ -91,12 +91,21 @@ class ApplicationForm(forms.ModelForm):
         choices=YES_NO,
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select yes if you work for this employer in the community's city.")
+        },
     )
     owns_home_in_city = forms.TypedChoiceField(
         label=_("I, my spouse or my minor children own a home in the community's city"),
         choices=YES_NO,
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Select yes if you, your spouse or your minor children own a home in the "
+                "community's city."
+            )
+        },
     )
     document = forms.FileField(
         label=_("Proof of employment (labour contract or social insurance record)"),
@@ -160,7 +169,6 @@ class ApplicationForm(forms.ModelForm):
             value = self.initial.get(name)
             if isinstance(value, bool):
                 self.initial[name] = "yes" if value else "no"
-        specific_required_messages(self)
 
     field_order = [
         "full_name",
@@ -245,7 +253,7 @@ class ApplicationForm(forms.ModelForm):
         ]
 
 
-class FindLineForm(forms.Form):
+class FindLineForm(SpecificRequiredMessagesMixin, forms.Form):
     reference = forms.CharField(
         label=_("Your reference number"),
         max_length=REFERENCE_MAX_LENGTH,
@@ -258,7 +266,7 @@ class FindLineForm(forms.Form):
         return self.cleaned_data["reference"].strip().upper()
 
 
-class OccupancyForm(forms.Form):
+class OccupancyForm(SpecificRequiredMessagesMixin, forms.Form):
     region = forms.ChoiceField(label=_("Region"), required=False, widget=RegionSelect)
 
     def __init__(self, *args, region_choices=(), **kwargs):

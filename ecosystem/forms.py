@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ecosystem.models import FeedbackCategory
 from policies.models import EnterpriseType
 from talentportal.filters import region_choices
+from talentportal.forms import SpecificRequiredMessagesMixin
 from talentportal.models import Region, RegionLevel
 from talentportal.uploads import clean_upload
 
@@ -18,7 +19,7 @@ TITLE_MAX = 120
 TEXT_MAX = 4000
 
 
-class FinancialApplicationForm(forms.Form):
+class FinancialApplicationForm(SpecificRequiredMessagesMixin, forms.Form):
     amount = forms.IntegerField(
         label=_("Amount requested (yuan)"),
         min_value=1,
@@ -76,7 +77,7 @@ class RegionChoiceField(forms.ChoiceField):
         return self.regions[code]
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(SpecificRequiredMessagesMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=FeedbackCategory.choices)
     region = RegionChoiceField(
         help_text=_("Where the problem arises: the city, or the province for a wider one.")
@@ -114,7 +115,7 @@ class FeedbackForm(forms.Form):
         return upload
 
 
-class RatingForm(forms.Form):
+class RatingForm(SpecificRequiredMessagesMixin, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("How useful was the answer?"),
         coerce=int,
@@ -126,6 +127,7 @@ class RatingForm(forms.Form):
             (1, _("1 – not useful at all")),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": _("Select how useful the answer was.")},
     )
     comment = forms.CharField(
         label=_("Comment"),

@@ -24,6 +24,7 @@ from policies.services.calculator import MAX_REGIONS as CALCULATOR_MAX_REGIONS
 from policies.services.compare import MAX_REGIONS as COMPARE_MAX_REGIONS
 from talentportal.choices import Degree, TalentTier
 from talentportal.filters import region_choices
+from talentportal.forms import SpecificRequiredMessagesMixin
 from talentportal.models import Industry, Region
 
 MAX_CODES = 20  # more codes than this in one parameter is not a real request
@@ -79,6 +80,9 @@ class RegionsField(forms.Field):
         return split_codes(value if isinstance(value, list | tuple) else [value])
 
     def validate(self, value):
+        if not value and self.required:
+            # Not "Enter …": the regions are chosen, and how many the page says.
+            raise ValidationError(self.too_few_message(), code="required")
         super().validate(value)
         unknown = [code for code in value if code not in self.regions]
         if unknown:
@@ -92,15 +96,7 @@ class RegionsField(forms.Field):
                 code="unknown_region",
             )
         if len(value) < self.min_count:
-            raise ValidationError(
-                ngettext(
-                    "Choose at least %(count)d region.",
-                    "Choose at least %(count)d regions.",
-                    self.min_count,
-                )
-                % {"count": self.min_count},
-                code="too_few",
-            )
+            raise ValidationError(self.too_few_message(), code="too_few")
         if len(value) > self.max_count:
             raise ValidationError(
                 ngettext(
@@ -111,6 +107,13 @@ class RegionsField(forms.Field):
                 % {"count": self.max_count},
                 code="too_many",
             )
+
+    def too_few_message(self) -> str:
+        return ngettext(
+            "Choose at least %(count)d region.",
+            "Choose at least %(count)d regions.",
+            self.min_count,
+        ) % {"count": self.min_count}
 
     def clean(self, value):
         codes = super().clean(value)
@@ -171,7 +174,7 @@ class RegionChoiceMixin:
         ]
 
 
-class CompareForm(RegionChoiceMixin, forms.Form):
+class CompareForm(RegionChoiceMixin, SpecificRequiredMessagesMixin, forms.Form):
     regions = RegionsField(
         label=_("Regions to compare"),
         min_count=2,
@@ -186,7 +189,7 @@ class CompareForm(RegionChoiceMixin, forms.Form):
     )
 
 
-class CalculatorForm(RegionChoiceMixin, forms.Form):
+class CalculatorForm(RegionChoiceMixin, SpecificRequiredMessagesMixin, forms.Form):
     """The calculator's profile. Sent with GET, so a result can be bookmarked and shared."""
 
     degree = forms.TypedChoiceField(
@@ -295,7 +298,7 @@ class CalculatorForm(RegionChoiceMixin, forms.Form):
         }
 
 
-class FollowForm(forms.Form):
+class FollowForm(SpecificRequiredMessagesMixin, forms.Form):
     """Follow a region, a category, a category in a region, or one policy."""
 
     region = forms.CharField(required=False, max_length=6)

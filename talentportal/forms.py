@@ -6,7 +6,55 @@ from django.utils.translation import gettext_lazy as _
 from talentportal.models import DEMO_USERNAME_PREFIX, AccountKind, User
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+def _label_in_sentence(label) -> str:
+    """A field label inside a sentence: "Certificate number" → "certificate number" in
+    English (an acronym such as "ID" keeps its capitals); Chinese is unchanged."""
+    label = str(label or "").strip().rstrip(":：")
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def required_message(field: forms.Field) -> str:
+    """What to do about an empty required field, in the GOV.UK way ("Enter your certificate
+    number", "Select the track"), not Django's generic "This field is required."."""
+    if field.widget.is_hidden:
+        # Filled in by the page, not by the person: only an old or altered page lacks it.
+        return gettext("Part of the form is missing. Reload the page and try again.")
+    label = _label_in_sentence(field.label)
+    if isinstance(field, forms.BooleanField):
+        return gettext("Tick the box to confirm.")
+    if isinstance(field, forms.FileField):
+        return gettext("Upload %(label)s.") % {"label": label}
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.MultipleChoiceField):
+        return gettext("Select %(label)s.") % {"label": label}
+    return gettext("Enter %(label)s.") % {"label": label}
+
+
+def specific_required_messages(form: forms.BaseForm) -> None:
+    """Give every field of `form` (built already) its own "required" message, unless the
+    field has one of its own already."""
+    default = str(forms.Field.default_error_messages["required"])
+    for field in form.fields.values():
+        if str(field.error_messages.get("required", default)) == default:
+            field.error_messages["required"] = required_message(field)
+
+
+class SpecificRequiredMessagesMixin:
+    """For every form a person fills in on the public site: an empty required field says
+    what to do (`required_message`), not Django's generic "This field is required.".
+
+    The messages are set when the form validates, so that they are in the language of the
+    request and cover the fields a form adds in its `__init__` (a call's criteria, a
+    service's questions) as well as those it declares. A field that has a "required"
+    message of its own keeps it."""
+
+    def full_clean(self):
+        specific_required_messages(self)
+        super().full_clean()
+
+
+class LoginForm(SpecificRequiredMessagesMixin, auth_forms.AuthenticationForm):
     username = auth_forms.UsernameField(
         label=_("Username or e-mail"),
         max_length=254,
@@ -46,7 +94,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         return user.awaiting_confirmation and not user.is_active and user.check_password(password)
 
 
-class SignupForm(auth_forms.UserCreationForm):
+class SignupForm(SpecificRequiredMessagesMixin, auth_forms.UserCreationForm):
     """Sign-up asks only for what an account needs; profiles are filled in later."""
 
     kind = forms.ChoiceField(
@@ -58,6 +106,7 @@ class SignupForm(auth_forms.UserCreationForm):
         ],
         widget=forms.RadioSelect,
         initial=AccountKind.TALENT,
+        error_messages={"required": _("Select what you are signing up as.")},
     )
     accept_privacy = forms.BooleanField(
         label=_(
@@ -75,6 +124,7 @@ class SignupForm(auth_forms.UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
         self.fields["display_name"].required = False
+        self.fields["password2"].error_messages["required"] = _("Enter the password again.")
 
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"])
@@ -100,7 +150,7 @@ class SignupForm(auth_forms.UserCreationForm):
         return username
 
 
-class ResendForm(forms.Form):
+class ResendForm(SpecificRequiredMessagesMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
@@ -122,7 +172,7 @@ class LanguageSelect(forms.Select):
         return option
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "email", "phone", "preferred_language"]
@@ -146,7 +196,7 @@ class AccountForm(forms.ModelForm):
         return phone
 
 
-class TokenForm(forms.Form):
+class TokenForm(SpecificRequiredMessagesMixin, forms.Form):
     """A six-digit code from the authenticator app, or an eight-digit backup code."""
 
     token = forms.CharField(
@@ -165,32 +215,22 @@ class TokenForm(forms.Form):
         return token
 
 
-def _label_in_sentence(label) -> str:
-    """A field label inside a sentence: "Certificate number" → "certificate number" in
-    English (an acronym such as "ID" keeps its capitals); Chinese is unchanged."""
-    label = str(label or "").strip().rstrip(":：")
-    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
-        return label[0].lower() + label[1:]
-    return label
+class SetPasswordForm(SpecificRequiredMessagesMixin, auth_forms.SetPasswordForm):
+    """A new password, typed twice: after following a reset link, or (below) with the
+    current one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password2"].error_messages["required"] = _("Enter the new password again.")
 
 
-def required_message(field: forms.Field) -> str:
-    """What to do about an empty required field, in the GOV.UK way ("Enter your certificate
-    number", "Select the track"), not Django's generic "This field is required."."""
-    label = _label_in_sentence(field.label)
-    if isinstance(field, forms.BooleanField):
-        return gettext("Tick the box to confirm.")
-    if isinstance(field, forms.FileField):
-        return gettext("Upload %(label)s.") % {"label": label}
-    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField | forms.MultipleChoiceField):
-        return gettext("Select %(label)s.") % {"label": label}
-    return gettext("Enter %(label)s.") % {"label": label}
+class PasswordChangeForm(SetPasswordForm, auth_forms.PasswordChangeForm):
+    """The current password, then the new one twice."""
 
 
-def specific_required_messages(form: forms.BaseForm) -> None:
-    """Give every field of `form` (built already) its own "required" message, unless the
-    field has one of its own already."""
-    default = str(forms.Field.default_error_messages["required"])
-    for field in form.fields.values():
-        if str(field.error_messages.get("required", default)) == default:
-            field.error_messages["required"] = required_message(field)
+class PasswordResetForm(SpecificRequiredMessagesMixin, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

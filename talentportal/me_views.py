@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from talentportal import workflow
+from talentportal.forms import SpecificRequiredMessagesMixin
 from talentportal.lists import PortalListView
 from talentportal.models import (
     ApplicationDocument,
@@ -24,7 +25,7 @@ from talentportal.models import (
 from talentportal.uploads import file_response
 
 
-class RespondForm(forms.Form):
+class RespondForm(SpecificRequiredMessagesMixin, forms.Form):
     message = forms.CharField(
         label=gettext_lazy("Your message"),
         widget=forms.Textarea(attrs={"rows": 4}),

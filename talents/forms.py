@@ -14,6 +14,7 @@ from stdnum.cn import uscc
 
 from talentportal.choices import TalentTier
 from talentportal.filters import region_choices
+from talentportal.forms import SpecificRequiredMessagesMixin
 from talentportal.models import Industry
 from talentportal.region_picker import RegionChecklist, RegionMultipleChoiceField
 from talentportal.uploads import DOCUMENT_TYPES, PDF, detect_type, max_upload_bytes
@@ -118,7 +119,7 @@ def apply_service_error(form, error: ValidationError) -> None:
 # Candidate search ------------------------------------------------------------------------------
 
 
-class ContactRequestForm(forms.Form):
+class ContactRequestForm(SpecificRequiredMessagesMixin, forms.Form):
     message = forms.CharField(
         label=_("Message to the talent"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -128,13 +129,14 @@ class ContactRequestForm(forms.Form):
     )
 
 
-class AccessReasonForm(forms.Form):
+class AccessReasonForm(SpecificRequiredMessagesMixin, forms.Form):
     """Why a member of an enterprise opens a talent's contact details or résumé: the talent
     reads it in "who viewed my profile"."""
 
     why = forms.CharField(
         label=_("Why do you need them?"),
         max_length=200,
+        error_messages={"required": _("Enter why you need them.")},
         help_text=_("The talent sees this, with your name and your enterprise's."),
     )
 
@@ -144,7 +146,7 @@ class AccessReasonForm(forms.Form):
             self.auto_id = f"{prefix_id}_%s"
 
 
-class NominateForm(forms.Form):
+class NominateForm(SpecificRequiredMessagesMixin, forms.Form):
     proposed_tier = forms.ChoiceField(label=_("Proposed tier"), choices=TalentTier.choices)
     evidence = forms.CharField(
         label=_("Evidence"),
@@ -175,7 +177,7 @@ class SkillsField(forms.CharField):
             raise ValidationError(self.error_messages["required"], code="required")
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     skills = SkillsField(
         label=_("Skills"),
         required=False,
@@ -252,7 +254,7 @@ class ProfileForm(forms.ModelForm):
         pass
 
 
-class EducationForm(forms.ModelForm):
+class EducationForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     class Meta:
         model = Education
         fields = ["degree", "discipline", "school", "graduation_year", "overseas"]
@@ -265,12 +267,13 @@ class EducationForm(forms.ModelForm):
         degree.choices = [("", _("Choose a degree")), *degree.choices[1:]]
 
 
-class ExperienceForm(forms.ModelForm):
+class ExperienceForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     class Meta:
         model = Experience
         fields = ["employer", "title", "start", "end", "overseas"]
         widgets = {"start": DateInput, "end": DateInput}
         help_texts = {"employer": _("Shown only to enterprises you accept.")}
+        error_messages = {"start": {"required": _("Enter the date you started.")}}
 
     def clean(self):
         cleaned = super().clean()
@@ -311,11 +314,12 @@ ExperienceFormSet = forms.formset_factory(
 )
 
 
-class VisibilityForm(forms.Form):
+class VisibilityForm(SpecificRequiredMessagesMixin, forms.Form):
     visibility = forms.ChoiceField(
         label=_("Who may find my profile"),
         choices=Visibility.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Select who may find your profile.")},
     )
     contact_visible_to_verified = forms.BooleanField(
         label=_("Verified enterprises may see my contact details without asking me first"),
@@ -326,15 +330,15 @@ class VisibilityForm(forms.Form):
     )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(SpecificRequiredMessagesMixin, forms.Form):
     purpose = forms.ChoiceField(choices=ConsentPurpose.choices, widget=forms.HiddenInput)
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(SpecificRequiredMessagesMixin, forms.Form):
     resume = CheckedFileField(label=_("Résumé"), types=(PDF,))
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(SpecificRequiredMessagesMixin, forms.Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
@@ -358,7 +362,7 @@ class DeleteAccountForm(forms.Form):
 # Demands and internships -------------------------------------------------------------------------
 
 
-class DemandApplyForm(forms.Form):
+class DemandApplyForm(SpecificRequiredMessagesMixin, forms.Form):
     cover_letter = forms.CharField(
         label=_("Cover letter"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -374,7 +378,7 @@ class InternshipApplyForm(DemandApplyForm):
     field_order = ["school", "cover_letter"]
 
 
-class PostingForm(forms.ModelForm):
+class PostingForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     """What an enterprise fills in for a demand or an internship."""
 
     def __init__(self, *args, regions, disciplines=(), **kwargs):
@@ -424,6 +428,9 @@ class DemandForm(PostingForm):
             "is_published",
         ]
         widgets = {"closing_on": DateInput, "description": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {
+            "min_years": {"required": _("Enter the minimum years of experience.")},
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -448,6 +455,7 @@ class InternshipForm(PostingForm):
             "is_published",
         ]
         widgets = {"closing_on": DateInput, "description": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {"school_year": {"required": _("Select the year of study.")}}
 
 
 # Enterprises ----------------------------------------------------------------------------------
@@ -467,7 +475,7 @@ class CreditCodeField(forms.CharField):
         return uscc.compact(value) if value else value
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(SpecificRequiredMessagesMixin, forms.Form):
     """Ask to join an enterprise already registered, named by its credit code."""
 
     credit_code = CreditCodeField(
@@ -486,7 +494,7 @@ class JoinRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class EnterpriseRegistrationForm(forms.ModelForm):
+class EnterpriseRegistrationForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     credit_code = CreditCodeField(
         label=_("Unified social credit code"),
         help_text=_("The 18 characters on the business licence, e.g. 91330106MA2GL8XX0Q."),
@@ -553,7 +561,7 @@ class EnterpriseRegistrationForm(forms.ModelForm):
         }
 
 
-class ProcessForm(forms.Form):
+class ProcessForm(SpecificRequiredMessagesMixin, forms.Form):
     """An enterprise's decision on an application to one of its postings."""
 
     START_REVIEW, REQUEST_INFO, APPROVE, REJECT, COMMENT = (
@@ -599,7 +607,7 @@ class ProcessForm(forms.Form):
         return cleaned
 
 
-class CardLookupForm(forms.Form):
+class CardLookupForm(SpecificRequiredMessagesMixin, forms.Form):
     number = forms.CharField(
         label=_("Card number"),
         max_length=20,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import FieldKind, ServiceItem, ServiceMaterial
 from policies.public_services.services import material_label
-from talentportal.forms import specific_required_messages
+from talentportal.forms import SpecificRequiredMessagesMixin
 from talentportal.models import ApplicationDocument
 from talentportal.uploads import DOCUMENT_TYPES, PDF, detect_type, max_upload_bytes
 
@@ -89,7 +89,7 @@ class MaterialFileField(forms.FileField):
         return upload
 
 
-class ServiceApplicationForm(forms.Form):
+class ServiceApplicationForm(SpecificRequiredMessagesMixin, forms.Form):
     """The questions of `service` and one upload per material.
 
     `documents` are the files already attached to the draft (a mandatory material that has
@@ -115,7 +115,6 @@ class ServiceApplicationForm(forms.Form):
             self.fields[answer_field_name(item)] = self.answer_field(item)
         for material in materials:
             self.fields[material_field_name(material)] = self.material_field(material)
-        specific_required_messages(self)
 
     def show_documents(self, documents, *, update_fields=True) -> None:
         """Group the draft's documents by material (`attached`; `other_documents` for files

@@ -6,12 +6,12 @@ from stdnum.cn import uscc
 
 from policies.public_services.services import material_label
 from projects.models import Call, ProgramApplication
-from talentportal.forms import specific_required_messages
+from talentportal.forms import SpecificRequiredMessagesMixin
 from talentportal.models import Discipline, DisciplineLevel, Industry
 from talents.models import Enterprise
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     """What a talent declares. The endorsing enterprise is named by its credit code (there
     are tens of thousands: no drop-down)."""
 
@@ -50,7 +50,6 @@ class ApplicationForm(forms.ModelForm):
         self.fields["birth_year"].widget.attrs.update(min=1920, max=2015)
         if self.instance.endorser_id and not self.is_bound:
             self.initial["endorser_code"] = self.instance.endorser.credit_code
-        specific_required_messages(self)
 
     def clean_endorser_code(self):
         code = uscc.compact(self.cleaned_data.get("endorser_code") or "").upper()
@@ -79,7 +78,7 @@ class ApplicationForm(forms.ModelForm):
         return fields
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(SpecificRequiredMessagesMixin, forms.Form):
     reason = forms.CharField(
         label=_("Why you decline"),
         max_length=2000,
@@ -88,7 +87,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(SpecificRequiredMessagesMixin, forms.Form):
     """One whole-number score per criterion of the call, within its range, and a comment."""
 
     def __init__(self, *args, criteria, **kwargs):
@@ -105,6 +104,10 @@ class ReviewForm(forms.Form):
                     "max": criterion.max_score,
                     "weight": criterion.weight,
                 },
+                error_messages={
+                    "required": _("Enter a score for “%(criterion)s”.")
+                    % {"criterion": criterion.name}
+                },
             )
         self.fields["comment"] = forms.CharField(
             label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
@@ -114,7 +117,7 @@ class ReviewForm(forms.Form):
         return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(SpecificRequiredMessagesMixin, forms.Form):
     """One document: which of the call's required materials it is, and the file."""
 
     label = forms.ChoiceField(label=_("What it is"))
@@ -127,4 +130,3 @@ class DocumentForm(forms.Form):
         self.fields["label"].choices = [
             (material_label(m), m.name) for m in call.material_items
         ] or [(str(_("Other document")), _("Other document"))]
-        specific_required_messages(self)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Investor, Need, Project, Stage
 from projects.roadshows.filters import MAX_YUAN
 from talentportal.downloads import CheckedFileInput
+from talentportal.forms import SpecificRequiredMessagesMixin
 from talentportal.models import Industry, Region, RegionLevel
 from talentportal.uploads import PDF, clean_upload
 from talents.models import Enterprise
@@ -18,7 +19,7 @@ class RegionSelect(forms.ModelChoiceField):
         return f"{obj.code} {obj.name}"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     needs = forms.MultipleChoiceField(
         label=_("What the project needs"),
         choices=Need.choices,
@@ -76,7 +77,7 @@ class ProjectForm(forms.ModelForm):
         return content
 
 
-class InterestForm(forms.Form):
+class InterestForm(SpecificRequiredMessagesMixin, forms.Form):
     message = forms.CharField(
         label=_("Message to the team"),
         max_length=1000,
@@ -85,7 +86,7 @@ class InterestForm(forms.Form):
     )
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(SpecificRequiredMessagesMixin, forms.Form):
     code = forms.CharField(
         label=_("Check-in code"),
         max_length=40,
@@ -100,7 +101,7 @@ class CheckinForm(forms.Form):
         return code
 
 
-class InvestorRegistrationForm(forms.ModelForm):
+class InvestorRegistrationForm(SpecificRequiredMessagesMixin, forms.ModelForm):
     """An investment institution asking to join the databank (staff verify it)."""
 
     stages = forms.MultipleChoiceField(
