@@ -67,7 +67,9 @@ def test_no_page_is_wider_than_a_phone(new_context, base_url, settings, tmp_path
     assert not too_wide, "pages wider than a 390 px phone:\n" + "\n".join(too_wide)
 
 
-@pytest.mark.parametrize("path", ["/policies/", "/apartments/"])
+@pytest.mark.parametrize(
+    "path", ["/policies/", "/apartments/", "/services/", "/demands/", "/service-points/"]
+)
 def test_on_a_phone_the_results_come_before_the_filters(new_context, path):
     from tests.apartments.factories import CommunityFactory
     from tests.policies.factories import PolicyFactory
@@ -80,7 +82,9 @@ def test_on_a_phone_the_results_come_before_the_filters(new_context, path):
     expect(disclosure).not_to_have_attribute("open", "")
     # The closed disclosure is one line: the results follow it at once (they started
     # 1,956 px down, below the whole filter panel).
-    results = page.locator(".policy-results, .apt-results").first
+    results = page.locator(
+        ".policy-results, .apt-results, .service-results, .library-results, .eco-results__count"
+    ).first
     closed = disclosure.bounding_box()
     assert closed["height"] < 80
     assert results.bounding_box()["y"] - (closed["y"] + closed["height"]) < 120
