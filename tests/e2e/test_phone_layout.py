@@ -2,8 +2,10 @@
 its filters, which wait behind a disclosure.
 
 Every site URL of the resolver, with the crawl's world for its arguments (tests/crawl/urls.py
-and world.py), is opened in Chromium at 390 × 844 px as the visitor and as a talent, in Chinese
-and in English; the document must not scroll sideways.
+and world.py), is opened in Chromium at 390 × 844 px as the visitor, in Chinese and in
+English; a talent, an enterprise member, an investor and an expert open the pages only a
+signed-in person sees (the ones that differ by who asks). The document must not scroll
+sideways.
 """
 
 import pytest
@@ -46,10 +48,16 @@ def test_no_page_is_wider_than_a_phone(new_context, base_url, settings, tmp_path
     with translation.override(language):
         pairs = [(p, url) for p, url in urls.site_urls(built) if p.name not in SKIPPED]
     too_wide, opened = [], 0
-    for role in (world.VISITOR, world.TALENT):
+    for role in (
+        world.VISITOR,
+        world.TALENT,
+        world.ENTERPRISE_MEMBER,
+        world.INVESTOR,
+        world.EXPERT,
+    ):
         page = phone_page(new_context, base_url, built.users[role])
         for pattern, url in pairs:
-            if role == world.TALENT and pattern.name not in urls.SIGNED_IN_PAGES:
+            if role != world.VISITOR and pattern.name not in urls.SIGNED_IN_PAGES:
                 continue  # the visitor opened it
             try:
                 response = page.goto(url)
