@@ -477,7 +477,7 @@ def financial_application_save(
 def financial_application_submit(*, application: FinancialApplication, by: User) -> None:
     """Submit a saved draft after "check your answers", with the checks of saving it again
     (the product may have closed, the applicant's tier expired, the maximum changed since)
-    and every answer there. A second submit (a double click) is refused with the reference
+    and the amount given. A second submit (a double click) is refused with the reference
     of the application already submitted."""
     with transaction.atomic():
         locked = (
@@ -493,13 +493,8 @@ def financial_application_submit(*, application: FinancialApplication, by: User)
             amount=locked.amount,
             enterprise_type=locked.enterprise_type,
         )
-        missing = []
-        if locked.amount is None:
-            missing.append(_("Enter the amount requested."))
-        if not locked.purpose.strip():
-            missing.append(_("Say what the money is for."))
-        if missing:
-            raise ValidationError(missing, code="incomplete")
+        if locked.amount is None:  # a draft saved without it (the purpose is required)
+            raise ValidationError(_("Enter the amount requested."), code="incomplete")
         workflow.application_submit(application=locked, by=by)
     application.status = locked.status
     application.submitted_at = locked.submitted_at
