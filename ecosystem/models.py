@@ -31,10 +31,12 @@ from talentportal.i18n import localized
 from talentportal.models import (
     Application,
     ApplicationQuerySet,
+    ApplicationStatus,
     Industry,
     Region,
     RegionalQuerySet,
     User,
+    answer_display,
 )
 from talentportal.scope import covers
 from talents.models import Enterprise
@@ -611,7 +613,9 @@ class FinancialApplication(Application):
     """A talent's or an enterprise member's application for a financial product."""
 
     REFERENCE_PREFIX = "FA"
-    LIST_SELECT_RELATED = ("product",)
+    LIST_SELECT_RELATED = ("product", "enterprise")
+    # An enterprise's application also says which one and (when the product asks) its type.
+    ANSWER_FIELDS = ("amount", "purpose", "enterprise", "enterprise_type")
 
     product = models.ForeignKey(
         FinancialProduct,
@@ -664,6 +668,31 @@ class FinancialApplication(Application):
     @property
     def subject(self) -> str:
         return self.product.name
+
+    def answers_summary(self) -> list[tuple[str, str]]:
+        """The answers; a talent's own application leaves out the enterprise questions, and
+        an enterprise's the type when the product did not ask for it."""
+        skipped = set()
+        if self.enterprise_id is None:
+            skipped = {"enterprise", "enterprise_type"}
+        elif not self.enterprise_type:
+            skipped = {"enterprise_type"}
+        return [
+            (str(field.verbose_name), answer_display(self, field))
+            for field in (self._meta.get_field(name) for name in self.ANSWER_FIELDS)
+            if field.name not in skipped
+        ]
+
+    def resume_url(self) -> str:
+        """The product's page, at its form, while a draft."""
+        if self.status != ApplicationStatus.DRAFT:
+            return ""
+        return reverse("ecosystem:product", args=[self.product_id]) + "#apply"
+
+    def submit_checked(self, *, by) -> None:
+        from ecosystem.services import financial_application_submit
+
+        financial_application_submit(application=self, by=by)
 
     def can_process(self, user) -> bool:
         """Staff with the permission, within their region; an institution's own staff only

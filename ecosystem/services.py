@@ -432,24 +432,13 @@ def financial_application_save(
     submit: bool = False,
     enterprise_type: str = "",
 ) -> FinancialApplication:
-    """Save the applicant's draft for `product` (creating it) and submit it if asked.
+    """Save the applicant's draft for `product` (creating it) and submit it if asked (the
+    site submits from "check your answers": `financial_application_submit`).
     ValidationError when the product is closed, the applicant is not eligible, the amount is
     out of bounds, or an application is already open (a double submit)."""
-    if not FinancialProduct.objects.published().filter(pk=product.pk).exists():
-        raise ValidationError(_("This product is not open for applications."), code="closed")
-    eligibility = product_eligibility(product=product, user=applicant)
-    if not eligibility:
-        raise ValidationError(eligibility.reasons, code="not_eligible")
-    if amount is not None and amount <= 0:
-        raise ValidationError(_("The amount must be more than zero."), code="amount")
-    if amount is not None and product.max_amount and amount > product.max_amount:
-        raise ValidationError(
-            _("The amount is more than this product's maximum of %(max)s yuan.")
-            % {"max": product.max_amount},
-            code="amount",
-        )
-    if enterprise_type and enterprise_type not in product.eligible_enterprise_types:
-        raise ValidationError(_("This enterprise type is not eligible."), code="not_eligible")
+    eligibility = _financial_checks(
+        product=product, applicant=applicant, amount=amount, enterprise_type=enterprise_type
+    )
     fields = {
         "amount": amount,
         "purpose": (purpose or "").strip(),
@@ -465,11 +454,7 @@ def financial_application_save(
                 .first()
             )
             if application is not None and application.status != S.DRAFT:
-                raise ValidationError(
-                    _("You already applied for this product: %(reference)s.")
-                    % {"reference": application.reference},
-                    code="one_open",
-                )
+                raise _already_applied(application)
             if application is None:
                 application = workflow.application_create(
                     model=FinancialApplication, applicant=applicant, product=product, **fields
@@ -487,6 +472,62 @@ def financial_application_save(
             _("You already have an open application for this product."), code="one_open"
         ) from None
     return application
+
+
+def financial_application_submit(*, application: FinancialApplication, by: User) -> None:
+    """Submit a saved draft after "check your answers", with the checks of saving it again
+    (the product may have closed, the applicant's tier expired, the maximum changed since)
+    and the amount given. A second submit (a double click) is refused with the reference
+    of the application already submitted."""
+    with transaction.atomic():
+        locked = (
+            FinancialApplication.objects.select_for_update()
+            .select_related("product")
+            .get(pk=application.pk)
+        )
+        if locked.status != S.DRAFT:
+            raise _already_applied(locked)
+        _financial_checks(
+            product=locked.product,
+            applicant=locked.applicant,
+            amount=locked.amount,
+            enterprise_type=locked.enterprise_type,
+        )
+        if locked.amount is None:  # a draft saved without it (the purpose is required)
+            raise ValidationError(_("Enter the amount requested."), code="incomplete")
+        workflow.application_submit(application=locked, by=by)
+    application.status = locked.status
+    application.submitted_at = locked.submitted_at
+
+
+def _financial_checks(*, product, applicant, amount, enterprise_type) -> Eligibility:
+    """What saving and submitting a financial application both check: the product is open,
+    the applicant eligible, the amount within bounds, the declared enterprise type one of
+    the product's. The eligibility, or ValidationError."""
+    if not FinancialProduct.objects.published().filter(pk=product.pk).exists():
+        raise ValidationError(_("This product is not open for applications."), code="closed")
+    eligibility = product_eligibility(product=product, user=applicant)
+    if not eligibility:
+        raise ValidationError(eligibility.reasons, code="not_eligible")
+    if amount is not None and amount <= 0:
+        raise ValidationError(_("The amount must be more than zero."), code="amount")
+    if amount is not None and product.max_amount and amount > product.max_amount:
+        raise ValidationError(
+            _("The amount is more than this product's maximum of %(max)s yuan.")
+            % {"max": product.max_amount},
+            code="amount",
+        )
+    if enterprise_type and enterprise_type not in product.eligible_enterprise_types:
+        raise ValidationError(_("This enterprise type is not eligible."), code="not_eligible")
+    return eligibility
+
+
+def _already_applied(application: FinancialApplication) -> ValidationError:
+    return ValidationError(
+        _("You already applied for this product: %(reference)s.")
+        % {"reference": application.reference},
+        code="one_open",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -211,8 +211,10 @@ def product_context(request, product, form=None) -> dict:
 @rate_limit("submit")
 @login_required
 def product_apply(request, pk):
-    """Save the draft (`action=save`) or submit it (`action=submit`). A second submit (a
-    double click) finds the application submitted and says so; nothing is lost."""
+    """Save the draft: `action=save` comes back to the product page, `action=submit` (the
+    form's main button) goes on to "check your answers", which submits
+    (`FinancialApplication.submit_checked`). A second submit (a double click) finds the
+    application submitted and says so; nothing is lost."""
     product = get_object_or_404(
         FinancialProduct.objects.published().select_related("institution", "region"), pk=pk
     )
@@ -228,21 +230,15 @@ def product_apply(request, pk):
                 amount=form.cleaned_data["amount"],
                 purpose=form.cleaned_data["purpose"],
                 enterprise_type=form.cleaned_data.get("enterprise_type", ""),
-                submit=request.POST.get("action") == "submit",
             )
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            if application.status == ApplicationStatus.DRAFT:
-                messages.success(request, _("Your draft is saved. Submit it when it is ready."))
-                return redirect("ecosystem:product", pk=product.pk)
-            messages.success(
-                request,
-                _("Your application %(reference)s is submitted.")
-                % {"reference": application.reference},
-            )
-            return redirect(application.get_absolute_url())
+            if request.POST.get("action") in ("submit", "check"):
+                return redirect("me:application_check", reference=application.reference)
+            messages.success(request, _("Your draft is saved. Submit it when it is ready."))
+            return redirect("ecosystem:product", pk=product.pk)
     return render(
         request,
         "ecosystem/product_detail.html",

@@ -43,6 +43,7 @@ from talentportal.choices import Degree, TalentTier
 from talentportal.i18n import localized
 from talentportal.models import (
     Application,
+    ApplicationStatus,
     Discipline,
     Industry,
     Region,
@@ -1003,6 +1004,17 @@ class EnterpriseProcessed(Application):
             is_active=True, enterprise_memberships__enterprise=self.processing_enterprise
         )
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    def submit_checked(self, *, by) -> None:
+        """A draft posting application (one-step: the apply page submits at once) submitted
+        from "check your answers": the same use case as the apply page."""
+        from talents.services import posting_draft_submit
+
+        posting_draft_submit(application=self, by=by)
+
     def get_admin_url(self):
         """Where processors handle it: the enterprise's own pages (the admin is for staff)."""
         try:
@@ -1014,6 +1026,7 @@ class EnterpriseProcessed(Application):
 class DemandApplication(EnterpriseProcessed):
     REFERENCE_PREFIX = "DM"
     LIST_SELECT_RELATED = ("demand__enterprise",)
+    ANSWER_FIELDS = ("cover_letter",)
     ANONYMISED_FIELDS = {"cover_letter": ""}  # retention: the person's own words go
 
     demand = models.ForeignKey(
@@ -1043,10 +1056,14 @@ class DemandApplication(EnterpriseProcessed):
     def processing_enterprise(self) -> Enterprise:
         return self.demand.enterprise
 
+    def resume_url(self) -> str:
+        return reverse("talents:demand_apply", args=[self.demand_id]) if self.is_draft else ""
+
 
 class InternshipApplication(EnterpriseProcessed):
     REFERENCE_PREFIX = "IN"
     LIST_SELECT_RELATED = ("internship__enterprise",)
+    ANSWER_FIELDS = ("school", "cover_letter")
     ANONYMISED_FIELDS = {"cover_letter": ""}  # retention: the person's own words go
 
     internship = models.ForeignKey(
@@ -1079,6 +1096,11 @@ class InternshipApplication(EnterpriseProcessed):
     @property
     def processing_enterprise(self) -> Enterprise:
         return self.internship.enterprise
+
+    def resume_url(self) -> str:
+        if not self.is_draft:
+            return ""
+        return reverse("talents:internship_apply", args=[self.internship_id])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1167,6 +1189,8 @@ class Evaluation(Application):
 
     REFERENCE_PREFIX = "EV"
     LIST_SELECT_RELATED = ("enterprise", "talent")
+    # What the nominating member wrote; not the talent, whom the enterprise sees masked.
+    ANSWER_FIELDS = ("proposed_tier", "evidence")
 
     enterprise = models.ForeignKey(
         Enterprise,

@@ -1173,12 +1173,39 @@ def posting_application_submit(*, posting: Demand | Internship, applicant: User,
     elif application.status != ApplicationStatus.DRAFT:
         return application, False
     else:
+        if not type(posting).objects.published().filter(pk=posting.pk).exists():
+            raise ValidationError(_("This position is closed."), code="closed")
         application = model.objects.select_for_update().get(pk=application.pk)
+        if application.status != ApplicationStatus.DRAFT:  # submitted a moment ago
+            return application, False
         for field, value in fields.items():
             setattr(application, field, value)
         application.save(update_fields=[*fields, "updated_at"])
     application_submit(application=application, by=applicant)
     return application, True
+
+
+def posting_draft_submit(*, application: DemandApplication | InternshipApplication, by: User):
+    """Submit the applicant's draft posting application as it is (from "check your answers"):
+    the apply page's use case, with its checks. A second submit is refused with the
+    reference."""
+    if by.pk != application.applicant_id:
+        raise PermissionDenied(_("Only the applicant may submit this application."))
+    fields = dict(POSTING_APPLICATIONS.values())
+    posting = getattr(application, fields[type(application)])
+    submitted, was_sent = posting_application_submit(
+        posting=posting,
+        applicant=by,
+        **{name: getattr(application, name) for name in application.ANSWER_FIELDS},
+    )
+    if not was_sent:
+        raise ValidationError(
+            _("You have applied for this position already (%(reference)s).")
+            % {"reference": submitted.reference},
+            code="duplicate",
+        )
+    application.status = submitted.status
+    application.submitted_at = submitted.submitted_at
 
 
 def applications_for_enterprise(enterprise: Enterprise):

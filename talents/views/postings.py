@@ -147,7 +147,10 @@ class PostingApplyView(RateLimitMixin, LoginRequiredMixin, View):
         existing = services.posting_application_of(posting=self.posting, applicant=request.user)
         if existing is not None and existing.status != ApplicationStatus.DRAFT:
             return self.already(existing)
-        return self.render(self.form_class())
+        initial = None
+        if existing is not None:  # a draft: its answers come back
+            initial = {name: getattr(existing, name) for name in existing.ANSWER_FIELDS}
+        return self.render(self.form_class(initial=initial))
 
     def post(self, request, *args, **kwargs):
         if request.user.kind != AccountKind.TALENT:

@@ -455,3 +455,28 @@ def test_memberships_and_key_listings_of_an_enterprise_member():
     assert list(services.memberships_of(member)) == [mine]
     assert list(services.key_listings_of(member)) == [listing]
     assert not services.memberships_of(UserFactory()).exists()
+
+
+def test_submitting_a_draft_checks_it_again():
+    product = ProductFactory(max_amount=1_000_000, eligible_tiers=["A"])
+    applicant = talent_of_tier("A")
+    draft = services.financial_application_save(
+        product=product, applicant=applicant, amount=None, purpose="周转"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.financial_application_submit(application=draft, by=applicant)
+    assert refused.value.code == "incomplete"
+    draft.amount = 2_000
+    draft.save(update_fields=["amount"])
+    product.eligible_tiers = ["B"]  # the tier rule changed since the draft was saved
+    product.save(update_fields=["eligible_tiers"])
+    with pytest.raises(ValidationError):
+        services.financial_application_submit(application=draft, by=applicant)
+    assert FinancialApplication.objects.get().status == S.DRAFT
+    product.eligible_tiers = ["A"]
+    product.save(update_fields=["eligible_tiers"])
+    services.financial_application_submit(application=draft, by=applicant)
+    assert draft.status == S.SUBMITTED
+    assert FinancialApplication.objects.get().status == S.SUBMITTED
+    with pytest.raises(ValidationError, match=draft.reference):
+        services.financial_application_submit(application=draft, by=applicant)

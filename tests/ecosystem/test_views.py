@@ -225,6 +225,11 @@ def test_apply_flow_draft_submit_and_double_submit(client):
     data = {"amount": "600000", "purpose": "研发设备", "action": "submit"}
     response = client.post(apply_url, data)
     draft.refresh_from_db()
+    check_url = reverse("me:application_check", args=[draft.reference])
+    assert response.status_code == 302 and response["Location"] == check_url
+    assert draft.status == ApplicationStatus.DRAFT and draft.amount == 600_000
+    response = client.post(check_url)  # "check your answers" submits
+    draft.refresh_from_db()
     assert response.status_code == 302 and response["Location"] == draft.get_absolute_url()
     assert draft.status == ApplicationStatus.SUBMITTED and draft.amount == 600_000
 
@@ -285,6 +290,9 @@ def test_enterprise_declares_its_type(client):
     )
     application = FinancialApplication.objects.get(applicant=member)
     assert application.enterprise_type == "high_tech" and application.enterprise is not None
+    client.post(reverse("me:application_check", args=[application.reference]))
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
 
 
 def test_another_users_application_is_404(client):
@@ -297,6 +305,10 @@ def test_another_users_application_is_404(client):
     reference = FinancialApplication.objects.get().reference
     login_verified(client, TalentFactory().user)
     assert client.get(reverse("me:application", args=[reference])).status_code == 404
+    check_url = reverse("me:application_check", args=[reference])
+    assert client.get(check_url).status_code == 404
+    assert client.post(check_url).status_code == 404
+    assert FinancialApplication.objects.get().status == ApplicationStatus.DRAFT
 
 
 def test_key_enterprises_by_year(client):
