@@ -388,6 +388,27 @@ def nominate(**kwargs):
     return evaluation, member, talent
 
 
+def test_a_nomination_whose_document_is_refused_leaves_nothing_behind():
+    enterprise = EnterpriseFactory(evaluator=True)
+    member = recruiter(enterprise)
+    talent = TalentFactory()
+    fields = {
+        "enterprise": enterprise,
+        "talent": talent,
+        "by": member,
+        "proposed_tier": "C",
+        "evidence": "省级技能大师工作室领办人",
+        "submit": True,
+    }
+    not_a_pdf = SimpleUploadedFile("evidence.pdf", b"MZ\x90\x00 an executable")
+    with pytest.raises(ValidationError):
+        evaluation_nominate(document=not_a_pdf, **fields)
+    assert not Evaluation.objects.filter(talent=talent).exists()
+    # The corrected form goes through: it is not turned away as a second nomination.
+    evaluation = evaluation_nominate(document=pdf_evidence(), **fields)
+    assert evaluation.status == ApplicationStatus.SUBMITTED
+
+
 def test_evaluation_confirmed_gives_a_tier_and_a_card_anyone_can_check():
     evaluation, _member, talent = nominate()
     staff = staff_with("change_evaluation")
