@@ -310,6 +310,7 @@ def test_a_visitor_compares_two_regions_and_downloads_the_table(
     total = table.locator("tr.policy-compare__total")
     expect(total.locator("th")).to_have_text(visitor.say("合计", "Total"))
     expect(total.locator("td").nth(0)).to_contain_text("400,000")
+    expect(total.locator("td").nth(0)).to_have_class(re.compile("policy-compare__cell--best"))
     expect(total.locator("td").nth(1)).to_contain_text("350,000")
     expect(total.locator("td").nth(1)).not_to_contain_text("1,250,000")
     expect(table).to_contain_text(visitor.say("宁波顶尖人才奖", "Ningbo top talent award"))
