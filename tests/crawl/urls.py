@@ -78,7 +78,7 @@ SITE_ARGUMENTS: dict[str, Callable[[World], list[dict]]] = {
     "download": _downloads,
     "accounts:password_reset_confirm": lambda w: [
         w["reset"],
-        {"uidb64": "MQ", "token": "set-password"},
+        {"uidb64": w["reset"]["uidb64"], "token": "set-password"},
     ],
     "accounts:signup_confirm": lambda w: [
         w["confirm"],

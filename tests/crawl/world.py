@@ -521,9 +521,13 @@ def build() -> World:
         "credit_code": credit_code(random.Random("crawl"), "330100"),
         "code": Registration.objects.filter(user=talent).first().code,  # check-in
     }
+    # A password reset of its own person: the crawl posts its form, which sets a new password
+    # (of the talent, whom the crawl logs in with, it made the log-in fail whenever the talent
+    # was the database's first account).
+    forgetful = UserFactory(username="crawl-forgetful")
     w.objects["reset"] = {
-        "uidb64": urlsafe_base64_encode(force_bytes(talent.pk)),
-        "token": default_token_generator.make_token(talent),
+        "uidb64": urlsafe_base64_encode(force_bytes(forgetful.pk)),
+        "token": default_token_generator.make_token(forgetful),
     }
     waiting = UserFactory(username="crawl-waiting", is_active=False, awaiting_confirmation=True)
     w.objects["confirm"] = {
