@@ -42,6 +42,9 @@ class Migration(migrations.Migration):
                 ('drawn_at', models.DateTimeField(blank=True, null=True, verbose_name='drawn')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('community', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.community', verbose_name='community')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.allocationround')),
             ],
             options={
                 'verbose_name': '配租批次 event',
@@ -80,6 +83,14 @@ class Migration(migrations.Migration):
                 ('flagged', models.BooleanField(default=False, verbose_name='flagged as possible duplicate')),
                 ('flag_reason', models.CharField(blank=True, max_length=200, verbose_name='why flagged')),
                 ('flag_resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='flag resolved')),
+                ('applicant', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applicant')),
+                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('duplicate_of', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.apartmentapplication', verbose_name='duplicate of')),
+                ('flag_resolved_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='flag resolved by')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.apartmentapplication')),
+                ('preference_group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.preferencegroup', verbose_name='preference group')),
+                ('round', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.allocationround', verbose_name='round')),
             ],
             options={
                 'verbose_name': '人才公寓申请 event',
@@ -113,6 +124,9 @@ class Migration(migrations.Migration):
                 ('max_lease_months', models.PositiveSmallIntegerField(default=36, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='maximum lease length (months)')),
                 ('is_published', models.BooleanField(default=False, verbose_name='published')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.community')),
+                ('region', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='region')),
             ],
             options={
                 'verbose_name': '人才社区 event',
@@ -136,6 +150,12 @@ class Migration(migrations.Migration):
                 ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
                 ('end_reason', models.CharField(blank=True, max_length=200, verbose_name='reason for ending')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.apartmentapplication', verbose_name='application')),
+                ('offer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.offer', verbose_name='offer')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.lease')),
+                ('tenant', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tenant')),
+                ('unit', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.unit', verbose_name='unit')),
             ],
             options={
                 'verbose_name': '租约 event',
@@ -156,6 +176,10 @@ class Migration(migrations.Migration):
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='replied')),
                 ('monthly_rent', models.PositiveIntegerField(verbose_name='rent (yuan per month)')),
                 ('rent_terms', models.CharField(choices=[('free', 'Rent-free'), ('discount', 'Discounted rent'), ('market', 'Market rent')], max_length=10, verbose_name='rent terms')),
+                ('application', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.apartmentapplication', verbose_name='application')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.offer')),
+                ('unit', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.unit', verbose_name='unit')),
             ],
             options={
                 'verbose_name': '要约 event',
@@ -173,6 +197,9 @@ class Migration(migrations.Migration):
                 ('tier', models.CharField(blank=True, choices=[('A', 'A – top talent'), ('B', 'B – national leading talent'), ('C', 'C – provincial leading talent'), ('D', 'D – municipal high-level talent'), ('E', 'E – high-level young and skilled talent')], help_text='Empty: everyone else.', max_length=1, verbose_name='talent tier')),
                 ('terms', models.CharField(choices=[('free', 'Rent-free'), ('discount', 'Discounted rent'), ('market', 'Market rent')], max_length=10, verbose_name='rent')),
                 ('discount_percent', models.PositiveSmallIntegerField(default=0, help_text='For discounted rent: the share of the market rent waived.', validators=[django.core.validators.MaxValueValidator(100)], verbose_name='discount (%)')),
+                ('community', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.community', verbose_name='community')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.rentrule')),
             ],
             options={
                 'verbose_name': '租金规则 event',
@@ -187,6 +214,11 @@ class Migration(migrations.Migration):
                 ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
                 ('pgh_label', models.TextField(help_text='The event label.')),
                 ('id', models.BigIntegerField()),
+                ('group', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.preferencegroup', verbose_name='set aside for')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.roundunit')),
+                ('round', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.allocationround', verbose_name='round')),
+                ('unit', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.unit', verbose_name='unit')),
             ],
             options={
                 'verbose_name': '批次房源 event',
@@ -210,6 +242,9 @@ class Migration(migrations.Migration):
                 ('furnished', models.BooleanField(default=True, verbose_name='furnished')),
                 ('accessible', models.BooleanField(default=False, verbose_name='accessible')),
                 ('status', models.CharField(choices=[('available', 'Available'), ('offered', 'Offered'), ('let', 'Let'), ('maintenance', 'Under maintenance')], default='available', max_length=12, verbose_name='status')),
+                ('community', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.community', verbose_name='community')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.unit')),
             ],
             options={
                 'verbose_name': '房源 event',
@@ -308,181 +343,6 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='unit',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "apartments_unitevent" ("accessible", "area_m2", "building", "community_id", "floor", "furnished", "id", "layout", "monthly_rent", "number", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status") VALUES (OLD."accessible", OLD."area_m2", OLD."building", OLD."community_id", OLD."floor", OLD."furnished", OLD."id", OLD."layout", OLD."monthly_rent", OLD."number", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."status"); RETURN NULL;', hash='8136603b10a0905c59cddcfe21a92cb2e90506a0', operation='DELETE', pgid='pgtrigger_delete_delete_ab1c9', table='apartments_unit', when='AFTER')),
-        ),
-        migrations.AddField(
-            model_name='allocationroundevent',
-            name='community',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.community', verbose_name='community'),
-        ),
-        migrations.AddField(
-            model_name='allocationroundevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='allocationroundevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.allocationround'),
-        ),
-        migrations.AddField(
-            model_name='apartmentapplicationevent',
-            name='applicant',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applicant'),
-        ),
-        migrations.AddField(
-            model_name='apartmentapplicationevent',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
-        ),
-        migrations.AddField(
-            model_name='apartmentapplicationevent',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.apartmentapplication', verbose_name='duplicate of'),
-        ),
-        migrations.AddField(
-            model_name='apartmentapplicationevent',
-            name='flag_resolved_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='flag resolved by'),
-        ),
-        migrations.AddField(
-            model_name='apartmentapplicationevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='apartmentapplicationevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.apartmentapplication'),
-        ),
-        migrations.AddField(
-            model_name='apartmentapplicationevent',
-            name='preference_group',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.preferencegroup', verbose_name='preference group'),
-        ),
-        migrations.AddField(
-            model_name='apartmentapplicationevent',
-            name='round',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.allocationround', verbose_name='round'),
-        ),
-        migrations.AddField(
-            model_name='communityevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='communityevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.community'),
-        ),
-        migrations.AddField(
-            model_name='communityevent',
-            name='region',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='region'),
-        ),
-        migrations.AddField(
-            model_name='leaseevent',
-            name='application',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.apartmentapplication', verbose_name='application'),
-        ),
-        migrations.AddField(
-            model_name='leaseevent',
-            name='offer',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.offer', verbose_name='offer'),
-        ),
-        migrations.AddField(
-            model_name='leaseevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='leaseevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.lease'),
-        ),
-        migrations.AddField(
-            model_name='leaseevent',
-            name='tenant',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tenant'),
-        ),
-        migrations.AddField(
-            model_name='leaseevent',
-            name='unit',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='offerevent',
-            name='application',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.apartmentapplication', verbose_name='application'),
-        ),
-        migrations.AddField(
-            model_name='offerevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='offerevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.offer'),
-        ),
-        migrations.AddField(
-            model_name='offerevent',
-            name='unit',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='rentruleevent',
-            name='community',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.community', verbose_name='community'),
-        ),
-        migrations.AddField(
-            model_name='rentruleevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='rentruleevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.rentrule'),
-        ),
-        migrations.AddField(
-            model_name='roundunitevent',
-            name='group',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.preferencegroup', verbose_name='set aside for'),
-        ),
-        migrations.AddField(
-            model_name='roundunitevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='roundunitevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.roundunit'),
-        ),
-        migrations.AddField(
-            model_name='roundunitevent',
-            name='round',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.allocationround', verbose_name='round'),
-        ),
-        migrations.AddField(
-            model_name='roundunitevent',
-            name='unit',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='unitevent',
-            name='community',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='apartments.community', verbose_name='community'),
-        ),
-        migrations.AddField(
-            model_name='unitevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='unitevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='apartments.unit'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='allocationroundevent',

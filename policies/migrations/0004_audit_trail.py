@@ -43,6 +43,9 @@ class Migration(migrations.Migration):
                 ('enterprise_types', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('state_owned', 'State-owned enterprise'), ('private', 'Private enterprise'), ('foreign_invested', 'Foreign-invested enterprise'), ('high_tech', 'High-tech enterprise'), ('startup', 'Start-up founded by the applicant'), ('university', 'University'), ('research_institute', 'Research institute'), ('public_institution', 'Public institution')], max_length=30), blank=True, default=list, help_text='Empty means any employer.', verbose_name='employer types')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.benefit')),
+                ('policy', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='policy')),
             ],
             options={
                 'verbose_name': 'benefit event',
@@ -76,6 +79,10 @@ class Migration(migrations.Migration):
                 ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source link')),
                 ('last_reviewed_on', models.DateField(blank=True, null=True, verbose_name='last reviewed on')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.policy')),
+                ('region', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='region')),
+                ('replaced_by', models.ForeignKey(blank=True, db_constraint=False, help_text='Only for a repealed policy: the policy that replaces it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='replaced by')),
             ],
             options={
                 'verbose_name': 'policy event',
@@ -106,41 +113,6 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='policy',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "policies_policyevent" ("authority_en", "authority_zh", "body_en", "body_zh", "categories", "created_at", "document_number", "effective_on", "expires_on", "id", "is_major", "issued_on", "last_reviewed_on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "region_id", "replaced_by_id", "source_url", "status", "summary_en", "summary_zh", "talent_groups", "title_en", "title_zh") VALUES (OLD."authority_en", OLD."authority_zh", OLD."body_en", OLD."body_zh", OLD."categories", OLD."created_at", OLD."document_number", OLD."effective_on", OLD."expires_on", OLD."id", OLD."is_major", OLD."issued_on", OLD."last_reviewed_on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."region_id", OLD."replaced_by_id", OLD."source_url", OLD."status", OLD."summary_en", OLD."summary_zh", OLD."talent_groups", OLD."title_en", OLD."title_zh"); RETURN NULL;', hash='f8f4a211aa6107fcdae6e26c98436b98c04648b8', operation='DELETE', pgid='pgtrigger_delete_delete_18950', table='policies_policy', when='AFTER')),
-        ),
-        migrations.AddField(
-            model_name='benefitevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='benefitevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.benefit'),
-        ),
-        migrations.AddField(
-            model_name='benefitevent',
-            name='policy',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='policy'),
-        ),
-        migrations.AddField(
-            model_name='policyevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='policyevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.policy'),
-        ),
-        migrations.AddField(
-            model_name='policyevent',
-            name='region',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='region'),
-        ),
-        migrations.AddField(
-            model_name='policyevent',
-            name='replaced_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Only for a repealed policy: the policy that replaces it.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='replaced by'),
         ),
         migrations.AddIndex(
             model_name='benefitevent',

@@ -32,6 +32,9 @@ class Migration(migrations.Migration):
                 ('answer_zh', models.TextField(verbose_name='answer (Chinese)')),
                 ('answer_en', models.TextField(blank=True, verbose_name='answer (English)')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.interpretation')),
+                ('policy', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='policy')),
             ],
             options={
                 'verbose_name': '政策解读 event',
@@ -50,6 +53,9 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.policyattachment')),
+                ('policy', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='policy')),
             ],
             options={
                 'verbose_name': '附件 event',
@@ -71,6 +77,11 @@ class Migration(migrations.Migration):
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='decision due')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('decision_reason', models.TextField(blank=True, verbose_name='reason for the decision')),
+                ('applicant', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applicant')),
+                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.serviceapplication')),
+                ('service', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.serviceitem', verbose_name='service')),
             ],
             options={
                 'verbose_name': '服务事项申请 event',
@@ -100,6 +111,10 @@ class Migration(migrations.Migration):
                 ('fees_en', models.CharField(blank=True, default='Free', max_length=120, verbose_name='fees (English)')),
                 ('is_published', models.BooleanField(default=False, verbose_name='published')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.serviceitem')),
+                ('policy', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='policy it implements')),
+                ('region', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='region')),
             ],
             options={
                 'verbose_name': '公共服务事项 event',
@@ -119,6 +134,9 @@ class Migration(migrations.Migration):
                 ('required', models.BooleanField(default=True, verbose_name='mandatory')),
                 ('accepts_images', models.BooleanField(default=True, help_text='PDF is always accepted.', verbose_name='accepts JPEG/PNG')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.servicematerial')),
+                ('service', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.serviceitem')),
             ],
             options={
                 'verbose_name': '申请材料 event',
@@ -185,96 +203,6 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='servicematerial',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "policies_servicematerialevent" ("accepts_images", "id", "name_en", "name_zh", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "required", "service_id") VALUES (OLD."accepts_images", OLD."id", OLD."name_en", OLD."name_zh", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."position", OLD."required", OLD."service_id"); RETURN NULL;', hash='24283bbc9ff39b0e2d958afcf3484cfd00497556', operation='DELETE', pgid='pgtrigger_delete_delete_11b7a', table='policies_servicematerial', when='AFTER')),
-        ),
-        migrations.AddField(
-            model_name='interpretationevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='interpretationevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.interpretation'),
-        ),
-        migrations.AddField(
-            model_name='interpretationevent',
-            name='policy',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='policy'),
-        ),
-        migrations.AddField(
-            model_name='policyattachmentevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='policyattachmentevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.policyattachment'),
-        ),
-        migrations.AddField(
-            model_name='policyattachmentevent',
-            name='policy',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='policy'),
-        ),
-        migrations.AddField(
-            model_name='serviceapplicationevent',
-            name='applicant',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applicant'),
-        ),
-        migrations.AddField(
-            model_name='serviceapplicationevent',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
-        ),
-        migrations.AddField(
-            model_name='serviceapplicationevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='serviceapplicationevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.serviceapplication'),
-        ),
-        migrations.AddField(
-            model_name='serviceapplicationevent',
-            name='service',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.serviceitem', verbose_name='service'),
-        ),
-        migrations.AddField(
-            model_name='serviceitemevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='serviceitemevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.serviceitem'),
-        ),
-        migrations.AddField(
-            model_name='serviceitemevent',
-            name='policy',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.policy', verbose_name='policy it implements'),
-        ),
-        migrations.AddField(
-            model_name='serviceitemevent',
-            name='region',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='region'),
-        ),
-        migrations.AddField(
-            model_name='servicematerialevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='servicematerialevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='policies.servicematerial'),
-        ),
-        migrations.AddField(
-            model_name='servicematerialevent',
-            name='service',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='policies.serviceitem'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='interpretationevent',

@@ -29,6 +29,10 @@ class Migration(migrations.Migration):
                 ('content_type', models.CharField(max_length=40, verbose_name='type')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),
+                ('owner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applicant')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='talentportal.applicationdocument')),
+                ('uploaded_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
             ],
             options={
                 'verbose_name': '申请材料 event',
@@ -46,6 +50,9 @@ class Migration(migrations.Migration):
                 ('level', models.PositiveSmallIntegerField(choices=[(1, 'Discipline category'), (2, 'First-level discipline')], verbose_name='level')),
                 ('name_zh', models.CharField(max_length=40, verbose_name='name (Chinese)')),
                 ('name_en', models.CharField(blank=True, max_length=120, verbose_name='name (English)')),
+                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.discipline', verbose_name='category')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='talentportal.discipline')),
             ],
             options={
                 'verbose_name': '学科 event',
@@ -66,6 +73,8 @@ class Migration(migrations.Migration):
                 ('name_en', models.CharField(blank=True, max_length=120, verbose_name='name (English)')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='talentportal.industry')),
             ],
             options={
                 'verbose_name': '产业 event',
@@ -83,6 +92,9 @@ class Migration(migrations.Migration):
                 ('level', models.PositiveSmallIntegerField(choices=[(1, 'Province'), (2, 'City'), (3, 'County / district')], verbose_name='level')),
                 ('name_zh', models.CharField(max_length=40, verbose_name='name (Chinese)')),
                 ('name_en', models.CharField(blank=True, max_length=80, verbose_name='name (English)')),
+                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='parent')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='talentportal.region')),
             ],
             options={
                 'verbose_name': '地区 event',
@@ -102,6 +114,9 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('talent', 'Talent'), ('enterprise', 'Enterprise member'), ('investor', 'Investor'), ('expert', 'Expert reviewer'), ('staff', 'Talent office staff')], default='talent', max_length=12, verbose_name='account type')),
                 ('closed_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='closed')),
                 ('anonymised_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='anonymised')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='is_active_is_staff_is_superuser_kind_staff_region_closed_at_anonymised_at_events', to=settings.AUTH_USER_MODEL)),
+                ('staff_region', models.ForeignKey(blank=True, db_constraint=False, help_text='For staff of a city or county office: they curate only this region and the regions below it. Empty for province-wide staff.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='staff region')),
             ],
             options={
                 'verbose_name': '用户 event',
@@ -164,81 +179,6 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='user',
             trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "talentportal_userevent" ("anonymised_at", "closed_at", "is_active", "is_staff", "is_superuser", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "staff_region_id") VALUES (OLD."anonymised_at", OLD."closed_at", OLD."is_active", OLD."is_staff", OLD."is_superuser", OLD."kind", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."staff_region_id"); RETURN NULL;', hash='7e005eb79e77dc63dcf370dffaa07957f270e9dd', operation='DELETE', pgid='pgtrigger_delete_delete_f1ce2', table='talentportal_user', when='AFTER')),
-        ),
-        migrations.AddField(
-            model_name='applicationdocumentevent',
-            name='owner',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='applicant'),
-        ),
-        migrations.AddField(
-            model_name='applicationdocumentevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='applicationdocumentevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='talentportal.applicationdocument'),
-        ),
-        migrations.AddField(
-            model_name='applicationdocumentevent',
-            name='uploaded_by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by'),
-        ),
-        migrations.AddField(
-            model_name='disciplineevent',
-            name='parent',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.discipline', verbose_name='category'),
-        ),
-        migrations.AddField(
-            model_name='disciplineevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='disciplineevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='talentportal.discipline'),
-        ),
-        migrations.AddField(
-            model_name='industryevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='industryevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='talentportal.industry'),
-        ),
-        migrations.AddField(
-            model_name='regionevent',
-            name='parent',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='parent'),
-        ),
-        migrations.AddField(
-            model_name='regionevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='regionevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='talentportal.region'),
-        ),
-        migrations.AddField(
-            model_name='userevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='userevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='is_active_is_staff_is_superuser_kind_staff_region_closed_at_anonymised_at_events', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='userevent',
-            name='staff_region',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='For staff of a city or county office: they curate only this region and the regions below it. Empty for province-wide staff.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='talentportal.region', verbose_name='staff region'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='applicationdocumentevent',
