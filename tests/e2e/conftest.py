@@ -266,6 +266,20 @@ def browser_errors(page):
     return errors
 
 
+def sign_in(context, base_url: str, user) -> None:
+    """Give a browser context the session of a verified log-in of `user` (the second factor
+    done), without going through the log-in pages."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.auth_helpers import login_verified
+
+    client = Client()
+    login_verified(client, user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
+
+
 def second_factor_code(login: str) -> str | None:
     """Before a browser logs in as `login` (username or e-mail): a fresh backup code if the
     portal will ask this user for a second factor (staff, experts, enterprise administrators),

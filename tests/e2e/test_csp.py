@@ -3,11 +3,9 @@ visitors, signed-in talents, enterprises and staff, load in Chromium without a s
 violation — neither a `securitypolicyviolation` event nor a console report."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
-from tests.auth_helpers import login_verified
 from tests.csp_pages import main_pages
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,12 +25,7 @@ def watched_context(new_context, live_server, user=None):
     context = new_context()
     context.add_init_script(LISTEN)
     if user is not None:
-        client = Client()
-        login_verified(client, user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
+        sign_in(context, live_server.url, user)
     return context
 
 

@@ -9,14 +9,12 @@ sideways.
 """
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import translation
 from playwright.sync_api import Error, expect
 
 from talentportal import roles
-from tests.auth_helpers import login_verified
 from tests.crawl import urls, world
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -31,12 +29,7 @@ SKIPPED = {"accounts:logout", "accounts:two_factor_remove", "download"}
 def phone_page(new_context, base_url, user):
     context = new_context(viewport=PHONE)
     if user is not None:
-        client = Client()
-        login_verified(client, user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}]
-        )
+        sign_in(context, base_url, user)
     return context.new_page()
 
 

@@ -25,6 +25,15 @@ def apply(client, product, **data):
     )
 
 
+def talent_draft(client, product, **data) -> FinancialApplication:
+    """A signed-in tier-A talent's application to `product`, sent through the form: a draft
+    until "check your answers" is accepted."""
+    talent = TalentFactory(tier=TalentTier.A).user
+    login_verified(client, talent)
+    apply(client, product, **data)
+    return FinancialApplication.objects.get(applicant=talent)
+
+
 def test_the_form_leads_to_check_your_answers_which_submits(client):
     product = ProductFactory(max_amount=1_000_000)
     talent = TalentFactory(tier=TalentTier.A).user
@@ -65,10 +74,8 @@ def test_the_form_leads_to_check_your_answers_which_submits(client):
 
 def test_a_second_submit_makes_no_second_application(client):
     product = ProductFactory()
-    talent = TalentFactory(tier=TalentTier.A).user
-    login_verified(client, talent)
-    apply(client, product)
-    application = FinancialApplication.objects.get(applicant=talent)
+    application = talent_draft(client, product)
+    talent = application.applicant
     check = reverse("me:application_check", args=[application.reference])
     client.post(check)
     again = client.post(check)  # a double click on "Accept and submit"
@@ -82,10 +89,7 @@ def test_a_second_submit_makes_no_second_application(client):
 
 def test_check_your_answers_refuses_what_the_product_no_longer_allows(client):
     product = ProductFactory(max_amount=1_000_000)
-    talent = TalentFactory(tier=TalentTier.A).user
-    login_verified(client, talent)
-    apply(client, product, amount="900000")
-    application = FinancialApplication.objects.get(applicant=talent)
+    application = talent_draft(client, product, amount="900000")
     product.max_amount = 500_000  # the institution lowered the maximum since
     product.save(update_fields=["max_amount"])
     check = reverse("me:application_check", args=[application.reference])
@@ -116,11 +120,7 @@ def test_a_draft_in_my_applications_links_back_to_its_form(client):
 
 
 def test_the_export_contains_the_answers(client):
-    product = ProductFactory()
-    talent = TalentFactory(tier=TalentTier.A).user
-    login_verified(client, talent)
-    apply(client, product)
-    application = FinancialApplication.objects.get(applicant=talent)
+    application = talent_draft(client, ProductFactory())
     client.post(reverse("me:application_check", args=[application.reference]))
     exported = json.loads(client.get(reverse("talents:me_export")).content)
     (entry,) = [a for a in exported["applications"] if a["reference"] == application.reference]
