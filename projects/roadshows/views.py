@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import CreateView, DetailView, UpdateView
 
 from projects.models import (
@@ -481,14 +481,26 @@ def roadshow_register(request, pk):
     return redirect(roadshow)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def roadshow_cancel(request, pk):
+    """GET: "Are you sure?" with what cancelling means (the seat passes to the next person on
+    the waiting list); POST with `confirm=yes`: cancel, or decline a seat offered. A POST
+    without the confirmation (an old form, a stray click) only shows the question."""
     roadshow = _published_roadshow(pk)
     registration = get_object_or_404(
         Registration.objects.active(), roadshow=roadshow, user=request.user
     )
     declining = registration.status == RegistrationStatus.OFFERED
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        if roadshow.is_over() or registration.checked_in_at is not None:
+            return redirect(roadshow)
+        return render(
+            request,
+            "projects/roadshows/roadshow_cancel.html",
+            {"roadshow": roadshow, "registration": registration, "declining": declining},
+            status=200 if request.method in ("GET", "HEAD") else 400,
+        )
     try:
         services.registration_cancel(registration=registration, by=request.user)
     except (ValidationError, PermissionDenied) as error:

@@ -440,7 +440,7 @@ def test_register_see_code_and_qr_then_cancel(client):
     assert client.get(url).context["waitlist_position"] == 1
 
     login_verified(client, user)
-    client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk]))
+    client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk]), {"confirm": "yes"})
     registration.refresh_from_db()
     assert registration.status == "cancelled"
     assert Registration.objects.get(user=other).status == "offered"
@@ -558,9 +558,49 @@ def test_declining_an_offered_seat_from_the_event_page(client):
     roadshow, first, queue = _full_roadshow_with_queue(2)
     services.registration_cancel(registration=first, by=first.user)
     login_verified(client, queue[0].user)
-    response = client.post(reverse("projects:roadshow_cancel", args=[roadshow.pk]), follow=True)
+    url = reverse("projects:roadshow_cancel", args=[roadshow.pk])
+    question = client.get(url)
+    assert "确定放弃为您保留的座位吗" in question.text and 'value="yes"' in question.text
+    response = client.post(url, {"confirm": "yes"}, follow=True)
     assert "您已放弃这个座位" in response.text
     assert Registration.objects.get(pk=queue[1].pk).status == "offered"
+
+
+def test_cancelling_a_seat_asks_first(client):
+    roadshow = RoadshowFactory(capacity=1)
+    user, waiting = UserFactory(), UserFactory()
+    registration = services.registration_create(roadshow=roadshow, user=user)
+    services.registration_create(roadshow=roadshow, user=waiting)
+    login_verified(client, user)
+    url = reverse("projects:roadshow_cancel", args=[roadshow.pk])
+    detail = client.get(roadshow.get_absolute_url()).text
+    assert f'href="{url}"' in detail  # a link to the question, not a one-click form
+
+    question = client.get(url)
+    assert question.status_code == 200
+    assert "确定要取消报名吗" in question.text and "候补名单上的下一位" in question.text
+    assert f'href="{roadshow.get_absolute_url()}"' in question.text  # "No, keep it"
+    english = client.get(f"/en{url}").text
+    assert "Are you sure you want to cancel your registration?" in english
+    # A POST without the confirmation (a stray click, an old page) only asks again.
+    assert client.post(url).status_code == 400
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+
+    client.post(url, {"confirm": "yes"})
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    assert client.get(url).status_code == 404  # nothing left to cancel
+
+
+def test_no_question_once_checked_in(client):
+    roadshow = RoadshowFactory(capacity=1)
+    user = UserFactory()
+    registration = services.registration_create(roadshow=roadshow, user=user)
+    Registration.objects.filter(pk=registration.pk).update(checked_in_at=timezone.now())
+    login_verified(client, user)
+    response = client.get(reverse("projects:roadshow_cancel", args=[roadshow.pk]))
+    assert response.status_code == 302 and response["Location"] == roadshow.get_absolute_url()
 
 
 def test_cancel_without_registration_is_404(client):
