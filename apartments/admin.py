@@ -31,7 +31,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, widgets
 from import_export.admin import ImportExportMixin
@@ -351,7 +351,7 @@ class UnitAdmin(RateLimitedExportMixin, ImportExportMixin, RegionScopedAdmin):
             lambda unit: services.unit_set_maintenance(
                 unit=unit, by=request.user, maintenance=maintenance
             ),
-            done=gettext("%(count)d units changed."),
+            done=ngettext_lazy("%(count)d unit changed.", "%(count)d units changed.", "count"),
             failed=gettext("%(count)d units could not be changed from their current status."),
         )
 
@@ -998,7 +998,7 @@ class LeaseAdmin(MadeByServicesAdmin, RegionScopedAdmin):
             request,
             queryset.select_related("unit__community"),
             run,
-            done=gettext("%(count)d leases updated."),
+            done=ngettext_lazy("%(count)d lease updated.", "%(count)d leases updated.", "count"),
             label=lambda lease: str(lease.unit),
             level=messages.WARNING,
         )

@@ -42,7 +42,7 @@ def apply_each(
     objects: Iterable,
     apply: Callable,
     *,
-    done: str | Callable[[int], str],
+    done: str,
     failed: str | None = None,
     label: Callable[[object], str] = str,
     level: int = messages.ERROR,
@@ -50,9 +50,10 @@ def apply_each(
     """Call `apply(obj)` for each of `objects`; a `ValidationError` or `PermissionDenied` refuses
     that row only. Returns the number of rows done.
 
-    Reports `done` for the rows done (a text with `%(count)d`, or a function of the count), and
-    for the refused rows either `failed` (a text with `%(count)d`: how many, as a warning) or,
-    without it, one message a row at `level`: "label(row): why" (the first MOST_REPORTED)."""
+    Reports `done` for the rows done (a text with `%(count)d`; `ngettext_lazy(..., "count")`
+    for a plural), and for the refused rows either `failed` (a text with `%(count)d`: how
+    many, as a warning) or, without it, one message a row at `level`: "label(row): why" (the
+    first MOST_REPORTED)."""
     count, refused = 0, []
     for obj in objects:
         try:
@@ -62,8 +63,7 @@ def apply_each(
         else:
             count += 1
     if count:
-        text = done(count) if callable(done) else done % {"count": count}
-        modeladmin.message_user(request, text, messages.SUCCESS)
+        modeladmin.message_user(request, done % {"count": count}, messages.SUCCESS)
     if refused and failed is not None:
         modeladmin.message_user(request, failed % {"count": len(refused)}, messages.WARNING)
     elif refused:
@@ -115,7 +115,7 @@ def reason_action(
     action: str,
     title: str,
     apply: Callable[[object, str], object],
-    done: str | Callable[[int], str],
+    done: str,
     intro: str = "",
 ):
     """An action that asks for a reason on an intermediate page, then calls `apply(obj, reason)`

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from talentportal import scope, workflow
 from talentportal.admin_actions import apply_each
@@ -236,8 +237,14 @@ class ApplicationAdmin(MadeByServicesAdmin, RegionScopedAdmin):
             if self.bulk_select_related
             else queryset,
             lambda application: move(application=application, by=request.user),
-            done=_("%(count)d applications updated."),
-            failed=_("%(count)d applications could not be changed from their current status."),
+            done=ngettext_lazy(
+                "%(count)d application updated.", "%(count)d applications updated.", "count"
+            ),
+            failed=ngettext_lazy(
+                "%(count)d application could not be changed from its current status.",
+                "%(count)d applications could not be changed from their current status.",
+                "count",
+            ),
         )
 
     @admin.action(description=_("Start the review of the selected applications"))

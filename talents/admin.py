@@ -27,6 +27,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from talentportal import workflow
 from talentportal.admin_actions import apply_each, reason_action
@@ -302,7 +303,11 @@ class EnterpriseAdmin(RegionScopedAdmin):
             request,
             queryset,
             lambda enterprise: services.enterprise_verify(enterprise=enterprise, by=request.user),
-            done=_("%(count)d enterprise(s) verified; their members have been told."),
+            done=ngettext_lazy(
+                "%(count)d enterprise verified; its members have been told.",
+                "%(count)d enterprises verified; their members have been told.",
+                "count",
+            ),
         )
 
     @admin.action(description=_("Reject the selected enterprises…"), permissions=["change"])
@@ -368,11 +373,25 @@ class EnterpriseJoinRequestAdmin(RegionScopedAdmin):
         permissions=["change"],
     )
     def approve(self, request, queryset):
-        self._answer(request, queryset, approve=True, done=_("%(count)d request(s) approved."))
+        self._answer(
+            request,
+            queryset,
+            approve=True,
+            done=ngettext_lazy(
+                "%(count)d request approved.", "%(count)d requests approved.", "count"
+            ),
+        )
 
     @admin.action(description=_("Decline the selected requests"), permissions=["change"])
     def decline(self, request, queryset):
-        self._answer(request, queryset, approve=False, done=_("%(count)d request(s) declined."))
+        self._answer(
+            request,
+            queryset,
+            approve=False,
+            done=ngettext_lazy(
+                "%(count)d request declined.", "%(count)d requests declined.", "count"
+            ),
+        )
 
 
 # Demands and internships -------------------------------------------------------------------------
@@ -406,7 +425,12 @@ class PostingAdmin(RegionScopedAdmin):
         (The posting services act for an enterprise's members, not for staff.)"""
         count = queryset.filter(is_published=True).update(is_published=False)
         self.message_user(
-            request, _("%(count)d posting(s) unpublished.") % {"count": count}, messages.SUCCESS
+            request,
+            ngettext_lazy(
+                "%(count)d posting unpublished.", "%(count)d postings unpublished.", "count"
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )
 
 
@@ -482,7 +506,9 @@ class EvaluationAdmin(RegionScopedAdmin):
             request,
             queryset,
             lambda e: workflow.application_start_review(application=e, by=request.user),
-            _("%(count)d evaluation(s) in review."),
+            ngettext_lazy(
+                "%(count)d evaluation in review.", "%(count)d evaluations in review.", "count"
+            ),
         )
 
     @admin.action(
@@ -493,7 +519,11 @@ class EvaluationAdmin(RegionScopedAdmin):
             request,
             queryset,
             lambda e: services.evaluation_confirm(evaluation=e, by=request.user),
-            _("%(count)d evaluation(s) confirmed; talent cards issued."),
+            ngettext_lazy(
+                "%(count)d evaluation confirmed; its talent card issued.",
+                "%(count)d evaluations confirmed; talent cards issued.",
+                "count",
+            ),
         )
 
     @admin.action(description=_("Reject the selected evaluations…"), permissions=["change"])

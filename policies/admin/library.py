@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.tmp_storages import MediaStorage
 
@@ -37,7 +37,13 @@ from policies.models import (
     PolicyStatus,
 )
 from policies.resources import BenefitResource, InterpretationResource, PolicyResource
-from policies.services import benefit_update, policy_expire, policy_publish, policy_repeal
+from policies.services import (
+    benefit_update,
+    policy_expire,
+    policy_publish,
+    policy_repeal,
+    policy_review,
+)
 from talentportal.admin_actions import action_form, action_page, apply_each
 from talentportal.admin_base import RegionScopedAdmin
 from talentportal.models import Region, RegionLevel, User
@@ -316,7 +322,7 @@ class PolicyAdmin(
         "public_page",
     ]
     inlines = [BenefitInline, InterpretationInline, AttachmentInline]
-    actions = ["publish", "expire", "repeal"]
+    actions = ["publish", "mark_reviewed", "expire", "repeal"]
     object_history_template = "policies/admin/policy_history.html"
     fieldsets = [
         (None, {"fields": [("title_zh", "title_en"), ("summary_zh", "summary_en")]}),
@@ -470,40 +476,39 @@ class PolicyAdmin(
 
     # Actions ----------------------------------------------------------------------------
 
-    def _run(self, request, queryset, change, done_message, **kwargs):
+    def _run(self, request, queryset, change, done, **kwargs):
+        """Apply the service `change` to each selected policy; `done` says how many were
+        changed (a text with `%(count)d`)."""
         apply_each(
             self,
             request,
             queryset.select_related("region"),
             lambda policy: change(policy=policy, by=request.user, **kwargs),
-            done=done_message,
+            done=done,
             label=lambda policy: policy.title_zh,
             level=messages.WARNING,
         )
 
     @admin.action(description=_("Publish the selected policies (tells their followers)"))
     def publish(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            policy_publish,
-            lambda n: (
-                ngettext("%(count)d policy published.", "%(count)d policies published.", n)
-                % {"count": n}
-            ),
+        done = ngettext_lazy(
+            "%(count)d policy published.", "%(count)d policies published.", "count"
         )
+        self._run(request, queryset, policy_publish, done)
+
+    @admin.action(description=_("Mark the selected policies as reviewed today (still current)"))
+    def mark_reviewed(self, request, queryset):
+        done = ngettext_lazy(
+            "%(count)d policy marked as reviewed today.",
+            "%(count)d policies marked as reviewed today.",
+            "count",
+        )
+        self._run(request, queryset, policy_review, done)
 
     @admin.action(description=_("Mark the selected policies as expired"))
     def expire(self, request, queryset):
-        self._run(
-            request,
-            queryset,
-            policy_expire,
-            lambda n: (
-                ngettext("%(count)d policy expired.", "%(count)d policies expired.", n)
-                % {"count": n}
-            ),
-        )
+        done = ngettext_lazy("%(count)d policy expired.", "%(count)d policies expired.", "count")
+        self._run(request, queryset, policy_expire, done)
 
     @admin.action(description=_("Repeal the selected policies…"))
     def repeal(self, request, queryset):
@@ -521,16 +526,10 @@ class PolicyAdmin(
                         "replaced_by", _("There is no published policy with this number.")
                     )
             if not form.errors:
-                self._run(
-                    request,
-                    queryset,
-                    policy_repeal,
-                    lambda n: (
-                        ngettext("%(count)d policy repealed.", "%(count)d policies repealed.", n)
-                        % {"count": n}
-                    ),
-                    replaced_by=replaced_by,
+                done = ngettext_lazy(
+                    "%(count)d policy repealed.", "%(count)d policies repealed.", "count"
                 )
+                self._run(request, queryset, policy_repeal, done, replaced_by=replaced_by)
                 return None
         return action_page(
             self,

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from projects.models import (
     Interest,
@@ -74,7 +75,11 @@ class ProjectAdmin(RegionScopedAdmin):
                 lambda project: services.slot_add(
                     roadshow=roadshow, project=project, by=request.user
                 ),
-                done=_("%(count)s projects put on the agenda."),
+                done=ngettext_lazy(
+                    "%(count)d project put on the agenda.",
+                    "%(count)d projects put on the agenda.",
+                    "count",
+                ),
             )
             return None
         return action_page(
@@ -93,7 +98,9 @@ class ProjectAdmin(RegionScopedAdmin):
             request,
             queryset,
             lambda project: services.project_publish(project=project, by=request.user),
-            done=_("%(count)s projects published."),
+            done=ngettext_lazy(
+                "%(count)d project published.", "%(count)d projects published.", "count"
+            ),
         )
 
     @admin.action(description=_("Return the selected submitted projects to their teams"))
@@ -107,7 +114,11 @@ class ProjectAdmin(RegionScopedAdmin):
             apply=lambda project, reason: services.project_reject(
                 project=project, by=request.user, reason=reason
             ),
-            done=_("%(count)s projects returned to their teams."),
+            done=ngettext_lazy(
+                "%(count)d project returned to its team.",
+                "%(count)d projects returned to their teams.",
+                "count",
+            ),
         )
 
     @admin.action(description=_("Unpublish the selected projects"))
@@ -117,7 +128,9 @@ class ProjectAdmin(RegionScopedAdmin):
             request,
             queryset,
             lambda project: services.project_unpublish(project=project, by=request.user),
-            done=_("%(count)s projects unpublished."),
+            done=ngettext_lazy(
+                "%(count)d project unpublished.", "%(count)d projects unpublished.", "count"
+            ),
         )
 
     @admin.action(description=_("Feature the selected projects"))
@@ -164,7 +177,9 @@ class ProjectSubmissionAdmin(MadeByServicesAdmin, RegionScopedAdmin):
             lambda submission: services.project_publish(
                 project=submission.project, by=request.user
             ),
-            done=_("%(count)s projects published."),
+            done=ngettext_lazy(
+                "%(count)d project published.", "%(count)d projects published.", "count"
+            ),
         )
 
 
@@ -187,7 +202,9 @@ class InvestorAdmin(RegionScopedAdmin):
             request,
             queryset,
             lambda investor: services.investor_verify(investor=investor, by=request.user),
-            done=_("%(count)s investors verified."),
+            done=ngettext_lazy(
+                "%(count)d investor verified.", "%(count)d investors verified.", "count"
+            ),
         )
 
     @admin.action(description=_("Reject the selected investors"))
@@ -201,7 +218,9 @@ class InvestorAdmin(RegionScopedAdmin):
             apply=lambda investor, reason: services.investor_reject(
                 investor=investor, by=request.user, reason=reason
             ),
-            done=_("%(count)s investors rejected."),
+            done=ngettext_lazy(
+                "%(count)d investor rejected.", "%(count)d investors rejected.", "count"
+            ),
         )
 
 
@@ -272,7 +291,9 @@ class RoadshowAdmin(RegionScopedAdmin):
                 lambda roadshow: services.roadshow_capacity_change(
                     roadshow=roadshow, capacity=capacity, by=request.user
                 ),
-                done=_("%(count)s events changed."),
+                done=ngettext_lazy(
+                    "%(count)d event changed.", "%(count)d events changed.", "count"
+                ),
             )
             return None
         return action_page(
@@ -399,7 +420,9 @@ class RegistrationAdmin(RegionScopedAdmin):
             lambda registration: services.checkin(
                 roadshow=registration.roadshow, code=registration.code, by=request.user
             ),
-            done=_("%(count)s people checked in."),
+            done=ngettext_lazy(
+                "%(count)d person checked in.", "%(count)d people checked in.", "count"
+            ),
         )
 
     @admin.action(
@@ -413,7 +436,9 @@ class RegistrationAdmin(RegionScopedAdmin):
             lambda registration: services.registration_cancel(
                 registration=registration, by=request.user
             ),
-            done=_("%(count)s registrations cancelled."),
+            done=ngettext_lazy(
+                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", "count"
+            ),
         )
 
 

@@ -14,24 +14,35 @@ English (/en/), on a 1280 px screen and a 390 px phone.
 4. A visitor finds their way: the home page's quick links lead to the pages they name, and
    the policy list on a phone shows the results first, its filters behind a closed
    disclosure, and search results whose titles copy clean.
+5. An enterprise member applies for a loan on behalf of the enterprise: specific messages,
+   a draft saved and resumed from My applications, "check your answers" with the
+   enterprise's questions, submit, the answers on the application's page, withdrawing that
+   asks first.
+6. Staff keep the public pages true in the admin: they mark a stale policy as reviewed
+   (the public flag goes), correct a service whose text names an amount its policy does not
+   (the admin's warning goes), and link a benefit to its service (the policy page then
+   offers "apply online", which leads to the service).
 
 On every page of a journey the document must not scroll sideways (scrollWidth no wider than
 the screen). Steps wait on locators and `expect` only, never on a fixed time.
 """
 
 import csv
+import datetime
 import io
 import re
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings
-from django.test import Client
+from django.contrib.auth.models import Group
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from ecosystem.models import FinancialApplication
 from policies.models import (
     INVISIBLE,
     BenefitKind,
+    EnterpriseType,
     Period,
     ServiceApplication,
     ServiceMaterial,
@@ -39,10 +50,13 @@ from policies.models import (
 )
 from talentportal.choices import Degree
 from talentportal.models import ApplicationStatus
-from tests.auth_helpers import login_verified
+from talentportal.roles import CONTENT_EDITOR, sync_roles
+from tests.e2e.conftest import sign_in
+from tests.ecosystem.factories import ProductFactory
 from tests.policies.factories import BenefitFactory, PolicyFactory, region
 from tests.talentportal.factories import UserFactory
 from tests.talentportal.workflow_factories import ServiceApplicationFactory, ServiceItemFactory
+from tests.talents.factories import recruiter
 
 pytestmark = pytest.mark.e2e
 
@@ -81,7 +95,7 @@ class Person:
     def arrived(self, path: str) -> None:
         """After a click: the page is `path` (in this language) and fits the screen."""
         expect(self.page).to_have_url(
-            re.compile(rf"^https?://[^/]+{re.escape(self.url(path))}(\?.*)?$")
+            re.compile(rf"^https?://[^/]+{re.escape(self.url(path))}(\?[^#]*)?(#.*)?$")
         )
         self.check_page()
 
@@ -99,15 +113,10 @@ class Person:
 
 def person(new_context, base_url, prefix, screen, user=None) -> Person:
     """A new browser context at this screen size, signed in as `user` (through the session
-    cookie of a verified log-in, as tests/e2e/test_phone_layout.py does) when one is given."""
+    cookie of a verified log-in) when one is given."""
     context = new_context(viewport=screen)
     if user is not None:
-        client = Client()
-        login_verified(client, user)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}]
-        )
+        sign_in(context, base_url, user)
     return Person(context.new_page(), prefix, screen["width"])
 
 
@@ -509,3 +518,160 @@ def test_a_visitor_finds_the_pages_the_home_page_names(new_context, base_url, pr
     )
     shown = visible_text(results.locator(".policy-item"))
     assert not INVISIBLE.search(shown), repr(INVISIBLE.findall(shown))
+
+
+# 5. An enterprise applies for a loan ------------------------------------------------------
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_an_enterprise_applies_for_a_loan_resumes_checks_and_withdraws(
+    new_context, base_url, prefix, screen
+):
+    product = ProductFactory(
+        name_zh="科技型中小企业信用贷",
+        name_en="Credit loan for technology SMEs",
+        max_amount=1_000_000,
+        eligible_enterprise_types=[EnterpriseType.HIGH_TECH, EnterpriseType.PRIVATE],
+    )
+    member = recruiter(name="杭州云栖智能科技有限公司")
+    applicant = person(new_context, base_url, prefix, screen, user=member)
+    page = applicant.page
+    product_path = f"/finance/{product.pk}/"
+    form = page.locator("#apply form")
+
+    applicant.open(product_path)
+    expect(page.locator("#apply .eco-tag--yes")).to_be_visible()
+    # Too early: what to do about each empty answer, not Django's generic message.
+    form.locator("button[value=submit]").click()
+    applicant.arrived(f"{product_path}apply/")
+    expect(form).to_contain_text(applicant.say("请填写申请金额（元）", "Enter amount requested"))
+    expect(form).to_contain_text(applicant.say("请填写资金用途", "Enter what the money is for"))
+    expect(form).to_contain_text(applicant.say("请选择贵企业的类型", "Select type of your"))
+    expect(page.locator("main")).not_to_contain_text(
+        applicant.say("这个字段是必填项", "This field is required")
+    )
+
+    # A draft, saved and resumed from My applications.
+    page.fill("#id_amount", "300000")
+    page.fill("#id_purpose", "购置中试设备")
+    page.check(f"input[name=enterprise_type][value={EnterpriseType.HIGH_TECH}]")
+    form.locator("button[value=save]").click()
+    applicant.arrived(product_path)
+    applicant.open("/me/applications/")
+    draft_row = page.locator("main table tbody tr").filter(
+        has_text=applicant.say(product.name_zh, product.name_en)
+    )
+    draft_row.get_by_role(
+        "link", name=re.compile(applicant.say("继续填写申请", "Continue the application"))
+    ).click()
+    applicant.arrived(product_path)
+    expect(page.locator("#id_amount")).to_have_value("300000")
+    expect(page.locator("#id_purpose")).to_have_value("购置中试设备")
+
+    # "Check your answers": the enterprise's questions too; then submit.
+    form.locator("button[value=submit]").click()
+    expect(page).to_have_url(re.compile(r"/me/applications/[^/]+/check/$"))
+    applicant.check_page()
+    answers = page.locator("dl.check-answers")
+    expect(answers).to_contain_text("300000")
+    expect(answers).to_contain_text("购置中试设备")
+    expect(answers).to_contain_text(applicant.say("代表企业", "on behalf of the enterprise"))
+    expect(answers).to_contain_text("杭州云栖智能科技有限公司")
+    expect(answers).to_contain_text(applicant.say("高新技术企业", "High-tech enterprise"))
+    page.get_by_role("button", name=applicant.say("确认并提交", "Accept and submit")).click()
+    expect(page).to_have_url(re.compile(r"/me/applications/[^/]+/$"))
+    applicant.check_page()
+    main = page.locator("main")
+    expect(main.locator(".status--submitted")).to_be_visible()
+    expect(main).to_contain_text("购置中试设备")
+    expect(main).to_contain_text("杭州云栖智能科技有限公司")
+    detail_url = page.url
+
+    # Withdrawing asks first.
+    main.get_by_role("link", name=applicant.say("撤回此申请", "Withdraw this application")).click()
+    expect(page).to_have_url(re.compile(r"/me/applications/[^/]+/withdraw/$"))
+    applicant.check_page()
+    page.get_by_role("button", name=re.compile(applicant.say("确定撤回", "Yes, withdraw"))).click()
+    expect(page).to_have_url(detail_url)
+    expect(main.locator(".status--withdrawn")).to_be_visible()
+    application = FinancialApplication.objects.get(product=product)
+    assert application.status == ApplicationStatus.WITHDRAWN
+    assert application.enterprise.name == "杭州云栖智能科技有限公司"
+
+
+# 6. Staff keep the public pages true ------------------------------------------------------
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_staff_keep_a_policy_current_and_its_service_in_step(new_context, base_url, prefix, screen):
+    policy = PolicyFactory(
+        region=region("330100"),
+        title_zh="杭州市高校毕业生生活补贴实施办法",
+        title_en="Hangzhou living allowance for graduates",
+        issued_on=datetime.date(2023, 6, 1),
+        last_reviewed_on=datetime.date(2024, 1, 2),
+    )
+    phd = BenefitFactory(
+        policy=policy, amount_max=100_000, title_zh="博士生活补贴", title_en="PhD allowance"
+    )
+    BenefitFactory(
+        policy=policy, amount_max=50_000, title_zh="硕士生活补贴", title_en="Master's allowance"
+    )
+    service = ServiceItemFactory(
+        region=region("330100"),
+        policy=policy,
+        name_zh="高校毕业生生活补贴申领",
+        name_en="Claim the graduates' living allowance",
+        description_zh="可一次性申领生活补贴：博士5万元、硕士3万元。",
+    )
+    sync_roles()
+    editor = UserFactory(kind="staff", is_staff=True, is_superuser=False)
+    editor.groups.set([Group.objects.get(name=CONTENT_EDITOR)])
+    staff = person(new_context, base_url, prefix, screen, user=editor)
+    page = staff.page
+    stale = page.locator(".policy-badge--stale")
+    policy_path = f"/policies/{policy.pk}/"
+
+    # A policy nobody checked for a year says so in public, until staff mark it reviewed.
+    staff.open(policy_path)
+    expect(stale).to_be_visible()
+    staff.open("/admin/policies/policy/?review=stale")
+    page.check(f"input[name=_selected_action][value='{policy.pk}']")
+    page.select_option("select[name=action]", "mark_reviewed")
+    page.locator("button[name=index]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        staff.say("已将 1 项政策标记为今日已复核", "1 policy marked as reviewed today")
+    )
+    expect(page.locator("#result_list")).to_have_count(0)  # no stale policy is left
+    staff.open(policy_path)
+    expect(stale).to_have_count(0)
+    expect(page.locator("main")).to_contain_text(timezone.localdate().isoformat())
+
+    # The service's text names 50,000 where the policy gives a PhD 100,000: the admin warns
+    # until the text stops restating amounts.
+    service_admin = f"/admin/policies/serviceitem/{service.pk}/change/"
+    staff.open(service_admin)
+    expect(page.locator(".messagelist .warning")).to_contain_text("30,000")
+    page.fill("#id_description_zh", "可一次性申领生活补贴，金额以政策规定为准。")
+    page.locator("input[name=_continue]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    expect(page.locator(".messagelist .warning")).to_have_count(0)
+    staff.check_page()
+
+    # The PhD benefit names the service that grants it; the policy page offers to apply.
+    staff.open(f"/admin/policies/benefit/{phd.pk}/change/")
+    page.locator(".field-service .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill("生活补贴申领")
+    page.locator(
+        ".select2-results__option", has_text=staff.say(service.name_zh, service.name_en)
+    ).click()
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    staff.open(policy_path)
+    apply_online = page.get_by_role("link", name=re.compile(staff.say("在线申请", "Apply online")))
+    expect(apply_online).to_have_count(1)
+    apply_online.click()
+    staff.arrived(f"/services/{service.pk}/")
+    expect(page.locator("h1")).to_have_text(staff.say(service.name_zh, service.name_en))

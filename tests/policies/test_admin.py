@@ -223,6 +223,22 @@ def test_expire_action(admin_client):
     assert policy.status == PolicyStatus.EXPIRED
 
 
+def test_mark_reviewed_action_takes_policies_off_the_stale_list(admin_client):
+    stale = PolicyFactory(
+        issued_on=datetime.date(2023, 6, 1), last_reviewed_on=datetime.date(2024, 1, 2)
+    )
+    never = PolicyFactory(last_reviewed_on=None)
+    listed = admin_client.get(CHANGELIST, {"review": "stale"}).content.decode()
+    assert stale.title_zh in listed and never.title_zh in listed
+    response = run_action(admin_client, "mark_reviewed", [stale, never])
+    assert any("2" in str(m) for m in response.context["messages"])
+    for policy in (stale, never):
+        policy.refresh_from_db()
+        assert policy.last_reviewed_on == timezone.localdate()
+    listed = admin_client.get(CHANGELIST, {"review": "stale"}).content.decode()
+    assert stale.title_zh not in listed and never.title_zh not in listed
+
+
 def test_repeal_action_asks_for_the_replacing_policy(admin_client):
     old, new = PolicyFactory(), PolicyFactory()
     page = run_action(admin_client, "repeal", [old])
