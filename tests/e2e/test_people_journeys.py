@@ -1,4 +1,4 @@
-"""Issue 18 as people meet it: four journeys in Chromium, each in Chinese (no prefix) and
+"""Issue 18 as people meet it: six journeys in Chromium, each in Chinese (no prefix) and
 English (/en/), on a 1280 px screen and a 390 px phone.
 
 1. A visitor runs the calculator as a 32-year-old PhD in Hangzhou: selections are "you may
