@@ -50,6 +50,58 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_data()
 
 
+def _quick_sql_flush(original):
+    """Django's flush as DELETEs of the tables that hold rows, with triggers off.
+
+    Every transactional test (the browser tests, the races) ends with a flush, and a TRUNCATE
+    of every table (a few hundred with the audit trail's) takes a second or more while a test
+    leaves rows in a dozen. `session_replication_role =
+    replica` keeps pghistory's triggers from recording the deletions and skips the foreign-key
+    checks (every row of the filled tables goes). It needs a superuser, as the test database
+    user usually is; otherwise, or when sequences are to be reset, Django's flush runs.
+    """
+
+    def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):
+        if reset_sequences or connection.vendor != "postgresql" or not _superuser(connection):
+            return original(
+                style, connection, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        tables = connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables
+                ),
+                tables,
+            )
+            filled = [table for (table,) in cursor.fetchall()]
+        return [
+            "SET LOCAL session_replication_role = replica",
+            *(f"DELETE FROM {quote(table)}" for table in filled),
+        ]
+
+    return sql_flush
+
+
+def _superuser(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush():
+    from django.core.management.commands import flush
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flush, "sql_flush", _quick_sql_flush(flush.sql_flush))
+        yield
+
+
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
@@ -76,7 +128,7 @@ def load_reference_data():
 
 @pytest.fixture(autouse=True)
 def _nothing_left_running_before_the_flush(request):
-    """A transactional test ends with a flush (TRUNCATE of every table), which deadlocks with
+    """A transactional test ends with a flush (`_quick_sql_flush`), which deadlocks with
     any other connection to the test database still inside a transaction: a request the live
     server is still answering for the browser, a thread of the test. Wait for them to finish."""
     if not (TRANSACTIONAL_FIXTURES & set(request.fixturenames) or _is_transactional(request)):

@@ -4,7 +4,7 @@
 - live_server serves the app and, through StaticFilesHandler, the static files from the finders
   (tests/conftest.py switches to plain StaticFilesStorage, so no collectstatic is needed).
 - live_server implies transactional_db: every test ends with a flush (made quick: see
-  _quick_sql_flush). The reference data the
+  _quick_sql_flush in tests/conftest.py). The reference data the
   data migrations loaded (regions, industries, disciplines, ...) is snapshotted once and put
   back before each test, and once more at the end of the session so that the reused test
   database is not left without it.
@@ -180,59 +180,8 @@ def _reference_data(django_db_setup, django_db_blocker):
         _restore(snapshot)
 
 
-def _quick_sql_flush(original):
-    """Django's flush as DELETEs of the tables that hold rows, with triggers off.
-
-    Every browser test ends with a flush, and a TRUNCATE of every table (close to a hundred)
-    takes a second or more while a test leaves rows in a dozen. `session_replication_role =
-    replica` keeps pghistory's triggers from recording the deletions and skips the foreign-key
-    checks (every row of the filled tables goes). It needs a superuser, as the test database
-    user usually is; otherwise, or when sequences are to be reset, Django's flush runs.
-    """
-
-    def sql_flush(style, connection, reset_sequences=True, allow_cascade=False):
-        if reset_sequences or connection.vendor != "postgresql" or not _superuser(connection):
-            return original(
-                style, connection, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-            )
-        tables = connection.introspection.django_table_names(
-            only_existing=True, include_views=False
-        )
-        quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            cursor.execute(
-                " UNION ALL ".join(
-                    f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quote(table)})" for table in tables
-                ),
-                tables,
-            )
-            filled = [table for (table,) in cursor.fetchall()]
-        return [
-            "SET LOCAL session_replication_role = replica",
-            *(f"DELETE FROM {quote(table)}" for table in filled),
-        ]
-
-    return sql_flush
-
-
-def _superuser(connection) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        row = cursor.fetchone()
-    return bool(row and row[0])
-
-
-@pytest.fixture(scope="session")
-def _quick_flush():
-    from django.core.management.commands import flush
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(flush, "sql_flush", _quick_sql_flush(flush.sql_flush))
-        yield
-
-
 @pytest.fixture(autouse=True)
-def _e2e_database(_quick_flush, transactional_db, live_server, _reference_data):
+def _e2e_database(transactional_db, live_server, _reference_data):
     """Every browser test gets the live server and a database holding the reference data."""
     _restore(_reference_data)
 
