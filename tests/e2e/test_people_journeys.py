@@ -1,4 +1,4 @@
-"""Issue 18 as people meet it: six journeys in Chromium, each in Chinese (no prefix) and
+"""Issue 18 as people meet it: seven journeys in Chromium, each in Chinese (no prefix) and
 English (/en/), on a 1280 px screen and a 390 px phone.
 
 1. A visitor runs the calculator as a 32-year-old PhD in Hangzhou: selections are "you may
@@ -22,6 +22,10 @@ English (/en/), on a 1280 px screen and a 390 px phone.
    (the public flag goes), correct a service whose text names an amount its policy does not
    (the admin's warning goes), and link a benefit to its service (the policy page then
    offers "apply online", which leads to the service).
+7. A talent keeps track: follows one policy from its page and saves a calculator profile,
+   and finds both on the follow page; adds a preferred work region with the picker
+   (Zhejiang, then one of the places it lists); downloads their data, which holds the
+   answers they submitted; and sees the photos of the apartment list load.
 
 On every page of a journey the document must not scroll sideways (scrollWidth no wider than
 the screen). Steps wait on locators and `expect` only, never on a fixed time.
@@ -675,3 +679,97 @@ def test_staff_keep_a_policy_current_and_its_service_in_step(new_context, base_u
     apply_online.click()
     staff.arrived(f"/services/{service.pk}/")
     expect(page.locator("h1")).to_have_text(staff.say(service.name_zh, service.name_en))
+
+
+# 7. A talent keeps track ------------------------------------------------------------------
+
+# The smallest PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("prefix", LANGUAGES)
+def test_a_talent_follows_saves_picks_regions_and_takes_their_data(
+    new_context, base_url, prefix, screen, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from apartments.models import CommunityPhoto
+    from tests.apartments.factories import CommunityFactory
+    from tests.talents.factories import TalentFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    policy = PolicyFactory(
+        region=region("330100"),
+        title_zh="杭州市人才安居办法",
+        title_en="Hangzhou talent housing measures",
+    )
+    BenefitFactory(policy=policy, amount_max=100_000, min_degree=Degree.DOCTORATE)
+    talent = TalentFactory(highest_degree=Degree.DOCTORATE).user
+    application = ServiceApplicationFactory(
+        applicant=talent,
+        service=online_service(),
+        status=ApplicationStatus.SUBMITTED,
+        answers={"employer": "浙江大学", "tier": "B类"},
+    )
+    community = CommunityFactory()
+    photo = CommunityPhoto(community=community, caption_zh="外景", position=1)
+    photo.image.save("front.png", ContentFile(PNG), save=True)
+    person_ = person(new_context, base_url, prefix, screen, user=talent)
+    page = person_.page
+
+    # Follow this one policy, and save a calculator profile.
+    person_.open(f"/policies/{policy.pk}/")
+    page.get_by_role("button", name=person_.say("关注本政策", "Follow this policy")).click()
+    expect(page.locator(".policy__aside")).to_contain_text(
+        person_.say("您已关注本政策", "You follow this policy")
+    )
+    person_.open("/policies/calculator/")
+    page.select_option("#id_degree", str(Degree.DOCTORATE.value))
+    page.select_option("#id_regions", "330100")
+    page.locator(".policy-calculator__form [type=submit]").click()
+    page.get_by_role("button", name=person_.say("保存测算条件", "Save this profile")).click()
+    # Both on the follow page.
+    person_.open("/policies/following/")
+    main = page.locator("main")
+    expect(main.locator(".policy-follows")).to_contain_text(
+        person_.say(policy.title_zh, policy.title_en)
+    )
+    saved = main.locator("section[aria-labelledby=saved-profile-title]")
+    hangzhou = region("330100")
+    expect(saved).to_contain_text(person_.say("博士", "Doctorate"))
+    expect(saved).to_contain_text(person_.say(hangzhou.name_zh, hangzhou.name_en))
+
+    # A preferred work region: the picker lists a province's places, then one is added.
+    person_.open("/me/profile/")
+    page.select_option("#id_work_regions_add", "330000")
+    page.get_by_role("button", name=person_.say("列出其下属地区", "List its places")).click()
+    person_.check_page()
+    page.select_option("#id_work_regions_add", "330200")
+    page.get_by_role("button", name=person_.say("保存我的档案", "Save my profile")).click()
+    person_.check_page()
+    person_.open("/me/profile/")
+    expect(page.locator("input[name=work_regions][value='330200']")).to_be_checked()
+
+    # My data: the answers I submitted are in it.
+    response = page.request.get(person_.url("/me/profile/data/export/"))
+    assert response.ok
+    (entry,) = [
+        a for a in response.json()["applications"] if a["reference"] == application.reference
+    ]
+    assert {"question": "工作单位", "answer": "浙江大学"} in entry["answers"] or {
+        "question": "Employer",
+        "answer": "浙江大学",
+    } in entry["answers"]
+
+    # The photos of the apartment list load.
+    person_.open("/apartments/")
+    image = page.locator("img.apt-card__photo").first
+    image.scroll_into_view_if_needed()
+    expect(image).to_be_visible()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
