@@ -22,7 +22,10 @@ from talentportal.models import Region
 from talents.models import Talent
 from tests.talents.factories import TalentFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("statistics_demo"),  # one worker seeds the demo, once
+]
 
 
 @pytest.fixture(scope="module")
