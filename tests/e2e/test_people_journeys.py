@@ -124,6 +124,17 @@ def person(new_context, base_url, prefix, screen, user=None) -> Person:
     return Person(context.new_page(), prefix, screen["width"])
 
 
+def submitted_application_shows(applicant: Person, *answers: str) -> str:
+    """The application's page, just submitted, shows the answers; returns its URL."""
+    expect(applicant.page).to_have_url(re.compile(r"/me/applications/[^/]+/$"))
+    applicant.check_page()
+    main = applicant.page.locator("main")
+    expect(main.locator(".status--submitted")).to_be_visible()
+    for answer in answers:
+        expect(main).to_contain_text(answer)
+    return applicant.page.url
+
+
 def visible_text(locator) -> str:
     return "\n".join(locator.all_inner_texts())
 
@@ -421,14 +432,8 @@ def test_a_talent_checks_submits_follows_and_withdraws_an_application(
 
     # The application's page shows what was submitted.
     page.get_by_role("link", name=applicant.say("查看我的申请", "View my application")).click()
-    expect(page).to_have_url(re.compile(r"/me/applications/[^/]+/$"))
-    applicant.check_page()
+    detail_url = submitted_application_shows(applicant, "浙江大学医学院", "B类", "id-card.pdf")
     main = page.locator("main")
-    expect(main.locator(".status--submitted")).to_be_visible()
-    expect(main).to_contain_text("浙江大学医学院")
-    expect(main).to_contain_text("B类")
-    expect(main).to_contain_text("id-card.pdf")
-    detail_url = page.url
 
     # My applications: the submitted one, and the draft that leads back to its form.
     applicant.open("/me/applications/")
@@ -584,13 +589,8 @@ def test_an_enterprise_applies_for_a_loan_resumes_checks_and_withdraws(
     expect(answers).to_contain_text("杭州云栖智能科技有限公司")
     expect(answers).to_contain_text(applicant.say("高新技术企业", "High-tech enterprise"))
     page.get_by_role("button", name=applicant.say("确认并提交", "Accept and submit")).click()
-    expect(page).to_have_url(re.compile(r"/me/applications/[^/]+/$"))
-    applicant.check_page()
+    detail_url = submitted_application_shows(applicant, "购置中试设备", "杭州云栖智能科技有限公司")
     main = page.locator("main")
-    expect(main.locator(".status--submitted")).to_be_visible()
-    expect(main).to_contain_text("购置中试设备")
-    expect(main).to_contain_text("杭州云栖智能科技有限公司")
-    detail_url = page.url
 
     # Withdrawing asks first.
     main.get_by_role("link", name=applicant.say("撤回此申请", "Withdraw this application")).click()
