@@ -1,18 +1,16 @@
 """`/statistics/` on the demo data (`seed_demo --scale small`): the figures agree with SQL
 counted directly on the tables, and no public aggregate of people shows fewer than five.
 
-The demo is seeded once for the module, in a transaction rolled back after it (as the crawl
-builds its world, tests/crawl/test_crawl.py); each test runs in a savepoint of its own."""
+The demo is seeded once (about 20 s) and both are checked on it: two tests would seed it
+twice, once on each test worker."""
 
 import csv
 import io
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import connection
 
 from apartments.models import Community, Unit
 from ecosystem import statistics
@@ -22,26 +20,14 @@ from talentportal.models import Region
 from talents.models import Talent
 from tests.talents.factories import TalentFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xdist_group("statistics_demo"),  # one worker seeds the demo, once
-]
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    test_settings = override_settings(  # as tests/conftest.py sets them for each test
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    )
-    with django_db_blocker.unblock(), test_settings, transaction.atomic():
-        call_command("seed_demo", scale="small", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+def test_on_the_demo_data(client):
+    """One seed (about 20 s) for both checks."""
+    call_command("seed_demo", scale="small", stdout=io.StringIO())
+    figures_agree_with_sql()
+    no_public_aggregate_of_people_shows_a_count_under_five(client)
 
 
 def sql(query: str, *params) -> list[tuple]:
@@ -50,7 +36,7 @@ def sql(query: str, *params) -> list[tuple]:
         return cursor.fetchall()
 
 
-def test_figures_agree_with_sql_on_the_seeded_data(demo):
+def figures_agree_with_sql():
     talents, region = Talent._meta.db_table, Region._meta.db_table
     industries = Talent.industries.through._meta.db_table
     policies = Policy._meta.db_table
@@ -143,7 +129,7 @@ PEOPLE_TABLES = [
 ]
 
 
-def test_no_public_aggregate_of_people_shows_a_count_under_five(demo, client):
+def no_public_aggregate_of_people_shows_a_count_under_five(client):
     """Issue 17 point 10: the probe found 38 cells of 1-2 people in talents-by-region.csv."""
     TalentFactory(current_region=Region.objects.get(code="330100"))  # one more somewhere
     cache.clear()
