@@ -561,6 +561,7 @@ def test_declining_an_offered_seat_from_the_event_page(client):
     url = reverse("projects:roadshow_cancel", args=[roadshow.pk])
     question = client.get(url)
     assert "确定放弃为您保留的座位吗" in question.text and 'value="yes"' in question.text
+    assert "是的，放弃座位" in question.text
     response = client.post(url, {"confirm": "yes"}, follow=True)
     assert "您已放弃这个座位" in response.text
     assert Registration.objects.get(pk=queue[1].pk).status == "offered"
@@ -580,6 +581,7 @@ def test_cancelling_a_seat_asks_first(client):
     assert question.status_code == 200
     assert "确定要取消报名吗" in question.text and "候补名单上的下一位" in question.text
     assert f'href="{roadshow.get_absolute_url()}"' in question.text  # "No, keep it"
+    assert "是的，取消报名" in question.text
     english = client.get(f"/en{url}").text
     assert "Are you sure you want to cancel your registration?" in english
     # A POST without the confirmation (a stray click, an old page) only asks again.

@@ -378,7 +378,9 @@ def test_the_resume_is_downloaded_only_when_allowed_and_logged(
     assert own.status_code == 200
     assert b"".join(own.streaming_content).startswith(b"%PDF-")  # read, so closed
     # Deleting asks first: a POST without the confirmation keeps the file.
-    assert person_client.get("/me/profile/resume/delete/").status_code == 200
+    question = person_client.get("/me/profile/resume/delete/")
+    assert question.status_code == 200
+    assert 'href="/me/profile/#resume"' in question.text and "确定删除简历" in question.text
     assert person_client.post("/me/profile/resume/delete/").status_code == 400
     person.refresh_from_db()
     assert person.resume
